@@ -1,0 +1,87 @@
+#pragma once
+
+#include <smart/util/units.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// smart.conf (SPEC.md, "Configuration").
+//
+// KEY=VALUE lines, '#' comments (also after a value, after white space),
+// optional "export", single or double quotes, ${VAR} and ${VAR:-default}
+// references. The original file parses as is and doubles as a systemd
+// EnvironmentFile. Precedence: command line > environment > file > default;
+// a reference inside the file sees the effective value (so BASE_DIR from the
+// environment moves DASH_DIR="${BASE_DIR}/www" too, which the original's
+// plain `source` could not do).
+//
+// Errors (a bad line, a bad value) throw smart::UsageError naming FILE:LINE,
+// or "(environment) KEY" / "(command line) KEY". Unknown keys are kept (they
+// reach experiment commands' environment) and produce a warning with a
+// "did you mean" suggestion.
+
+namespace smart {
+
+enum class Origin { default_value, file, environment, command_line };
+
+struct ConfigValue {
+  std::string value;
+  Origin origin = Origin::default_value;
+  std::string file; // with Origin::file
+  std::size_t line = 0;
+};
+
+// Looks up a process environment variable; a seam so parsing stays pure.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+GetEnv process_environment();
+
+class Config {
+public:
+  // Pure: content is the file's text (empty when there is no file), name how
+  // messages call it.
+  static Config parse(std::string_view content, std::string_view name, const GetEnv& getenv,
+                      const std::map<std::string, std::string>& overrides = {});
+
+  // The tool's configuration: explicit_file (--config) must exist; otherwise
+  // $SMART_CONF, else /etc/smart/smart.conf, which may be missing.
+  static Config load(const std::optional<std::filesystem::path>& explicit_file,
+                     const std::map<std::string, std::string>& overrides = {},
+                     const GetEnv& getenv = process_environment());
+
+  // Known keys always have a value (their default at least). Throws
+  // smart::Error for a key that was never declared in the key table.
+  const std::string& get(std::string_view key) const;
+  double number(std::string_view key) const;
+  long integer(std::string_view key) const;
+  util::Duration duration(std::string_view key) const;
+  std::filesystem::path path(std::string_view key) const;
+  bool has(std::string_view key) const;
+
+  const std::map<std::string, ConfigValue, std::less<>>& values() const { return m_values; }
+  const std::vector<std::string>& warnings() const { return m_warnings; }
+  const std::string& source_name() const { return m_source_name; }
+
+  // "(environment) BASE_DIR = /tmp/x", secrets shown as "(set)".
+  std::string describe(std::string_view key) const;
+
+  // Every value as NAME=VALUE for experiment commands, secrets left out.
+  std::map<std::string, std::string> exported() const;
+
+  static bool is_known_key(std::string_view key);
+  static bool is_secret_key(std::string_view key);
+  static std::vector<std::string_view> known_keys();
+
+private:
+  std::map<std::string, ConfigValue, std::less<>> m_values;
+  std::vector<std::string> m_warnings;
+  std::string m_source_name;
+};
+
+std::string_view to_string(Origin origin);
+
+} // namespace smart

@@ -1,0 +1,284 @@
+#include <smart/samples_csv.hpp>
+
+#include <smart/error.hpp>
+#include <smart/util/strings.hpp>
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+
+namespace smart {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> error_tokens = {"", "dns", "connect", "tls", "timeout", "reset", "other"};
+
+// Splits a line on commas into at most fields.size() views; returns the count
+// (which may exceed fields.size(): the extra fields are counted, not kept).
+std::size_t split_fields(std::string_view line, std::array<std::string_view, 16>& fields)
+{
+  std::size_t count = 0;
+  std::size_t start = 0;
+  while (true) {
+    const auto pos = line.find(',', start);
+    const auto field = line.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
+    if (count < fields.size()) {
+      fields[count] = field;
+    }
+    ++count;
+    if (pos == std::string_view::npos) {
+      return count;
+    }
+    start = pos + 1;
+  }
+}
+
+bool looks_numeric(std::string_view text)
+{
+  return !text.empty() && ((text[0] >= '0' && text[0] <= '9') || text[0] == '.');
+}
+
+} // namespace
+
+std::string_view to_token(ProbeError error)
+{
+  return error_tokens.at(static_cast<std::size_t>(error));
+}
+
+std::optional<ProbeError> probe_error_from_token(std::string_view token)
+{
+  for (std::size_t i = 0; i < error_tokens.size(); ++i) {
+    if (error_tokens[i] == token) {
+      return static_cast<ProbeError>(i);
+    }
+  }
+  return std::nullopt;
+}
+
+void SampleSet::push_back(float latency, std::uint16_t code, ProbeError err)
+{
+  latency_ms.push_back(latency);
+  response_code.push_back(code);
+  error.push_back(err);
+}
+
+SamplesParser::SamplesParser(std::string name) : m_name(std::move(name)) {}
+
+void SamplesParser::fail(std::string_view why) const
+{
+  throw UsageError("{}:{}: {}", m_name, m_line, why);
+}
+
+void SamplesParser::parse_header(std::string_view line)
+{
+  std::array<std::string_view, 16> fields;
+  const std::size_t count = split_fields(line, fields);
+  if (count > fields.size()) {
+    fail(fmt::format("too many columns in header ({}; at most {})", count, fields.size()));
+  }
+  m_col_timestamp = m_col_latency = m_col_code = m_col_error = m_col_block = -1;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto name = util::trim(fields[i]);
+    const int index = static_cast<int>(i);
+    if (name == "timestamp" || name == "ts") {
+      m_col_timestamp = index;
+    } else if (name == "latency_ms") {
+      m_col_latency = index;
+    } else if (name == "response_code" || name == "rcode") {
+      m_col_code = index;
+    } else if (name == "error") {
+      m_col_error = index;
+    } else if (name == "block") {
+      m_col_block = index;
+    }
+  }
+  if (m_col_latency < 0) {
+    fail("header has no latency_ms column");
+  }
+  if (m_col_code < 0) {
+    fail("header has no response_code (or rcode) column");
+  }
+  m_columns = static_cast<int>(count);
+}
+
+void SamplesParser::parse_line(std::string_view line)
+{
+  ++m_line;
+  if (!line.empty() && line.back() == '\r') {
+    line.remove_suffix(1);
+  }
+  if (line.find('\0') != std::string_view::npos) {
+    fail("binary data (NUL byte) where CSV text was expected");
+  }
+  if (util::trim(line).empty()) {
+    return; // blank lines (a trailing one, say) carry nothing
+  }
+  m_seen_content = true;
+  if (!m_header_done) {
+    m_header_done = true;
+    std::array<std::string_view, 16> fields;
+    split_fields(line, fields);
+    // A first line whose latency field is a number is data: the original
+    // scripts could write files without a header (timestamp, latency, code).
+    if (!looks_numeric(util::trim(fields[1]))) {
+      parse_header(line);
+      return;
+    }
+  }
+  std::array<std::string_view, 16> fields;
+  const std::size_t count = split_fields(line, fields);
+  if (static_cast<int>(count) < m_columns) {
+    fail(fmt::format("expected {} fields, found {}", m_columns, count));
+  }
+  if (m_col_timestamp >= 0 && util::trim(fields[static_cast<std::size_t>(m_col_timestamp)]).empty()) {
+    fail("empty timestamp");
+  }
+
+  const auto code_text = util::trim(fields[static_cast<std::size_t>(m_col_code)]);
+  unsigned code = 0;
+  {
+    auto [ptr, ec] = std::from_chars(code_text.data(), code_text.data() + code_text.size(), code);
+    if (code_text.empty() || ec != std::errc() || ptr != code_text.data() + code_text.size() || code > 999) {
+      fail(fmt::format("invalid response code '{}'", util::printable(code_text, 40)));
+    }
+  }
+
+  ProbeError err = ProbeError::none;
+  if (m_col_error >= 0 && static_cast<std::size_t>(m_col_error) < count) {
+    const auto token = util::trim(fields[static_cast<std::size_t>(m_col_error)]);
+    const auto parsed = probe_error_from_token(token);
+    if (!parsed) {
+      fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other or empty)",
+                       util::printable(token, 40)));
+    }
+    err = *parsed;
+  }
+  if (code == 0 && err == ProbeError::none) {
+    err = ProbeError::other; // the original's "000": no response, cause unknown
+  }
+
+  const auto latency_text = util::trim(fields[static_cast<std::size_t>(m_col_latency)]);
+  double latency = 0;
+  if (!(latency_text.empty() && code == 0)) {
+    auto [ptr, ec] = std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
+    if (latency_text.empty() || ec != std::errc() || ptr != latency_text.data() + latency_text.size()
+        || !std::isfinite(latency) || latency < 0) {
+      fail(fmt::format("invalid latency_ms '{}'", util::printable(latency_text, 40)));
+    }
+  }
+
+  if (m_col_block >= 0) {
+    const auto block_text = util::trim(fields[static_cast<std::size_t>(m_col_block)]);
+    std::uint32_t block = 0;
+    auto [ptr, ec] = std::from_chars(block_text.data(), block_text.data() + block_text.size(), block);
+    if (block_text.empty() || ec != std::errc() || ptr != block_text.data() + block_text.size()) {
+      fail(fmt::format("invalid block '{}'", util::printable(block_text, 40)));
+    }
+    m_samples.block.push_back(block);
+  }
+  m_samples.push_back(static_cast<float>(latency), static_cast<std::uint16_t>(code), err);
+}
+
+void SamplesParser::feed(std::string_view chunk)
+{
+  while (!chunk.empty()) {
+    const auto newline = chunk.find('\n');
+    if (newline == std::string_view::npos) {
+      if (m_partial.size() + chunk.size() > max_line_length) {
+        ++m_line;
+        fail(fmt::format("line longer than {} bytes", max_line_length));
+      }
+      m_partial.append(chunk);
+      return;
+    }
+    if (m_partial.empty()) {
+      if (newline > max_line_length) {
+        ++m_line;
+        fail(fmt::format("line longer than {} bytes", max_line_length));
+      }
+      parse_line(chunk.substr(0, newline));
+    } else {
+      if (m_partial.size() + newline > max_line_length) {
+        ++m_line;
+        fail(fmt::format("line longer than {} bytes", max_line_length));
+      }
+      m_partial.append(chunk.substr(0, newline));
+      parse_line(m_partial);
+      m_partial.clear();
+    }
+    chunk.remove_prefix(newline + 1);
+  }
+}
+
+SampleSet SamplesParser::finish()
+{
+  if (!m_partial.empty()) {
+    parse_line(m_partial); // no final newline
+    m_partial.clear();
+  }
+  if (!m_seen_content) {
+    throw UsageError("{}: empty file (no header, no samples)", m_name);
+  }
+  return std::move(m_samples);
+}
+
+SampleSet parse_samples(std::string_view content, std::string_view name)
+{
+  SamplesParser parser{std::string(name)};
+  parser.feed(content);
+  return parser.finish();
+}
+
+SampleSet read_samples(const std::filesystem::path& path)
+{
+  const bool is_stdin = path == "-";
+  const std::string name = is_stdin ? "<stdin>" : path.string();
+  int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw UsageError("{}: {}", name, std::strerror(errno));
+  }
+  if (!is_stdin) {
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
+  SamplesParser parser(name);
+  std::vector<char> buffer(1 << 20);
+  try {
+    while (true) {
+      const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        throw UsageError("{}: {}", name, std::strerror(errno));
+      }
+      if (n == 0) {
+        break;
+      }
+      parser.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+  } catch (...) {
+    if (!is_stdin) {
+      ::close(fd);
+    }
+    throw;
+  }
+  if (!is_stdin) {
+    ::close(fd);
+  }
+  return parser.finish();
+}
+
+std::string format_sample_row(const SampleRow& row)
+{
+  return fmt::format("{},{:.3f},{},{}", util::format_rfc3339_ms(row.timestamp), row.latency_ms,
+                     row.response_code, to_token(row.error));
+}
+
+} // namespace smart

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <smart/util/time.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The samples CSV that passes between stages (SPEC.md, "Samples CSV").
+//
+// Written: header "timestamp,latency_ms,response_code,error" (+ optional
+// columns), one row per probe, RFC 3339 UTC millisecond timestamps, latency
+// with 3 decimals, response_code 0 when no response came.
+//
+// Read: columns found by header name; also the original scripts' files
+// (header "ts,latency_ms,rcode", integer latencies, codes "000"/"000000", or
+// no header at all: timestamp, latency, code), CRLF, no final newline. Any
+// malformed line is a smart::UsageError "FILE:LINE: why" (exit 2).
+
+namespace smart {
+
+// Why a probe got no HTTP response (the CSV "error" token).
+enum class ProbeError : std::uint8_t { none, dns, connect, tls, timeout, reset, other };
+
+std::string_view to_token(ProbeError error);
+std::optional<ProbeError> probe_error_from_token(std::string_view token);
+
+// SPEC: an error is a transport failure (code 0) or a 5xx.
+constexpr bool is_error_code(int response_code)
+{
+  return response_code == 0 || response_code >= 500;
+}
+
+// Samples in columns, compact enough for 10 million rows a side (~8 bytes a
+// row): latency as float keeps 7 significant digits, ample for milliseconds.
+struct SampleSet {
+  std::vector<float> latency_ms;
+  std::vector<std::uint16_t> response_code;
+  std::vector<ProbeError> error;
+  std::vector<std::uint32_t> block; // empty unless the file has a "block" column
+
+  std::size_t size() const { return latency_ms.size(); }
+  bool has_blocks() const { return !block.empty(); }
+  bool is_error(std::size_t i) const { return is_error_code(response_code[i]); }
+  void push_back(float latency, std::uint16_t code, ProbeError err);
+};
+
+// Reads a samples file; "-" reads standard input. display_name is used in
+// messages (defaults to the path, "<stdin>" for "-").
+SampleSet read_samples(const std::filesystem::path& path);
+
+// Pure: parses content as if read from a file called name.
+SampleSet parse_samples(std::string_view content, std::string_view name);
+
+// Incremental parser behind both, for streams of any size: feed() chunks in
+// order (lines may span chunks), then finish(). Lines longer than
+// max_line_length are an error, so a 100 MB line cannot exhaust memory.
+class SamplesParser {
+public:
+  static constexpr std::size_t max_line_length = 64 * 1024;
+
+  explicit SamplesParser(std::string name);
+  void feed(std::string_view chunk);
+  SampleSet finish();
+
+private:
+  void parse_line(std::string_view line);
+  void parse_header(std::string_view line);
+  [[noreturn]] void fail(std::string_view why) const;
+
+  std::string m_name;
+  std::string m_partial;
+  std::size_t m_line = 0;
+  bool m_header_done = false;
+  bool m_seen_content = false;
+  int m_col_timestamp = 0;
+  int m_col_latency = 1;
+  int m_col_code = 2;
+  int m_col_error = -1;
+  int m_col_block = -1;
+  int m_columns = 3;
+  SampleSet m_samples;
+};
+
+// One row as smart-measure writes it.
+struct SampleRow {
+  util::SystemTime timestamp;
+  double latency_ms = 0;
+  int response_code = 0;
+  ProbeError error = ProbeError::none;
+};
+
+inline constexpr std::string_view samples_header = "timestamp,latency_ms,response_code,error";
+
+// "2026-11-22T23:10:30.123Z,12.345,200," (no newline).
+std::string format_sample_row(const SampleRow& row);
+
+} // namespace smart

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what smart needs to build, test and run its demo, from Debian 12's
+# own packages. Run as root. Safe to run again.
+set -euo pipefail
+
+build_deps=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost-program-options1.81-dev libboost-json1.81-dev
+  libfmt-dev catch2 libcurl4-openssl-dev
+)
+# The demo and the tests drive real programs: a throwaway nginx on loopback,
+# curl and wrk as measurement peers, openssl for a self-signed certificate,
+# python3 for the loopback coach and slow targets, chromium for the dashboard.
+run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
+test_deps=(chromium fonts-dejavu-core)
+
+want=("${build_deps[@]}" "${run_deps[@]}")
+if [ "${1:-}" = "--tests" ]; then
+  want+=("${test_deps[@]}")
+fi
+
+missing=()
+for pkg in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: these packages are missing and installing them needs root: ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian nginx package starts the machine's own nginx; smart's tests and
+# demo never use it, and it is left as the package set it up.
