@@ -12,7 +12,10 @@ build_deps=(
 # curl and wrk as measurement peers, openssl for a self-signed certificate,
 # python3 for the loopback coach and slow targets, chromium for the dashboard.
 run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
-test_deps=(chromium fonts-dejavu-core)
+# Tests also need: chromium for the dashboard, sudo and systemd (unit files
+# verified with systemd-analyze, sudoers with visudo), jq for reading JSON in
+# shell tests, time for peak-RSS figures in benchmarks, hey as a load peer.
+test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then
