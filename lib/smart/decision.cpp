@@ -215,6 +215,26 @@ double median_of(std::vector<double>& values)
   return (*std::max_element(values.begin(), mid) + upper) / 2;
 }
 
+// How much worse the q-quantile is at least, %: the variant's lower bound
+// over the baseline's upper bound (distribution-free order-statistic
+// intervals, 90 % a side). A tail is only "worse" when shown so: a point
+// estimate of p99 from a few heavy-tailed samples would let one outlier
+// flip the verdict.
+double tail_change_low_pct(std::vector<float>& base, std::vector<float>& var, double q)
+{
+  if (base.empty() || var.empty()) {
+    return nan;
+  }
+  const auto rb = inference::quantile_rank_interval(base.size(), q, 0.90);
+  const auto rv = inference::quantile_rank_interval(var.size(), q, 0.90);
+  const double base_high = static_cast<double>(order_statistic(base, rb.high - 1));
+  const double var_low = static_cast<double>(order_statistic(var, rv.low - 1));
+  if (!(base_high > 0)) {
+    return nan;
+  }
+  return (var_low / base_high - 1) * 100;
+}
+
 // Per-block median log latency, by block number.
 std::map<std::uint32_t, double> block_medians(const ArmSamples& arm)
 {
@@ -304,9 +324,13 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
 
   // Group-sequential looks: this look's share of the alpha (O'Brien-Fleming
   // spending); a single look uses it all.
-  const double alpha = (1 - o.confidence) / 2;
+  // --confidence is the level of the one-sided bound that must lie above
+  // zero; the interval reported is the two-sided one that has it as its
+  // lower end (90 % for 0.95).
+  const double alpha = 1 - o.confidence;
   const double look_alpha = inference::look_alpha(alpha, o.look, o.looks);
-  a.confidence_used = 1 - 2 * look_alpha;
+  a.confidence_used = 1 - look_alpha;
+  const double two_sided = 1 - 2 * look_alpha;
   const double err_alpha = inference::look_alpha(1 - o.err_confidence, o.look, o.looks);
   a.err_confidence_used = 1 - err_alpha;
 
@@ -323,9 +347,10 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   const bool errors_bounded = bounded.high * 100 <= o.max_err_delta_pct.value();
 
   a.p95_change_pct = -improvement_pct(d.baseline.p95_ms, d.variant.p95_ms);
-  a.p99_change_pct = d.baseline.n_good >= 200 && d.variant.n_good >= 200
-                       ? -improvement_pct(d.baseline.p99_ms, d.variant.p99_ms)
-                       : nan;
+  const bool p99_meaningful = d.baseline.n_good >= 200 && d.variant.n_good >= 200;
+  a.p99_change_pct = p99_meaningful ? -improvement_pct(d.baseline.p99_ms, d.variant.p99_ms) : nan;
+  a.p95_change_low_pct = tail_change_low_pct(base.good_ms, var.good_ms, 0.95);
+  a.p99_change_low_pct = p99_meaningful ? tail_change_low_pct(base.good_ms, var.good_ms, 0.99) : nan;
 
   const bool enough = d.baseline.n_good >= o.min_samples && d.variant.n_good >= o.min_samples;
   Bounds shift;
@@ -334,7 +359,7 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       a.method = "paired-blocks";
       const auto& differences = block_diffs;
       a.blocks = differences.size();
-      const auto hl = inference::hodges_lehmann_paired(differences, a.confidence_used);
+      const auto hl = inference::hodges_lehmann_paired(differences, two_sided);
       shift = {hl.estimate, hl.interval};
       a.latency_samples_used = std::min(base.good_ms.size(), var.good_ms.size());
     } else if (o.metric == Metric::p50 || o.metric == Metric::mean) {
@@ -342,7 +367,7 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       const auto x = sorted_logs(base.good_ms);
       const auto y = sorted_logs(var.good_ms);
       a.latency_samples_used = std::min(x.size(), y.size());
-      const auto hl = inference::hodges_lehmann_two_sample(x, y, a.confidence_used);
+      const auto hl = inference::hodges_lehmann_two_sample(x, y, two_sided);
       shift = {hl.estimate, hl.interval};
     } else {
       // A tail metric: distribution-free intervals for each side's quantile
@@ -352,7 +377,7 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       const auto y = sorted_logs(var.good_ms);
       a.latency_samples_used = std::min(x.size(), y.size());
       const double q = metric_percent(o.metric) / 100.0;
-      const double side_level = 1 - (1 - a.confidence_used) / 2;
+      const double side_level = 1 - look_alpha; // Bonferroni: look_alpha / 2 a side
       const auto rx = inference::quantile_rank_interval(x.size(), q, side_level);
       const auto ry = inference::quantile_rank_interval(y.size(), q, side_level);
       shift.estimate = quantile_sorted_double(x, q) - quantile_sorted_double(y, q);
@@ -404,12 +429,13 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
                   fmt::format("latency worse: improvement {}, interval below 0", interval));
   }
   const double tolerance = o.tail_tolerance_pct;
-  const bool p95_worse = a.p95_change_pct > tolerance;
-  const bool p99_worse = a.p99_change_pct > tolerance;
+  const bool p95_worse = a.p95_change_low_pct > tolerance;
+  const bool p99_worse = a.p99_change_low_pct > tolerance;
   if (p95_worse || p99_worse) {
     return finish(Verdict::revert, "tail_worse",
-                  fmt::format("tail worse: {} {}% > {}%", p95_worse ? "p95" : "p99",
-                              signed_number(p95_worse ? a.p95_change_pct : a.p99_change_pct), number(tolerance)));
+                  fmt::format("tail worse: {} at least {}% worse (lower bound) > {}%", p95_worse ? "p95" : "p99",
+                              signed_number(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct),
+                              number(tolerance)));
   }
   const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
   const bool shown_better = a.ci_low_pct > 0;
@@ -700,6 +726,8 @@ boost::json::object to_json(const Decision& d)
     s["err_confidence_used"] = json_number(a.err_confidence_used, 8);
     s["p95_change_pct"] = json_number(a.p95_change_pct);
     s["p99_change_pct"] = json_number(a.p99_change_pct);
+    s["p95_change_low_pct"] = json_number(a.p95_change_low_pct);
+    s["p99_change_low_pct"] = json_number(a.p99_change_low_pct);
     s["min_effect_pct"] = json_number(a.min_effect_pct);
     s["blocks"] = a.blocks;
     s["samples_used"] = a.latency_samples_used;
