@@ -45,16 +45,8 @@ int metric_percent(Metric metric)
   return 50;
 }
 
-// Values partially ordered in place: the order statistic at 0-based rank
-// (nth_element, O(n)).
-float order_statistic(std::vector<float>& values, std::size_t rank)
-{
-  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank);
-  std::nth_element(values.begin(), nth, values.end());
-  return *nth;
-}
-
-// The metric in units of 1e-5 ms, exact for 3-decimal inputs: type-7
+// The metric in units of 1e-5 ms, exact for 3-decimal inputs (good must
+// have been through summarize_arm, which leaves the quantile ranks selected): type-7
 // quantile lo + f (hi - lo) with f = (pct (n - 1) mod 100) / 100; the mean
 // rounded to 1e-5 ms.
 std::int64_t exact_metric(std::vector<float>& good, Metric metric)
@@ -73,7 +65,9 @@ std::int64_t exact_metric(std::vector<float>& good, Metric metric)
   const std::uint64_t position = pct * (n - 1);
   const std::size_t lower = position / 100;
   const std::int64_t fraction = static_cast<std::int64_t>(position % 100);
-  const std::int64_t lo = thousandths(order_statistic(good, lower));
+  // summarize_arm() ran first and selected this rank: good[lower] is in
+  // place and nothing after it is smaller, so no second selection.
+  const std::int64_t lo = thousandths(good[lower]);
   std::int64_t hi = lo;
   if (fraction != 0) {
     hi = thousandths(*std::min_element(good.begin() + static_cast<std::ptrdiff_t>(lower) + 1, good.end()));
@@ -109,10 +103,27 @@ SampleSummary summarize_arm(ArmSamples& arm)
   s.mean_ms = sum / static_cast<double>(good.size());
   s.min_ms = static_cast<double>(low);
   s.max_ms = static_cast<double>(high);
-  s.p50_ms = quantile(good, 0.50);
-  s.p90_ms = quantile(good, 0.90);
-  s.p95_ms = quantile(good, 0.95);
-  s.p99_ms = quantile(good, 0.99);
+  // Ascending quantiles, each selected in what lies above the previous one
+  // (nth_element leaves everything before a rank no larger): about 2.5 n
+  // comparisons for all four instead of 6 n.
+  std::size_t from = 0;
+  const auto select = [&](double q) {
+    const double position = q * static_cast<double>(good.size() - 1);
+    const auto lower = static_cast<std::size_t>(position);
+    const auto nth = good.begin() + static_cast<std::ptrdiff_t>(lower);
+    std::nth_element(good.begin() + static_cast<std::ptrdiff_t>(from), nth, good.end());
+    from = lower + 1;
+    const double at = static_cast<double>(*nth);
+    if (lower + 1 >= good.size()) {
+      return at;
+    }
+    const double next = static_cast<double>(*std::min_element(nth + 1, good.end()));
+    return at + (position - static_cast<double>(lower)) * (next - at);
+  };
+  s.p50_ms = select(0.50);
+  s.p90_ms = select(0.90);
+  s.p95_ms = select(0.95);
+  s.p99_ms = select(0.99);
   return s;
 }
 
@@ -217,22 +228,17 @@ double median_of(std::vector<double>& values)
 
 // How much worse the q-quantile is at least, %: the variant's lower bound
 // over the baseline's upper bound (distribution-free order-statistic
-// intervals, 90 % a side). A tail is only "worse" when shown so: a point
-// estimate of p99 from a few heavy-tailed samples would let one outlier
-// flip the verdict.
-double tail_change_low_pct(std::vector<float>& base, std::vector<float>& var, double q)
+// intervals, 90 % a side), on the sorted log latencies. A tail is only
+// "worse" when shown so: a point estimate of p99 from a few heavy-tailed
+// samples would let one outlier flip the verdict.
+double tail_change_low_pct(std::span<const double> base_logs, std::span<const double> var_logs, double q)
 {
-  if (base.empty() || var.empty()) {
+  if (base_logs.empty() || var_logs.empty()) {
     return nan;
   }
-  const auto rb = inference::quantile_rank_interval(base.size(), q, 0.90);
-  const auto rv = inference::quantile_rank_interval(var.size(), q, 0.90);
-  const double base_high = static_cast<double>(order_statistic(base, rb.high - 1));
-  const double var_low = static_cast<double>(order_statistic(var, rv.low - 1));
-  if (!(base_high > 0)) {
-    return nan;
-  }
-  return (var_low / base_high - 1) * 100;
+  const auto rb = inference::quantile_rank_interval(base_logs.size(), q, 0.90);
+  const auto rv = inference::quantile_rank_interval(var_logs.size(), q, 0.90);
+  return (std::exp(var_logs[rv.low - 1] - base_logs[rb.high - 1]) - 1) * 100;
 }
 
 // Per-block median log latency, by block number.
@@ -349,8 +355,10 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   a.p95_change_pct = -improvement_pct(d.baseline.p95_ms, d.variant.p95_ms);
   const bool p99_meaningful = d.baseline.n_good >= 200 && d.variant.n_good >= 200;
   a.p99_change_pct = p99_meaningful ? -improvement_pct(d.baseline.p99_ms, d.variant.p99_ms) : nan;
-  a.p95_change_low_pct = tail_change_low_pct(base.good_ms, var.good_ms, 0.95);
-  a.p99_change_low_pct = p99_meaningful ? tail_change_low_pct(base.good_ms, var.good_ms, 0.99) : nan;
+  const auto base_logs = sorted_logs(base.good_ms);
+  const auto var_logs = sorted_logs(var.good_ms);
+  a.p95_change_low_pct = tail_change_low_pct(base_logs, var_logs, 0.95);
+  a.p99_change_low_pct = p99_meaningful ? tail_change_low_pct(base_logs, var_logs, 0.99) : nan;
 
   const bool enough = d.baseline.n_good >= o.min_samples && d.variant.n_good >= o.min_samples;
   Bounds shift;
@@ -364,8 +372,8 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       a.latency_samples_used = std::min(base.good_ms.size(), var.good_ms.size());
     } else if (o.metric == Metric::p50 || o.metric == Metric::mean) {
       a.method = "hodges-lehmann";
-      const auto x = sorted_logs(base.good_ms);
-      const auto y = sorted_logs(var.good_ms);
+      const auto& x = base_logs;
+      const auto& y = var_logs;
       a.latency_samples_used = std::min(x.size(), y.size());
       const auto hl = inference::hodges_lehmann_two_sample(x, y, two_sided);
       shift = {hl.estimate, hl.interval};
@@ -373,8 +381,8 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       // A tail metric: distribution-free intervals for each side's quantile
       // (order statistics), combined conservatively (Bonferroni).
       a.method = "quantile-order-statistics";
-      const auto x = sorted_logs(base.good_ms);
-      const auto y = sorted_logs(var.good_ms);
+      const auto& x = base_logs;
+      const auto& y = var_logs;
       a.latency_samples_used = std::min(x.size(), y.size());
       const double q = metric_percent(o.metric) / 100.0;
       const double side_level = 1 - look_alpha; // Bonferroni: look_alpha / 2 a side

@@ -47,27 +47,30 @@ awk -v b="$b" -v v="$v" -v be="$be" -v ve="$ve" -v ip="${IMPROVE_PCT:-10}" -v md
 }'
 SH
 
-measure() { # LABEL CMD...: wall seconds and peak RSS (kB)
+measure() { # LABEL CMD...: wall seconds, CPU seconds (user + sys, children included), peak RSS (kB)
   local label=$1; shift
   /usr/bin/time -v -o "$DIR/$label.time" "$@" >"$DIR/$label.out" 2>"$DIR/$label.err" || true
-  local wall rss
+  local wall cpu rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$DIR/$label.time")
+  cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$DIR/$label.time")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$DIR/$label.time")
-  echo "$wall $rss"
+  echo "$wall $cpu $rss"
 }
 
 # Page cache warm for both: read the files once.
 cat "$DIR/base.csv" "$DIR/var.csv" >/dev/null
-read -r t_orig rss_orig < <(measure original bash "$DIR/original_decide.sh" "$DIR/base.csv" "$DIR/var.csv")
-read -r t_smart rss_smart < <(measure smart "$BUILD/tools/smart-decide" "$DIR/base.csv" "$DIR/var.csv")
-read -r t_smart_o rss_smart_o < <(measure smart_original "$BUILD/tools/smart-decide" --rule original "$DIR/base.csv" "$DIR/var.csv")
+read -r t_orig c_orig rss_orig < <(measure original bash "$DIR/original_decide.sh" "$DIR/base.csv" "$DIR/var.csv")
+read -r t_smart c_smart rss_smart < <(measure smart "$BUILD/tools/smart-decide" "$DIR/base.csv" "$DIR/var.csv")
+read -r t_smart_o c_smart_o rss_smart_o < <(measure smart_original "$BUILD/tools/smart-decide" --rule original "$DIR/base.csv" "$DIR/var.csv")
 
 printf '\nsmart-decide vs the original pipeline, 2 x %s rows\n' "$ROWS"
-printf '%-34s %10s %14s  %s\n' "" "wall s" "peak RSS MB" "verdict"
-printf '%-34s %10.2f %14.1f  %s\n' "original (awk | sort -n | awk)" "$t_orig" "$(echo "$rss_orig/1024" | bc -l)" "$(cat "$DIR/original.out")"
-printf '%-34s %10.2f %14.1f  %s\n' "smart-decide (rule smart)" "$t_smart" "$(echo "$rss_smart/1024" | bc -l)" "$(cat "$DIR/smart.out")"
-printf '%-34s %10.2f %14.1f  %s\n' "smart-decide --rule original" "$t_smart_o" "$(echo "$rss_smart_o/1024" | bc -l)" "$(cat "$DIR/smart_original.out")"
-printf 'speed-up: %.1fx (rule smart), %.1fx (rule original); target >= 20x, RSS <= 200 MB\n' \
-  "$(echo "$t_orig/$t_smart" | bc -l)" "$(echo "$t_orig/$t_smart_o" | bc -l)"
+printf '%-34s %10s %10s %14s  %s\n' "" "wall s" "CPU s" "peak RSS MB" "verdict"
+printf '%-34s %10.2f %10.2f %14.1f  %s\n' "original (awk | sort -n | awk)" "$t_orig" "$c_orig" "$(echo "$rss_orig/1024" | bc -l)" "$(cat "$DIR/original.out")"
+printf '%-34s %10.2f %10.2f %14.1f  %s\n' "smart-decide (rule smart)" "$t_smart" "$c_smart" "$(echo "$rss_smart/1024" | bc -l)" "$(cat "$DIR/smart.out")"
+printf '%-34s %10.2f %10.2f %14.1f  %s\n' "smart-decide --rule original" "$t_smart_o" "$c_smart_o" "$(echo "$rss_smart_o/1024" | bc -l)" "$(cat "$DIR/smart_original.out")"
+printf 'speed-up, wall: %.1fx (rule smart), %.1fx (rule original); CPU: %.1fx, %.1fx; target >= 20x, RSS <= 200 MB\n' \
+  "$(echo "$t_orig/$t_smart" | bc -l)" "$(echo "$t_orig/$t_smart_o" | bc -l)" \
+  "$(echo "$c_orig/$c_smart" | bc -l)" "$(echo "$c_orig/$c_smart_o" | bc -l)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "original:     $(cat "$DIR/original.err")"
 echo "smart-decide: $(head -1 "$DIR/smart.err")"
