@@ -168,17 +168,23 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
 std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const std::string& experiment)
 {
   const Frame frame{560, 170, 46, 14, 10, 24};
-  double hi = 0;
+  double lo = INFINITY;
+  double hi = -INFINITY;
   for (const auto* run : runs) {
-    if (run->baseline.p50_ms) {
-      hi = std::max(hi, *run->baseline.p50_ms);
-    }
-    if (const auto* chosen = run->chosen(); chosen && chosen->stats.p50_ms) {
-      hi = std::max(hi, *chosen->stats.p50_ms);
+    for (const OptNumber value : {run->baseline.p50_ms, run->chosen() ? run->chosen()->stats.p50_ms : std::nullopt}) {
+      if (value) {
+        lo = std::min(lo, *value);
+        hi = std::max(hi, *value);
+      }
     }
   }
-  const auto yticks = nice_ticks(0, hi > 0 ? hi : 1, 4);
-  const Scale y{0, yticks.back(), frame.y0(), frame.y1()};
+  if (!std::isfinite(lo)) {
+    lo = 0, hi = 1;
+  }
+  // Zoomed to the data (the axis is labelled): a 10% change must be visible.
+  const double pad = hi > lo ? (hi - lo) * 0.15 : std::max(hi * 0.1, 0.5);
+  const auto yticks = nice_ticks(std::max(0.0, lo - pad), hi + pad, 4);
+  const Scale y{yticks.front(), yticks.back(), frame.y0(), frame.y1()};
   const double n = static_cast<double>(runs.size());
   // One run: in the middle; otherwise spread over the width.
   auto px = [&](std::size_t i) {

@@ -3,6 +3,7 @@
 #include <smart/dashboard/charts.hpp>
 #include <smart/util/html.hpp>
 #include <smart/util/strings.hpp>
+#include <smart/util/units.hpp>
 
 #include <fmt/format.h>
 
@@ -19,7 +20,7 @@ using util::append_html_escaped;
 // Only what the page needs from its own origin; nothing inline can run or
 // style, so an escaped-but-missed string still could not execute.
 constexpr std::string_view csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                 "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+                                 "object-src 'none'; base-uri 'none'; form-action 'none'";
 
 struct Html {
   std::string out;
@@ -380,12 +381,13 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
   html.raw("</tbody></table></div>\n</section>\n");
 }
 
-void empty_state(Html& html)
+void empty_state(Html& html, const Health& health)
 {
   html.raw("<section class=\"card status empty\" id=\"status\"><h2>No run yet</h2>\n"
            "<p>smart has not finished a run in this state directory. The first one appears here when "
-           "<code>smart-run --next</code> finishes; the systemd timer runs it every 30 minutes "
-           "(<code>systemctl list-timers smart-run.timer</code>).</p>\n"
+           "<code>smart-run --next</code> finishes; the systemd timer runs it every ");
+  html.text(util::format_duration(health.stale_after / 2));
+  html.raw(" (<code>systemctl list-timers smart-run.timer</code>).</p>\n"
            "<p>To run one now: <code>sudo smart-run --next</code>. Each run measures a baseline, "
            "applies a variant, measures again, and keeps it only when the data says it is better.</p>\n"
            "</section>\n");
@@ -446,7 +448,7 @@ std::string render_index_html(const Model& model, const RenderContext& context)
   banner(html, model, health);
   html.raw("<main>\n");
   if (!model.last) {
-    empty_state(html);
+    empty_state(html, health);
   } else {
     html.raw("<div class=\"story\">\n");
     status_card(html, *model.last, context);
