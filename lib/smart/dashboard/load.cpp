@@ -143,8 +143,11 @@ void load_history(const fs::path& path, Model& model)
     if (util::trim(line).empty()) {
       continue;
     }
+    // Each line parsed into a stack buffer: no allocation for a typical line.
+    unsigned char buffer[16384];
+    json::monotonic_resource resource(buffer, sizeof buffer);
     json::error_code ec;
-    json::value value = json::parse(line, ec);
+    json::value value = json::parse(line, ec, &resource);
     if (ec) {
       model.warnings.push_back(fmt::format("{}:{}: skipped: not valid JSON ({})", path.string(), number, ec.message()));
       continue;
@@ -158,7 +161,7 @@ void load_history(const fs::path& path, Model& model)
       model.warnings.push_back(fmt::format("{}:{}: skipped: no run_id", path.string(), number));
       continue;
     }
-    run.raw = std::move(value);
+    run.json = std::move(line);
     model.history.push_back(std::move(run));
   }
 }
@@ -323,7 +326,6 @@ Model load_model(const StatePaths& paths)
   if (auto state = read_json(paths.state_file, model.warnings)) {
     if (state->is_object()) {
       state_run = parse_run(state->get_object());
-      state_run->raw = *state;
       model.state_json = json::serialize(*state);
       if (state_run->run_id.empty()) {
         model.warnings.push_back(fmt::format("{}: no run_id; ignored", paths.state_file.string()));
@@ -344,7 +346,6 @@ Model load_model(const StatePaths& paths)
       if (auto summary = read_json(paths.runs_dir / last_id / "summary.json", model.warnings);
           summary && summary->is_object()) {
         model.last = parse_run(summary->get_object());
-        model.last->raw = std::move(*summary);
       }
     }
     if (!model.last) {
@@ -385,7 +386,6 @@ Model load_model(const StatePaths& paths)
       if (failed.since.empty()) {
         failed.since = get_string(object, "failed_at");
       }
-      failed.raw = std::move(*value);
     }
     model.revert_failed = std::move(failed);
   }

@@ -2,8 +2,6 @@
 
 #include <smart/util/time.hpp>
 
-#include <boost/json/value.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,7 +54,7 @@ struct RunSummary {
   Stats baseline;
   std::vector<VariantResult> variants;
   std::optional<Coach> coach;
-  boost::json::value raw; // the object as read, for history.json
+  std::string json; // history lines: the line as read (valid JSON), for history.json
 
   // The variant whose p50 the trend shows: the kept one, else the last measured.
   const VariantResult* chosen() const;
@@ -71,7 +69,6 @@ struct LatencyCurve {
 };
 
 struct RevertFailed {
-  boost::json::value raw; // whatever smart-run wrote; shown field by field
   std::string run_id, experiment, variant, message, since;
 };
 

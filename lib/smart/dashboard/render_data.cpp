@@ -31,12 +31,18 @@ std::string render_health_json(const Model& model, const RenderContext& context)
 
 std::string render_history_json(const Model& model)
 {
-  std::string out = "[";
+  std::size_t size = 8;
+  for (const auto& run : model.history) {
+    size += run.json.size() + 2;
+  }
+  std::string out;
+  out.reserve(size);
+  out += "[";
   bool first = true;
   for (const auto& run : model.history) {
     out += first ? "\n" : ",\n";
     first = false;
-    out += json::serialize(run.raw);
+    out += run.json;
   }
   out += "\n]\n";
   return out;
