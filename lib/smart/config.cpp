@@ -53,6 +53,10 @@ constexpr std::array key_table{
   KeySpec{"COACH_MODEL", "", Kind::string},
   KeySpec{"COACH_TIMEOUT", "10s", Kind::duration},
   KeySpec{"COACH_MIN_CONFIDENCE", "0.8", Kind::number},
+  KeySpec{"COACH_RETRIES", "3", Kind::integer},
+  KeySpec{"COACH_RETRY_MAX_WAIT", "60s", Kind::duration},
+  KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
+  KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
   KeySpec{"TIMER_INTERVAL", "30m", Kind::duration},
   KeySpec{"SMART_BIN_DIR", "", Kind::path},
@@ -63,6 +67,9 @@ constexpr std::array key_table{
   KeySpec{"NGINX_CONF", "/etc/nginx/nginx.conf", Kind::path},
   KeySpec{"NGINX_RELOAD", "systemctl reload nginx", Kind::string},
   KeySpec{"NGINX_TEST", "nginx -t -q", Kind::string},
+  // Where the experiments' helpers live (packaging/nginx-experiment…); empty:
+  // next to a source checkout, else /usr/libexec/smart.
+  KeySpec{"SMART_LIBEXEC_DIR", "", Kind::path},
 };
 
 const KeySpec* find_spec(std::string_view key)
