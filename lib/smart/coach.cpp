@@ -196,7 +196,7 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
   return std::nullopt;
 }
 
-CoachSettings coach_settings(const Config& config, const GetEnv& getenv)
+CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token)
 {
   CoachSettings settings;
   settings.url = config.get("COACH_URL");
@@ -213,7 +213,9 @@ CoachSettings coach_settings(const Config& config, const GetEnv& getenv)
     throw UsageError("{}: unknown COACH_MODE (expected api or openai)", config.describe("COACH_MODE"));
   }
   settings.model = config.get("COACH_MODEL");
-  settings.token = load_coach_token(config, getenv);
+  if (load_token == LoadToken::yes) {
+    settings.token = load_coach_token(config, getenv);
+  }
   settings.ca_file = config.get("COACH_CA_FILE");
   if (!settings.ca_file.empty() && !fs::exists(settings.ca_file)) {
     throw UsageError("{}: CA file not found", config.describe("COACH_CA_FILE"));

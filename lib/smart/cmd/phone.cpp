@@ -381,7 +381,6 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
   if (!fs::is_directory(key_file.parent_path().empty() ? fs::path(".") : key_file.parent_path(), ec)) {
     throw UsageError("{}: the directory for the API key does not exist", key_file.string());
   }
-  settings.token.reset(); // a claim is made without an API key
 
   const std::string claim_token = util::to_hex(util::random_bytes(16));
   const std::string token_hash = util::sha256_hex(claim_token);
@@ -456,7 +455,8 @@ int phone(const PhoneOptions& options)
   if (modes > 0 && options.run_id) {
     throw UsageError("RUN_ID goes with posting a run, not with --ask, --register or --flush");
   }
-  auto settings = coach_settings(config, getenv);
+  auto settings =
+    coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
   if (options.ask) {
     return ask(settings, options);
   }
