@@ -61,6 +61,9 @@ constexpr std::array key_table{
   KeySpec{"NGINX_CONF", "/etc/nginx/nginx.conf", Kind::path},
   KeySpec{"NGINX_RELOAD", "systemctl reload nginx", Kind::string},
   KeySpec{"NGINX_TEST", "nginx -t -q", Kind::string},
+  // Where the experiments' helpers live (packaging/nginx-experiment…); empty:
+  // next to a source checkout, else /usr/libexec/smart.
+  KeySpec{"SMART_LIBEXEC_DIR", "", Kind::path},
 };
 
 const KeySpec* find_spec(std::string_view key)

@@ -1,0 +1,60 @@
+# Shipped experiments in tests and demos: a copy of an experiment pointed at
+# the throwaway nginx of nginx.sh (start it first with nginx_start).
+# Sourced after common.sh.
+#
+#   exp_nginx_env                 exports NGINX_CONF NGINX_TEST NGINX_RELOAD
+#                                 SMART_LIBEXEC_DIR for the nginx of nginx_start
+#   exp_copy_for_test SRC DEST URL CONF
+#                                 copies the experiment directory SRC to DEST,
+#                                 sets its target_url to URL (jq), and writes a
+#                                 smart.conf CONF for it: BASE_DIR under $TMP,
+#                                 EXPERIMENTS_DIR the parent of DEST, the nginx
+#                                 keys of exp_nginx_env, SMART_BIN_DIR the build
+#   exp_tls_directives DIR PORT   makes a self-signed certificate for 127.0.0.1
+#                                 in DIR; sets TLS_CACERT, and TLS_DIRECTIVES to
+#                                 the server directives that make nginx_start's
+#                                 server answer https on PORT (pass them as
+#                                 nginx_start's second argument)
+
+exp_nginx_dir() {
+  [ -n "${NGINX_CONF:-}" ] || fail "exp: start nginx (nginx_start) first"
+  dirname "$NGINX_CONF"
+}
+
+exp_nginx_env() {
+  local dir
+  dir=$(exp_nginx_dir)
+  export NGINX_CONF="$dir/nginx.conf"
+  export NGINX_TEST="$(nginx_bin) -t -q -p $dir -c $dir/nginx.conf -e $dir/error.log"
+  export NGINX_RELOAD="$(nginx_bin) -p $dir -c $dir/nginx.conf -e $dir/error.log -s reload"
+  export SMART_LIBEXEC_DIR="$SMART_SOURCE_DIR/packaging"
+}
+
+exp_copy_for_test() {
+  local src=$1 dest=$2 url=$3 conf=$4
+  [ -f "$src/meta.json" ] || fail "exp_copy_for_test: $src/meta.json: no such file"
+  mkdir -p "$(dirname "$dest")"
+  rm -rf "$dest"
+  cp -R "$src" "$dest"
+  jq --arg url "$url" '.target_url = $url' "$src/meta.json" >"$dest/meta.json"
+  exp_nginx_env
+  cat >"$conf" <<CONF
+# smart.conf written by test/lib/experiment.sh for $(basename "$dest")
+BASE_DIR=$TMP/base
+EXPERIMENTS_DIR=$(dirname "$dest")
+SMART_BIN_DIR=$SMART_BUILD_DIR/tools
+NGINX_CONF=$NGINX_CONF
+NGINX_TEST="$NGINX_TEST"
+NGINX_RELOAD="$NGINX_RELOAD"
+SMART_LIBEXEC_DIR=$SMART_LIBEXEC_DIR
+CONF
+}
+
+exp_tls_directives() {
+  local dir=$1 port=$2
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$dir/tls.key" -out "$dir/tls.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+  TLS_CACERT=$dir/tls.crt
+  TLS_DIRECTIVES="listen 127.0.0.1:$port ssl; ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
+}
