@@ -245,8 +245,9 @@ int post(const Config& config, const CoachSettings& settings, const PhoneOptions
   // One flusher at a time, or two processes would send the same entries.
   util::FileLock lock(paths.outbox_dir / ".lock");
   if (!lock.try_acquire()) {
-    note(fmt::format("another smart-phone (pid {}) is sending the outbox; payload queued",
-                     lock.holder_pid().value_or(0)));
+    const auto holder = lock.holder_pid();
+    note(fmt::format("another smart-phone{} is sending the outbox; payload queued",
+                     holder ? fmt::format(" (pid {})", *holder) : std::string()));
     return to_int(ExitCode::busy);
   }
   auto client = make_curl_client();
