@@ -7,7 +7,7 @@
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "smart")
 set(CPACK_PACKAGE_VENDOR "the smart authors")
-set(CPACK_PACKAGE_CONTACT "smart authors <smart@localhost>")
+set(CPACK_PACKAGE_CONTACT "smart authors <smart@example.org>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Linux server that tunes itself, safely")
 set(CPACK_PACKAGE_DESCRIPTION
@@ -35,8 +35,9 @@ file(MAKE_DIRECTORY ${_smart_deb_dir})
 file(WRITE ${_smart_deb_dir}/conffiles
   "${SMART_SYSCONFDIR}/smart/smart.conf\n${SMART_SYSCONFDIR}/sudoers.d/smart\n${SMART_SYSCONFDIR}/logrotate.d/smart\n")
 foreach(script postinst prerm postrm)
-  file(COPY ${PROJECT_SOURCE_DIR}/packaging/debian/${script} DESTINATION ${_smart_deb_dir}
-       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+  # configure_file: an edited script is copied again at the next build
+  configure_file(${PROJECT_SOURCE_DIR}/packaging/debian/${script} ${_smart_deb_dir}/${script} COPYONLY
+                 FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 endforeach()
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${_smart_deb_dir}/conffiles ${_smart_deb_dir}/postinst ${_smart_deb_dir}/prerm ${_smart_deb_dir}/postrm)

@@ -70,3 +70,10 @@ printf 'worker_processes 1;\n' >"$TMP/nginx.conf"
 expect_exit 0 "$TMP/root/usr/libexec/smart/nginx-directive" set "$TMP/nginx.conf" main worker_processes 2
 expect_eq "$(cat "$TMP/nginx.conf")" "worker_processes 2;"
 expect_exit 0 gzip -t "$TMP/root/usr/share/doc/smart/changelog.gz"
+
+# lintian, when installed: no errors (warnings and notes are printed)
+if command -v lintian >/dev/null; then
+  lintian --allow-root -I "$deb" >"$TMP/lintian" 2>&1 || true
+  cat "$TMP/lintian"
+  if grep -q '^E: ' "$TMP/lintian"; then fail "lintian reports errors"; fi
+fi
