@@ -71,6 +71,11 @@ void SampleSet::push_back(float latency, std::uint16_t code, ProbeError err)
 
 SamplesParser::SamplesParser(std::string name) : m_name(std::move(name)) {}
 
+SamplesParser::SamplesParser(std::string name, SampleCallback on_sample)
+  : m_name(std::move(name)), m_on_sample(std::move(on_sample))
+{
+}
+
 void SamplesParser::fail(std::string_view why) const
 {
   throw UsageError("{}:{}: {}", m_name, m_line, why);
@@ -174,13 +179,20 @@ void SamplesParser::parse_line(std::string_view line)
     }
   }
 
+  std::uint32_t block = 0;
   if (m_col_block >= 0) {
     const auto block_text = util::trim(fields[static_cast<std::size_t>(m_col_block)]);
-    std::uint32_t block = 0;
     auto [ptr, ec] = std::from_chars(block_text.data(), block_text.data() + block_text.size(), block);
     if (block_text.empty() || ec != std::errc() || ptr != block_text.data() + block_text.size()) {
       fail(fmt::format("invalid block '{}'", util::printable(block_text, 40)));
     }
+  }
+  if (m_on_sample) {
+    m_on_sample(ParsedSample{static_cast<float>(latency), static_cast<std::uint16_t>(code), err, m_col_block >= 0,
+                             block});
+    return;
+  }
+  if (m_col_block >= 0) {
     m_samples.block.push_back(block);
   }
   m_samples.push_back(static_cast<float>(latency), static_cast<std::uint16_t>(code), err);
@@ -236,10 +248,12 @@ SampleSet parse_samples(std::string_view content, std::string_view name)
   return parser.finish();
 }
 
-SampleSet read_samples(const std::filesystem::path& path)
+namespace {
+
+// Feeds the file (or stdin for "-") to parser in 1 MiB reads.
+SampleSet read_into(const std::filesystem::path& path, const std::string& name, SamplesParser& parser)
 {
   const bool is_stdin = path == "-";
-  const std::string name = is_stdin ? "<stdin>" : path.string();
   int fd = is_stdin ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw UsageError("{}: {}", name, std::strerror(errno));
@@ -247,7 +261,6 @@ SampleSet read_samples(const std::filesystem::path& path)
   if (!is_stdin) {
     ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
-  SamplesParser parser(name);
   std::vector<char> buffer(1 << 20);
   try {
     while (true) {
@@ -273,6 +286,27 @@ SampleSet read_samples(const std::filesystem::path& path)
     ::close(fd);
   }
   return parser.finish();
+}
+
+std::string display_name(const std::filesystem::path& path)
+{
+  return path == "-" ? std::string("<stdin>") : path.string();
+}
+
+} // namespace
+
+SampleSet read_samples(const std::filesystem::path& path)
+{
+  const std::string name = display_name(path);
+  SamplesParser parser(name);
+  return read_into(path, name, parser);
+}
+
+void read_samples(const std::filesystem::path& path, const SampleCallback& on_sample)
+{
+  const std::string name = display_name(path);
+  SamplesParser parser(name, on_sample);
+  read_into(path, name, parser);
 }
 
 std::string format_sample_row(const SampleRow& row)

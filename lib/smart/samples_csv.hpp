@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,9 +49,23 @@ struct SampleSet {
   void push_back(float latency, std::uint16_t code, ProbeError err);
 };
 
+// One parsed row, for readers that stream instead of storing (smart-decide on
+// millions of rows keeps only what it needs). block is 0 without the column.
+struct ParsedSample {
+  float latency_ms = 0;
+  std::uint16_t response_code = 0;
+  ProbeError error = ProbeError::none;
+  bool has_block = false;
+  std::uint32_t block = 0;
+};
+using SampleCallback = std::function<void(const ParsedSample&)>;
+
 // Reads a samples file; "-" reads standard input. display_name is used in
 // messages (defaults to the path, "<stdin>" for "-").
 SampleSet read_samples(const std::filesystem::path& path);
+
+// Same, handing each row to on_sample instead of storing it.
+void read_samples(const std::filesystem::path& path, const SampleCallback& on_sample);
 
 // Pure: parses content as if read from a file called name.
 SampleSet parse_samples(std::string_view content, std::string_view name);
@@ -63,6 +78,8 @@ public:
   static constexpr std::size_t max_line_length = 64 * 1024;
 
   explicit SamplesParser(std::string name);
+  // Rows go to on_sample instead of the SampleSet that finish() returns.
+  SamplesParser(std::string name, SampleCallback on_sample);
   void feed(std::string_view chunk);
   SampleSet finish();
 
@@ -83,6 +100,7 @@ private:
   int m_col_block = -1;
   int m_columns = 3;
   SampleSet m_samples;
+  SampleCallback m_on_sample;
 };
 
 // One row as smart-measure writes it.

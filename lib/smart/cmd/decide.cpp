@@ -1,0 +1,90 @@
+#include <smart/cmd/decide.hpp>
+
+#include <smart/config.hpp>
+#include <smart/error.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdio>
+
+namespace smart::cmd {
+
+namespace {
+
+Decimal threshold(const Config& config, const char* key)
+{
+  const auto parsed = parse_decimal(config.get(key));
+  if (!parsed || parsed->micros < -1'000'000'000'000 || parsed->micros > 1'000'000'000'000) {
+    throw UsageError("{}: not a decimal number between -1000000 and 1000000 (at most 6 decimals)",
+                     config.describe(key));
+  }
+  return *parsed;
+}
+
+ArmSamples read_arm(const std::string& path)
+{
+  ArmSamples arm;
+  read_samples(path, [&arm](const ParsedSample& row) { arm.add(row); });
+  arm.good_ms.shrink_to_fit();
+  arm.good_block.shrink_to_fit();
+  return arm;
+}
+
+} // namespace
+
+std::pair<unsigned, unsigned> parse_look(const std::string& text)
+{
+  const auto slash = text.find('/');
+  unsigned k = 0;
+  unsigned n = 0;
+  bool ok = slash != std::string::npos;
+  if (ok) {
+    const char* end = text.data() + text.size();
+    auto [p1, e1] = std::from_chars(text.data(), text.data() + slash, k);
+    auto [p2, e2] = std::from_chars(text.data() + slash + 1, end, n);
+    ok = e1 == std::errc() && p1 == text.data() + slash && e2 == std::errc() && p2 == end;
+  }
+  if (!ok || k < 1 || n < 1 || k > n || n > 1000) {
+    throw UsageError("--look '{}': expected K/N with 1 <= K <= N <= 1000 (this look, of looks planned)", text);
+  }
+  return {k, n};
+}
+
+int decide(DecideCommand command)
+{
+  if (command.baseline_path == "-" && command.variant_path == "-") {
+    throw UsageError("only one of BASE.csv and VAR.csv can be '-' (standard input)");
+  }
+  const Config config = Config::load(command.config, command.threshold_flags);
+  auto& options = command.options;
+  options.improve_pct = threshold(config, "IMPROVE_PCT");
+  options.max_err_delta_pct = threshold(config, "MAX_ERR_DELTA_PCT");
+  options.baseline_name = command.baseline_path == "-" ? "<stdin>" : command.baseline_path;
+  options.variant_name = command.variant_path == "-" ? "<stdin>" : command.variant_path;
+
+  // One side at a time, compactly: two files of 10 million rows fit well
+  // under 200 MB.
+  ArmSamples base = read_arm(command.baseline_path);
+  ArmSamples var = read_arm(command.variant_path);
+  const Decision decision = smart::decide(base, var, options);
+
+  std::fputs(metrics_line(decision).c_str(), stderr);
+  std::fputc('\n', stderr);
+  fmt::print(stderr, "decision: {} ({}; rule {})\n", to_string(decision.decision), decision.decided_by,
+             to_string(decision.rule));
+  for (const auto& reason : decision.reasons) {
+    fmt::print(stderr, "reason: {}\n", reason);
+  }
+  std::fflush(stderr);
+  if (command.json) {
+    fmt::print("{}\n", boost::json::serialize(to_json(decision)));
+  } else {
+    fmt::print("{}\n", to_string(decision.verdict()));
+  }
+  std::fflush(stdout);
+  return decision.verdict() == Verdict::keep ? to_int(ExitCode::ok) : to_int(ExitCode::revert);
+}
+
+} // namespace smart::cmd

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <smart/util/units.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// smart-measure: probes (or loads) a target and writes the samples CSV.
+// See docs/measure.md for the behaviour, docs/formats.md for the CSV.
+
+namespace smart::cmd {
+
+struct MeasureOptions {
+  std::string url;
+  std::optional<util::Duration> duration; // none: until --count or a signal
+  std::optional<util::Duration> interval; // probe mode, default 1 s
+  std::optional<std::uint64_t> count;
+  util::Duration timeout{5.0};
+  std::string output = "-";
+  bool append = false;
+  bool insecure = false;
+  std::optional<std::filesystem::path> cacert;
+  bool fresh_connection = false;
+  std::optional<std::uint32_t> block;
+  std::optional<double> abort_err_pct;
+  std::optional<std::uint64_t> abort_after;
+  std::optional<std::filesystem::path> config;
+
+  // Load mode (either of the first two selects it).
+  std::optional<unsigned> concurrency;
+  std::optional<double> rate;
+  std::optional<unsigned> threads;
+  util::Duration warmup{0.0};
+  std::uint64_t sample_every = 1;
+  bool phases = false;
+
+  // Set by the caller: whether stderr is a terminal (progress line).
+  bool progress = false;
+};
+
+// Option text to a duration, or smart::UsageError naming the option.
+util::Duration duration_option(std::string_view option, std::string_view text);
+
+// Checks the combination; throws smart::UsageError for the first problem.
+void validate(const MeasureOptions& options);
+
+// Runs it; returns the exit code (0, or 130/143 after a signal).
+int measure(const MeasureOptions& options);
+
+} // namespace smart::cmd

@@ -1,0 +1,286 @@
+#include <smart/probe.hpp>
+
+#include <smart/error.hpp>
+#include <smart/version.hpp>
+
+#include <curl/curl.h>
+
+#include <fmt/format.h>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+
+namespace smart {
+
+ProbeError classify_curl_error(int curl_code)
+{
+  switch (static_cast<CURLcode>(curl_code)) {
+  case CURLE_OK:
+    return ProbeError::none;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+    return ProbeError::dns;
+  case CURLE_COULDNT_CONNECT:
+    return ProbeError::connect;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_SSL_SHUTDOWN_FAILED:
+  case CURLE_USE_SSL_FAILED:
+    return ProbeError::tls;
+  case CURLE_OPERATION_TIMEDOUT:
+    return ProbeError::timeout;
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_PARTIAL_FILE:
+    return ProbeError::reset;
+  default:
+    return ProbeError::other;
+  }
+}
+
+namespace {
+
+double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
+{
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+void global_init()
+{
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+      throw Error("libcurl: global initialisation failed");
+    }
+  });
+}
+
+class CurlProber final : public Prober {
+public:
+  CurlProber(const Target& target, const ProbeOptions& options) : m_options(options)
+  {
+    global_init();
+    m_curl = curl_easy_init();
+    if (m_curl == nullptr) {
+      throw Error("libcurl: cannot create a handle");
+    }
+    const auto timeout_ms = static_cast<long>(options.timeout.count() * 1000.0 + 0.5);
+    curl_easy_setopt(m_curl, CURLOPT_URL, target.url.c_str());
+    curl_easy_setopt(m_curl, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(m_curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(m_curl, CURLOPT_TIMEOUT_MS, timeout_ms < 1 ? 1L : timeout_ms);
+    curl_easy_setopt(m_curl, CURLOPT_USERAGENT, "smart-measure/" SMART_VERSION);
+    curl_easy_setopt(m_curl, CURLOPT_WRITEFUNCTION, &CurlProber::discard);
+    curl_easy_setopt(m_curl, CURLOPT_ERRORBUFFER, m_error);
+    curl_easy_setopt(m_curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(m_curl, CURLOPT_XFERINFOFUNCTION, &CurlProber::progress);
+    curl_easy_setopt(m_curl, CURLOPT_XFERINFODATA, this);
+    if (options.insecure) {
+      curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (options.cacert) {
+      curl_easy_setopt(m_curl, CURLOPT_CAINFO, options.cacert->c_str());
+    }
+    if (options.fresh_connection) {
+      // Like the original's curl process per probe: DNS, connect and TLS
+      // every time.
+      curl_easy_setopt(m_curl, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(m_curl, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(m_curl, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    }
+  }
+
+  ~CurlProber() override { curl_easy_cleanup(m_curl); }
+  CurlProber(const CurlProber&) = delete;
+  CurlProber& operator=(const CurlProber&) = delete;
+
+  ProbeResult probe() override
+  {
+    m_error[0] = '\0';
+    m_interrupted = false;
+    const CURLcode code = curl_easy_perform(m_curl);
+    ProbeResult result;
+    curl_off_t total = 0, dns = 0, connect = 0, app = 0, pre = 0, start = 0;
+    curl_easy_getinfo(m_curl, CURLINFO_TOTAL_TIME_T, &total);
+    curl_easy_getinfo(m_curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+    curl_easy_getinfo(m_curl, CURLINFO_CONNECT_TIME_T, &connect);
+    curl_easy_getinfo(m_curl, CURLINFO_APPCONNECT_TIME_T, &app);
+    curl_easy_getinfo(m_curl, CURLINFO_PRETRANSFER_TIME_T, &pre);
+    curl_easy_getinfo(m_curl, CURLINFO_STARTTRANSFER_TIME_T, &start);
+    result.latency_ms = static_cast<double>(total) / 1e3;
+    // curl's times are cumulative from the start; a reused connection
+    // reports 0 for the phases it skipped.
+    result.phases.dns_ms = static_cast<double>(dns) / 1e3;
+    result.phases.connect_ms = connect > dns ? static_cast<double>(connect - dns) / 1e3 : 0.0;
+    result.phases.tls_ms = app > connect ? static_cast<double>(app - connect) / 1e3 : 0.0;
+    result.phases.ttfb_ms = start > pre ? static_cast<double>(start - pre) / 1e3 : 0.0;
+    if (code == CURLE_ABORTED_BY_CALLBACK && m_interrupted) {
+      result.interrupted = true;
+      return result;
+    }
+    if (code != CURLE_OK) {
+      result.error = classify_curl_error(code);
+      result.detail = m_error[0] != '\0' ? std::string(m_error) : std::string(curl_easy_strerror(code));
+      return result;
+    }
+    long response = 0;
+    curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &response);
+    result.response_code = static_cast<int>(response);
+    return result;
+  }
+
+private:
+  static std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+
+  static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+  {
+    auto* prober = static_cast<CurlProber*>(self);
+    if (prober->m_options.stop_requested != nullptr && prober->m_options.stop_requested()) {
+      prober->m_interrupted = true;
+      return 1; // abort the transfer
+    }
+    return 0;
+  }
+
+  ProbeOptions m_options;
+  CURL* m_curl = nullptr;
+  char m_error[CURL_ERROR_SIZE] = {};
+  bool m_interrupted = false;
+};
+
+// tcp://host:port: resolve, then a non-blocking connect to each address in
+// turn until one is established, within the probe timeout.
+class TcpProber final : public Prober {
+public:
+  TcpProber(const Target& target, const ProbeOptions& options) : m_target(target), m_options(options) {}
+
+  ProbeResult probe() override
+  {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
+    ProbeResult result;
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+    addrinfo* addresses = nullptr;
+    const std::string port = std::to_string(m_target.port);
+    const int rc = ::getaddrinfo(m_target.host.c_str(), port.c_str(), &hints, &addresses);
+    const auto resolved = clock::now();
+    result.phases.dns_ms = ms_between(start, resolved);
+    if (rc != 0) {
+      result.error = ProbeError::dns;
+      result.detail = ::gai_strerror(rc);
+      result.latency_ms = ms_between(start, clock::now());
+      return result;
+    }
+    result.error = ProbeError::connect;
+    result.detail = "no address";
+    for (addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
+      if (connect_one(*ai, deadline, result)) {
+        break;
+      }
+      if (result.interrupted || result.error == ProbeError::timeout) {
+        break;
+      }
+    }
+    ::freeaddrinfo(addresses);
+    const auto end = clock::now();
+    result.latency_ms = ms_between(start, end);
+    result.phases.connect_ms = ms_between(resolved, end);
+    return result;
+  }
+
+private:
+  // True when connected; otherwise result says why.
+  bool connect_one(const addrinfo& ai, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
+  {
+    const int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol);
+    if (fd < 0) {
+      set_errno_error(errno, result);
+      return false;
+    }
+    bool connected = false;
+    if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0) {
+      connected = true;
+    } else if (errno != EINPROGRESS) {
+      set_errno_error(errno, result);
+    } else {
+      while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+          result.error = ProbeError::timeout;
+          result.detail = "connect timed out";
+          break;
+        }
+        pollfd pfd{fd, POLLOUT, 0};
+        // Wake every 50 ms to notice a stop request.
+        const int n = ::poll(&pfd, 1, static_cast<int>(left.count() < 50 ? left.count() : 50));
+        if (m_options.stop_requested != nullptr && m_options.stop_requested()) {
+          result.interrupted = true;
+          break;
+        }
+        if (n < 0 && errno == EINTR) {
+          continue;
+        }
+        if (n > 0) {
+          int so_error = 0;
+          socklen_t len = sizeof so_error;
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
+          if (so_error == 0) {
+            connected = true;
+          } else {
+            set_errno_error(so_error, result);
+          }
+          break;
+        }
+      }
+    }
+    ::close(fd);
+    if (connected) {
+      result.error = ProbeError::none;
+      result.response_code = 200;
+      result.detail.clear();
+    }
+    return connected;
+  }
+
+  static void set_errno_error(int error, ProbeResult& result)
+  {
+    result.error = error == ECONNRESET ? ProbeError::reset
+                   : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
+    result.detail = std::strerror(error);
+  }
+
+  Target m_target;
+  ProbeOptions m_options;
+};
+
+} // namespace
+
+std::unique_ptr<Prober> make_prober(const Target& target, const ProbeOptions& options)
+{
+  if (target.scheme == Scheme::tcp) {
+    return std::make_unique<TcpProber>(target, options);
+  }
+  return std::make_unique<CurlProber>(target, options);
+}
+
+} // namespace smart

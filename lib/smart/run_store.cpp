@@ -1,0 +1,394 @@
+#include <smart/run_store.hpp>
+
+#include <smart/error.hpp>
+#include <smart/util/atomic_file.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sys/stat.h>
+
+namespace smart {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+json::value number_or_null(const std::optional<double>& value, int decimals = 3)
+{
+  if (!value || !std::isfinite(*value)) {
+    return nullptr;
+  }
+  const double scale = std::pow(10.0, decimals);
+  return std::round(*value * scale) / scale;
+}
+
+void pretty(std::string& out, const json::value& value, int indent)
+{
+  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
+  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
+  switch (value.kind()) {
+  case json::kind::object: {
+    const auto& object = value.as_object();
+    if (object.empty()) {
+      out += "{}";
+      return;
+    }
+    out += "{\n";
+    bool first = true;
+    for (const auto& [key, item] : object) {
+      out += first ? "" : ",\n";
+      first = false;
+      out += inner + json::serialize(json::string(key)) + ": ";
+      pretty(out, item, indent + 1);
+    }
+    out += "\n" + pad + "}";
+    return;
+  }
+  case json::kind::array: {
+    const auto& array = value.as_array();
+    if (array.empty()) {
+      out += "[]";
+      return;
+    }
+    out += "[\n";
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      out += i ? ",\n" : "";
+      out += inner;
+      pretty(out, array[i], indent + 1);
+    }
+    out += "\n" + pad + "]";
+    return;
+  }
+  default: out += json::serialize(value);
+  }
+}
+
+// The run ids under runs_dir, oldest first.
+std::vector<std::string> run_ids(const fs::path& runs_dir)
+{
+  std::vector<std::string> ids;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(runs_dir, ec)) {
+    const auto name = entry.path().filename().string();
+    if (is_run_id(name) && entry.is_directory(ec)) {
+      ids.push_back(name);
+    }
+  }
+  // "…Z" < "…Z-2" < "…Z-10" needs a numeric suffix order.
+  std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
+    const auto base_a = a.substr(0, 16);
+    const auto base_b = b.substr(0, 16);
+    if (base_a != base_b) {
+      return base_a < base_b;
+    }
+    const auto suffix = [](const std::string& id) { return id.size() > 17 ? std::stol(id.substr(17)) : 1L; };
+    return suffix(a) < suffix(b);
+  });
+  return ids;
+}
+
+} // namespace
+
+bool is_run_id(std::string_view name)
+{
+  if (name.size() < 16 || name[8] != 'T' || name[15] != 'Z') {
+    return false;
+  }
+  for (std::size_t i = 0; i < 15; ++i) {
+    if (i != 8 && (name[i] < '0' || name[i] > '9')) {
+      return false;
+    }
+  }
+  if (name.size() == 16) {
+    return true;
+  }
+  if (name[16] != '-' || name.size() == 17 || name.size() > 22) {
+    return false;
+  }
+  return std::all_of(name.begin() + 17, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string pretty_json(const json::value& value)
+{
+  std::string out;
+  pretty(out, value, 0);
+  return out + "\n";
+}
+
+json::object read_json_object(const fs::path& path)
+{
+  const auto text = util::read_file(path);
+  boost::system::error_code ec;
+  auto value = json::parse(text, ec);
+  if (ec || !value.is_object()) {
+    throw Error("{}: not a JSON object{}", path.string(), ec ? ": " + ec.message() : std::string());
+  }
+  return std::move(value.as_object());
+}
+
+json::object to_json(const StatsBrief& stats)
+{
+  return {{"n", stats.n},
+          {"err_pct", number_or_null(stats.err_pct, 2)},
+          {"p50_ms", number_or_null(stats.p50_ms)},
+          {"p95_ms", number_or_null(stats.p95_ms)},
+          {"p99_ms", number_or_null(stats.p99_ms)},
+          {"mean_ms", number_or_null(stats.mean_ms)}};
+}
+
+json::object to_json(const VariantResult& result)
+{
+  json::array reasons;
+  for (const auto& reason : result.reasons) {
+    reasons.emplace_back(reason);
+  }
+  json::object out{{"name", result.name},
+                   {"outcome", result.outcome},
+                   {"reasons", std::move(reasons)},
+                   {"borderline", result.borderline}};
+  out["stats"] = result.stats ? json::value(to_json(*result.stats)) : json::value(nullptr);
+  out["improve_pct"] = number_or_null(result.improve_pct, 2);
+  out["err_delta_pct"] = number_or_null(result.err_delta_pct, 2);
+  out["decision_file"] = result.decision_file;
+  out["samples_file"] = result.samples_file;
+  return out;
+}
+
+json::object to_json(const RunSummary& s)
+{
+  json::object out{{"run_id", s.run_id},           {"experiment", s.experiment},
+                   {"description", s.description}, {"status", s.status},
+                   {"kept_variant", s.kept_variant}, {"reason", s.reason},
+                   {"started_at", s.started_at},   {"finished_at", s.finished_at},
+                   {"duration_s", number_or_null(s.duration_s, 1)}, {"host", s.host},
+                   {"strategy", s.strategy},       {"design", s.design},
+                   {"mode", s.mode}};
+  out["baseline"] = s.baseline ? json::value(to_json(*s.baseline)) : json::value(nullptr);
+  json::array variants;
+  for (const auto& variant : s.variants) {
+    variants.emplace_back(to_json(variant));
+  }
+  out["variants"] = std::move(variants);
+  if (s.coach) {
+    out["coach"] = *s.coach;
+  }
+  for (const auto& [key, value] : s.extra) {
+    out[key] = value;
+  }
+  return out;
+}
+
+json::object state_json(const RunSummary& s)
+{
+  // metrics.var_*: the kept variant, or else the last variant measured.
+  const VariantResult* shown = nullptr;
+  for (const auto& variant : s.variants) {
+    if (variant.name == s.kept_variant || (s.kept_variant == "none" && variant.stats)) {
+      shown = &variant;
+    }
+  }
+  const auto base = s.baseline.value_or(StatsBrief{});
+  const auto var = shown && shown->stats ? *shown->stats : StatsBrief{};
+  json::object metrics{{"base_p50_ms", number_or_null(s.baseline ? base.p50_ms : std::nullopt)},
+                       {"var_p50_ms", number_or_null(shown && shown->stats ? var.p50_ms : std::nullopt)},
+                       {"base_err_pct", s.baseline ? json::value(number_or_null(base.err_pct, 2)) : json::value(nullptr)},
+                       {"var_err_pct", shown && shown->stats ? json::value(number_or_null(var.err_pct, 2))
+                                                             : json::value(nullptr)}};
+  json::object out{{"run_id", s.run_id},
+                   {"experiment", s.experiment},
+                   {"kept_variant", s.kept_variant},
+                   {"metrics", std::move(metrics)},
+                   {"updated_at", s.finished_at},
+                   {"status", s.status},
+                   {"reason", s.reason}};
+  json::array variants;
+  for (const auto& variant : s.variants) {
+    variants.emplace_back(to_json(variant));
+  }
+  out["variants"] = std::move(variants);
+  if (s.coach) {
+    out["coach"] = *s.coach;
+  }
+  return out;
+}
+
+RunStore::RunStore(fs::path var_dir, fs::path runs_dir, fs::path state_file)
+  : m_var_dir(std::move(var_dir)), m_runs_dir(std::move(runs_dir)), m_state_file(std::move(state_file))
+{
+}
+
+void RunStore::prepare() const
+{
+  for (const auto& dir : {m_var_dir, m_runs_dir, m_state_file.parent_path()}) {
+    std::error_code ec;
+    if (!dir.empty()) {
+      fs::create_directories(dir, ec);
+      if (ec) {
+        throw Error("cannot create directory {}: {}", dir.string(), ec.message());
+      }
+    }
+  }
+}
+
+std::pair<std::string, fs::path> RunStore::create_run(util::SystemTime now) const
+{
+  const std::string base = util::format_compact(now);
+  for (int n = 1; n < 1000; ++n) {
+    const std::string id = n == 1 ? base : fmt::format("{}-{}", base, n);
+    const auto dir = m_runs_dir / id;
+    if (::mkdir(dir.c_str(), 0755) == 0) {
+      return {id, dir};
+    }
+    if (errno != EEXIST) {
+      throw Error("cannot create run directory {}: {}", dir.string(), std::strerror(errno));
+    }
+  }
+  throw Error("cannot create a run directory under {}: too many runs this second", m_runs_dir.string());
+}
+
+void RunStore::write_summary(const fs::path& run_dir, const RunSummary& summary) const
+{
+  util::write_file_atomically(run_dir / "summary.json", pretty_json(to_json(summary)));
+}
+
+void RunStore::write_state(const RunSummary& summary) const
+{
+  util::write_file_atomically(m_state_file, pretty_json(state_json(summary)));
+}
+
+void RunStore::append_history(const RunSummary& summary) const
+{
+  util::append_line(history_path(), json::serialize(to_json(summary)));
+}
+
+std::optional<Pending> RunStore::read_pending() const
+{
+  std::error_code ec;
+  if (!fs::exists(pending_path(), ec)) {
+    return std::nullopt;
+  }
+  const auto object = read_json_object(pending_path());
+  auto text = [&](std::string_view key) -> std::string {
+    const auto* value = object.if_contains(key);
+    return value && value->is_string() ? std::string(value->as_string()) : std::string();
+  };
+  Pending pending;
+  pending.run_id = text("run_id");
+  pending.experiment = text("experiment");
+  pending.experiment_dir = text("experiment_dir");
+  pending.variant = text("variant");
+  pending.since = text("since");
+  pending.run_dir = text("run_dir");
+  if (const auto* pid = object.if_contains("pid"); pid && pid->is_number()) {
+    pending.pid = pid->to_number<long>();
+  }
+  if (pending.experiment_dir.empty()) {
+    throw Error("{}: no experiment_dir: cannot tell what to revert", pending_path().string());
+  }
+  return pending;
+}
+
+void RunStore::write_pending(const Pending& p) const
+{
+  const json::object object{{"run_id", p.run_id},
+                            {"experiment", p.experiment},
+                            {"experiment_dir", p.experiment_dir.string()},
+                            {"variant", p.variant},
+                            {"pid", p.pid},
+                            {"since", p.since},
+                            {"run_dir", p.run_dir.string()}};
+  util::write_file_atomically(pending_path(), pretty_json(object));
+}
+
+void RunStore::clear_pending() const
+{
+  std::error_code ec;
+  fs::remove(pending_path(), ec);
+}
+
+std::optional<json::object> RunStore::read_revert_failed() const
+{
+  std::error_code ec;
+  if (!fs::exists(revert_failed_path(), ec)) {
+    return std::nullopt;
+  }
+  try {
+    return read_json_object(revert_failed_path());
+  } catch (const Error&) {
+    // Unreadable still means a revert failed: refuse all the same.
+    return json::object{{"reason", "revert_failed.json is present but unreadable"}};
+  }
+}
+
+void RunStore::write_revert_failed(const json::object& record) const
+{
+  util::write_file_atomically(revert_failed_path(), pretty_json(record));
+}
+
+void RunStore::clear_revert_failed() const
+{
+  std::error_code ec;
+  fs::remove(revert_failed_path(), ec);
+}
+
+std::vector<json::object> RunStore::history() const
+{
+  std::vector<json::object> out;
+  std::ifstream in(history_path());
+  std::string line;
+  while (std::getline(in, line)) {
+    boost::system::error_code ec;
+    auto value = json::parse(line, ec);
+    if (!ec && value.is_object()) {
+      out.push_back(std::move(value.as_object()));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> RunStore::prune(long retain_days, long retain_runs, util::SystemTime now,
+                                         const std::string& keep) const
+{
+  const auto ids = run_ids(m_runs_dir);
+  std::vector<std::string> removed;
+  const auto pending = [&]() -> std::string {
+    try {
+      if (auto p = read_pending()) {
+        return p->run_id;
+      }
+    } catch (const Error&) {
+    }
+    return {};
+  }();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto& id = ids[i];
+    if (id == keep || id == pending) {
+      continue;
+    }
+    bool old = false;
+    if (retain_days > 0) {
+      if (auto when = util::parse_rfc3339(std::string_view(id).substr(0, 16))) {
+        old = now - *when > std::chrono::hours(24) * retain_days;
+      }
+    }
+    const bool beyond = retain_runs > 0 && ids.size() - i > static_cast<std::size_t>(retain_runs);
+    if (old || beyond) {
+      std::error_code ec;
+      fs::remove_all(m_runs_dir / id, ec);
+      if (!ec) {
+        removed.push_back(id);
+      }
+    }
+  }
+  return removed;
+}
+
+} // namespace smart

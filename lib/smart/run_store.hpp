@@ -1,0 +1,132 @@
+#pragma once
+
+#include <smart/util/time.hpp>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+// The state directory (docs/formats.md, "The state directory"): run ids and
+// run directories, summary.json, state.json, history.jsonl, pending.json,
+// revert_failed.json and retention. Every file replaced in place is written
+// atomically; history.jsonl is append-only.
+
+namespace smart {
+
+// Descriptive statistics as summary.json carries them; a latency is nullopt
+// (JSON null) when there was no successful sample, never a fake 0.
+struct StatsBrief {
+  std::size_t n = 0;
+  double err_pct = 0;
+  std::optional<double> p50_ms, p95_ms, p99_ms, mean_ms;
+};
+
+struct VariantResult {
+  std::string name;
+  std::string outcome = "skipped"; // revert keep inconclusive failed aborted skipped
+  std::vector<std::string> reasons;
+  bool borderline = false;
+  std::optional<StatsBrief> stats;
+  std::optional<double> improve_pct;
+  std::optional<double> err_delta_pct;
+  std::string decision_file;
+  std::string samples_file;
+};
+
+struct RunSummary {
+  std::string run_id;
+  std::string experiment;
+  std::string description;
+  std::string status; // kept reverted aborted failed revert_failed
+  std::string kept_variant = "none";
+  std::string reason;
+  std::string started_at;
+  std::string finished_at;
+  double duration_s = 0;
+  std::string host;
+  std::string strategy;
+  std::string design;
+  std::string mode = "run"; // run, advise, calibrate
+  std::optional<StatsBrief> baseline;
+  std::vector<VariantResult> variants;
+  std::optional<boost::json::object> coach;
+  boost::json::object extra; // mode-specific results (calibration figures ...)
+};
+
+boost::json::object to_json(const StatsBrief& stats);
+boost::json::object to_json(const VariantResult& result);
+boost::json::object to_json(const RunSummary& summary);
+// state.json: the original's fields first, then the additions.
+boost::json::object state_json(const RunSummary& summary);
+
+// What must be reverted if this process dies (pending.json).
+struct Pending {
+  std::string run_id;
+  std::string experiment;
+  std::filesystem::path experiment_dir;
+  std::string variant;
+  long pid = 0;
+  std::string since;
+  std::filesystem::path run_dir;
+};
+
+class RunStore {
+public:
+  RunStore(std::filesystem::path var_dir, std::filesystem::path runs_dir, std::filesystem::path state_file);
+
+  // Creates the directories. Throws smart::Error when it cannot.
+  void prepare() const;
+
+  const std::filesystem::path& var_dir() const { return m_var_dir; }
+  const std::filesystem::path& runs_dir() const { return m_runs_dir; }
+  const std::filesystem::path& state_file() const { return m_state_file; }
+  std::filesystem::path lock_path() const { return m_var_dir / "smart.lock"; }
+  std::filesystem::path pending_path() const { return m_var_dir / "pending.json"; }
+  std::filesystem::path revert_failed_path() const { return m_var_dir / "revert_failed.json"; }
+  std::filesystem::path history_path() const { return m_var_dir / "history.jsonl"; }
+
+  // A new run id (UTC YYYYMMDDTHHMMSSZ, "-2", "-3"... on collision) and its
+  // directory, created (mkdir claims it, so two runs never share one).
+  std::pair<std::string, std::filesystem::path> create_run(util::SystemTime now) const;
+
+  void write_summary(const std::filesystem::path& run_dir, const RunSummary& summary) const;
+  void write_state(const RunSummary& summary) const;
+  void append_history(const RunSummary& summary) const;
+
+  std::optional<Pending> read_pending() const; // throws smart::Error when unreadable
+  void write_pending(const Pending& pending) const;
+  void clear_pending() const;
+
+  std::optional<boost::json::object> read_revert_failed() const;
+  void write_revert_failed(const boost::json::object& record) const;
+  void clear_revert_failed() const;
+
+  // The last history line of each experiment (for --list and --next).
+  std::vector<boost::json::object> history() const;
+
+  // Removes run directories older than retain_days or beyond the newest
+  // retain_runs (0 disables either), never `keep`. Returns the removed ids.
+  // history.jsonl keeps their summaries.
+  std::vector<std::string> prune(long retain_days, long retain_runs, util::SystemTime now,
+                                 const std::string& keep) const;
+
+private:
+  std::filesystem::path m_var_dir;
+  std::filesystem::path m_runs_dir;
+  std::filesystem::path m_state_file;
+};
+
+// True for "20261122T232318Z" and "20261122T232318Z-2".
+bool is_run_id(std::string_view name);
+
+// Reads a JSON object from a file; throws smart::Error naming the file.
+boost::json::object read_json_object(const std::filesystem::path& path);
+
+// Serialises with a final newline, 2-space indentation.
+std::string pretty_json(const boost::json::value& value);
+
+} // namespace smart

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+// What smart-measure measures: an http://, https:// or tcp://host:port URL.
+// Pure: parse_target() checks the text only (no DNS).
+
+namespace smart {
+
+enum class Scheme { http, https, tcp };
+
+struct Target {
+  Scheme scheme = Scheme::http;
+  std::string url;    // as given
+  std::string host;   // without brackets for IPv6 literals
+  std::uint16_t port = 0;
+  std::string path;   // path and query, "/" when absent (http and https only)
+
+  // "host:port", IPv6 literals in brackets, for a Host header and messages.
+  std::string authority() const;
+};
+
+// Throws smart::UsageError "--url 'X': why" for an unsupported scheme, a
+// missing host, a bad port, or a tcp:// URL without a port.
+Target parse_target(std::string_view url);
+
+std::string_view to_string(Scheme scheme);
+
+} // namespace smart

@@ -1,0 +1,240 @@
+#include <smart/util/process.hpp>
+
+#include <smart/util/signals.hpp>
+#include <smart/util/units.hpp>
+
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+extern char** environ;
+
+namespace smart::util {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int open_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+// Waits until the child exits or the deadline passes (nullopt: forever), or
+// a signal arrives when watch_signals. Returns the wait status when it exited.
+std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline, bool watch_signals)
+{
+  while (true) {
+    int status = 0;
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      return status;
+    }
+    if (done < 0 && errno != EINTR) {
+      return 0; // not our child any more: treat as gone
+    }
+    if (watch_signals && signals::received() != 0) {
+      return std::nullopt;
+    }
+    int timeout_ms = pidfd >= 0 ? 1000 : 20; // without a pidfd, poll waitpid
+    if (deadline) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      if (left <= 0) {
+        return std::nullopt;
+      }
+      timeout_ms = static_cast<int>(std::min<long long>(left, timeout_ms));
+    }
+    pollfd fds[2] = {{pidfd, POLLIN, 0}, {signals::fd(), POLLIN, 0}};
+    const nfds_t count = (watch_signals && signals::fd() >= 0) ? 2 : 1;
+    ::poll(fds, count, timeout_ms);
+  }
+}
+
+[[noreturn]] void child(const ProcessSpec& spec, const std::vector<char*>& argv, const std::vector<char*>& envp,
+                        int log_fd, int error_pipe)
+{
+  ::setpgid(0, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT}) {
+    ::signal(number, SIG_DFL);
+  }
+  const int null_fd = ::open("/dev/null", O_RDONLY);
+  if (null_fd >= 0) {
+    ::dup2(null_fd, 0);
+  }
+  if (log_fd >= 0) {
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+  }
+  auto fail = [&](const char* what) {
+    const int saved = errno;
+    const std::string message = fmt::format("{}: {}", what, std::strerror(saved));
+    [[maybe_unused]] auto n = ::write(error_pipe, message.data(), message.size());
+    ::_exit(127);
+  };
+  if (!spec.cwd.empty() && ::chdir(spec.cwd.c_str()) != 0) {
+    fail(fmt::format("cannot change to directory {}", spec.cwd.string()).c_str());
+  }
+  ::execvpe(argv[0], argv.data(), envp.data());
+  fail(fmt::format("cannot run {}", spec.argv[0]).c_str());
+  ::_exit(127);
+}
+
+void kill_group(pid_t pid, int pidfd, std::chrono::duration<double> grace)
+{
+  ::kill(-pid, SIGTERM);
+  const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(grace);
+  if (!wait_child(pid, pidfd, deadline, false)) {
+    ::kill(-pid, SIGKILL);
+    wait_child(pid, pidfd, std::nullopt, false);
+  }
+  // The leader is gone; anything it left in its group goes too.
+  ::kill(-pid, SIGKILL);
+}
+
+} // namespace
+
+std::string ProcessResult::describe() const
+{
+  switch (end) {
+  case ProcessEnd::exited: return exit_code == 0 ? "succeeded" : fmt::format("exit {}", exit_code);
+  case ProcessEnd::signaled: return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
+  case ProcessEnd::timed_out:
+    return fmt::format("timed out after {} (process group killed)", format_duration(elapsed));
+  case ProcessEnd::interrupted: return "interrupted (process group killed)";
+  case ProcessEnd::failed_to_start: return error;
+  }
+  return "?";
+}
+
+std::map<std::string, std::string> current_environment()
+{
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq != std::string_view::npos) {
+      env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+    }
+  }
+  return env;
+}
+
+ProcessResult run_process(const ProcessSpec& spec)
+{
+  ProcessResult result;
+  if (spec.argv.empty()) {
+    result.error = "empty command";
+    return result;
+  }
+  const bool watch_signals = spec.interruptible == Interruptible::yes;
+  if (watch_signals && signals::received() != 0) {
+    result.end = ProcessEnd::interrupted;
+    return result;
+  }
+
+  // Everything the child needs is prepared before fork.
+  std::vector<std::string> env_strings;
+  for (const auto& [key, value] : spec.env) {
+    env_strings.push_back(key + "=" + value);
+  }
+  std::vector<char*> envp;
+  for (auto& entry : env_strings) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_strings = spec.argv;
+  std::vector<char*> argv;
+  for (auto& arg : argv_strings) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+
+  int log_fd = -1;
+  if (!spec.log_file.empty()) {
+    log_fd = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_fd < 0) {
+      result.error = fmt::format("cannot open log file {}: {}", spec.log_file.string(), std::strerror(errno));
+      return result;
+    }
+  }
+  int error_pipe[2];
+  if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+    if (log_fd >= 0) {
+      ::close(log_fd);
+    }
+    return result;
+  }
+
+  const auto start = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(error_pipe[0]);
+    child(spec, argv, envp, log_fd, error_pipe[1]);
+  }
+  ::close(error_pipe[1]);
+  if (log_fd >= 0) {
+    ::close(log_fd);
+  }
+  if (pid < 0) {
+    ::close(error_pipe[0]);
+    result.error = fmt::format("cannot fork: {}", std::strerror(errno));
+    return result;
+  }
+  ::setpgid(pid, pid); // also in the child: whichever runs first wins the race
+
+  // The error pipe closes on exec (success) or carries why exec failed.
+  std::string exec_error;
+  char buffer[512];
+  ssize_t n;
+  while ((n = ::read(error_pipe[0], buffer, sizeof(buffer))) > 0 || (n < 0 && errno == EINTR)) {
+    if (n > 0) {
+      exec_error.append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  ::close(error_pipe[0]);
+
+  const int pidfd = open_pidfd(pid);
+  std::optional<Clock::time_point> deadline;
+  if (spec.timeout) {
+    deadline = start + std::chrono::duration_cast<Clock::duration>(*spec.timeout);
+  }
+  auto status = wait_child(pid, pidfd, deadline, watch_signals);
+  result.elapsed = Clock::now() - start;
+  if (!status) {
+    const bool interrupted = watch_signals && signals::received() != 0;
+    kill_group(pid, pidfd, spec.kill_grace);
+    result.end = interrupted ? ProcessEnd::interrupted : ProcessEnd::timed_out;
+  } else if (!exec_error.empty()) {
+    result.end = ProcessEnd::failed_to_start;
+    result.error = exec_error;
+  } else if (WIFEXITED(*status)) {
+    result.end = ProcessEnd::exited;
+    result.exit_code = WEXITSTATUS(*status);
+  } else if (WIFSIGNALED(*status)) {
+    result.end = ProcessEnd::signaled;
+    result.signal = WTERMSIG(*status);
+  }
+  if (pidfd >= 0) {
+    ::close(pidfd);
+  }
+  return result;
+}
+
+} // namespace smart::util

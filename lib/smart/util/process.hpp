@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+// Runs one child command and waits for it, safely:
+// - in its own process group, so a timeout or an interrupt ends the whole
+//   tree (SIGTERM to the group, then SIGKILL after a grace period), and a
+//   Ctrl-C on the terminal reaches only us, not the child;
+// - with an explicit environment, working directory and stdin from /dev/null;
+// - stdout and stderr appended to a log file (or inherited when none);
+// - noticing SIGINT/SIGTERM sent to us while it runs (util::signals), unless
+//   the caller says the command must not be interrupted (a revert).
+// Generic: knows nothing of smart.
+
+namespace smart::util {
+
+enum class Interruptible { yes, no };
+
+struct ProcessSpec {
+  std::vector<std::string> argv;          // argv[0] is searched in the PATH of env
+  std::filesystem::path cwd;              // empty: ours
+  std::map<std::string, std::string> env; // the child's whole environment
+  std::filesystem::path log_file;         // stdout+stderr appended; empty: inherited
+  std::optional<std::chrono::duration<double>> timeout;
+  std::chrono::duration<double> kill_grace{3.0}; // SIGTERM to SIGKILL
+  Interruptible interruptible = Interruptible::yes;
+};
+
+enum class ProcessEnd {
+  exited,      // exit_code is valid
+  signaled,    // killed by signal (not by us)
+  timed_out,   // we killed the group at the timeout
+  interrupted, // we killed the group because we were signaled
+  failed_to_start,
+};
+
+struct ProcessResult {
+  ProcessEnd end = ProcessEnd::failed_to_start;
+  int exit_code = -1;
+  int signal = 0;
+  std::chrono::duration<double> elapsed{0};
+  std::string error; // with failed_to_start
+
+  bool ok() const { return end == ProcessEnd::exited && exit_code == 0; }
+  // "exit 1", "killed by signal 9", "timed out after 2s (process group killed)", ...
+  std::string describe() const;
+};
+
+ProcessResult run_process(const ProcessSpec& spec);
+
+// The current process environment as a map.
+std::map<std::string, std::string> current_environment();
+
+} // namespace smart::util

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <chrono>
+
+// Termination signals noticed while children run (self-pipe trick).
+//
+// install() makes SIGINT, SIGTERM and SIGHUP set a flag and make a pipe
+// readable instead of killing the process; the pipe is never drained, so
+// once a signal came every later poll() on fd() returns at once. A caller
+// that must not be interrupted (a revert) simply does not poll fd().
+
+namespace smart::util::signals {
+
+// Idempotent. Children must reset the dispositions (run_process does).
+void install();
+
+// The first termination signal received, 0 when none.
+int received();
+
+// Readable once a signal came; -1 before install().
+int fd();
+
+// Sleeps for duration unless a signal comes first. True when the whole
+// duration passed.
+bool sleep_for(std::chrono::duration<double> duration);
+
+// For tests: forget a received signal (makes a new pipe).
+void reset_for_tests();
+
+} // namespace smart::util::signals

@@ -1,0 +1,136 @@
+#include <smart/outbox.hpp>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace smart;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct OutboxFixture {
+  fs::path dir;
+  std::vector<std::string> warnings;
+  util::SystemTime t0 = std::chrono::system_clock::from_time_t(1'800'000'000);
+
+  OutboxFixture()
+  {
+    static int counter = 0;
+    dir = fs::temp_directory_path() / fmt::format("smart-unit-outbox-{}-{}", ::getpid(), ++counter);
+    fs::remove_all(dir);
+  }
+  ~OutboxFixture() { fs::remove_all(dir); }
+  Outbox make(OutboxLimits limits = {})
+  {
+    return Outbox(dir, limits, [this](const std::string& w) { warnings.push_back(w); });
+  }
+};
+
+std::vector<std::string> keys(const std::vector<OutboxEntry>& entries)
+{
+  std::vector<std::string> out;
+  for (const auto& e : entries) {
+    out.push_back(e.key);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(OutboxFixture, "outbox files are private and come back oldest first")
+{
+  auto outbox = make();
+  outbox.put("20261122T230000Z", R"({"run_id":"b"})", t0 + 2s);
+  outbox.put("20261122T220000Z", R"({"run_id":"a"})", t0 + 1s);
+  outbox.put("20261122T240000Z", R"({"run_id":"c"})", t0 + 3s);
+  const auto entries = outbox.entries(t0 + 10s);
+  CHECK(keys(entries) == std::vector<std::string>{"20261122T220000Z", "20261122T230000Z", "20261122T240000Z"});
+  CHECK(entries[0].payload == R"({"run_id":"a"})");
+  struct stat st{};
+  REQUIRE(::stat(entries[0].file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat(dir.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  CHECK(warnings.empty());
+}
+
+TEST_CASE_METHOD(OutboxFixture, "putting the same key again replaces the payload and keeps its place")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"v":1})", t0);
+  outbox.put("r2", R"({"v":2})", t0 + 1s);
+  auto entries = outbox.entries(t0 + 2s);
+  outbox.record_attempt(entries[0]);
+  outbox.put("r1", R"({"v":3})", t0 + 5s);
+  entries = outbox.entries(t0 + 6s);
+  CHECK(keys(entries) == std::vector<std::string>{"r1", "r2"});
+  CHECK(entries[0].payload == R"({"v":3})");
+  CHECK(entries[0].attempts == 1);
+}
+
+TEST_CASE_METHOD(OutboxFixture, "remove deletes exactly one entry")
+{
+  auto outbox = make();
+  outbox.put("r1", "{}", t0);
+  outbox.put("r2", "{}", t0 + 1s);
+  auto entries = outbox.entries(t0 + 2s);
+  outbox.remove(entries[0]);
+  CHECK(keys(outbox.entries(t0 + 3s)) == std::vector<std::string>{"r2"});
+}
+
+TEST_CASE_METHOD(OutboxFixture, "the count bound drops the oldest, with a warning")
+{
+  auto outbox = make(OutboxLimits{3, std::chrono::hours(1)});
+  for (int i = 0; i < 5; ++i) {
+    outbox.put(fmt::format("r{}", i), "{}", t0 + std::chrono::seconds(i));
+  }
+  CHECK(keys(outbox.entries(t0 + 10s)) == std::vector<std::string>{"r2", "r3", "r4"});
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0].find("r0") != std::string::npos);
+  CHECK(warnings[1].find("r1") != std::string::npos);
+}
+
+TEST_CASE_METHOD(OutboxFixture, "the age bound drops expired entries, with a warning")
+{
+  auto outbox = make(OutboxLimits{100, std::chrono::hours(1)});
+  outbox.put("old", "{}", t0);
+  outbox.put("new", "{}", t0 + 30min);
+  CHECK(keys(outbox.entries(t0 + 50min)) == std::vector<std::string>{"old", "new"});
+  CHECK(warnings.empty());
+  CHECK(keys(outbox.entries(t0 + 70min)) == std::vector<std::string>{"new"});
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("old") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "old.json"));
+}
+
+TEST_CASE_METHOD(OutboxFixture, "a corrupt entry is moved aside, not sent and not deleted")
+{
+  auto outbox = make();
+  outbox.put("good", "{}", t0);
+  std::ofstream(dir / "bad.json") << "{not json";
+  const auto entries = outbox.entries(t0 + 1s);
+  CHECK(keys(entries) == std::vector<std::string>{"good"});
+  CHECK(fs::exists(dir / "bad.json.corrupt"));
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("bad.json") != std::string::npos);
+}
+
+TEST_CASE_METHOD(OutboxFixture, "an empty or missing outbox has no entries")
+{
+  auto outbox = make();
+  CHECK(outbox.entries(t0).empty());
+}
+
+TEST_CASE_METHOD(OutboxFixture, "unsafe keys are refused")
+{
+  auto outbox = make();
+  CHECK_THROWS(outbox.put("../x", "{}", t0));
+  CHECK_THROWS(outbox.put("", "{}", t0));
+}

@@ -1,0 +1,145 @@
+#include <smart/run_store.hpp>
+#include <smart/util/atomic_file.hpp>
+
+#include <boost/json.hpp>
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <unistd.h>
+
+using namespace smart;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+struct TempDir {
+  fs::path path;
+  TempDir()
+  {
+    char pattern[] = "/tmp/smart-unit-store.XXXXXX";
+    path = ::mkdtemp(pattern);
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+RunStore store_in(const fs::path& dir)
+{
+  RunStore store(dir / "var", dir / "var/runs", dir / "var/state.json");
+  store.prepare();
+  return store;
+}
+
+util::SystemTime at(std::string_view text)
+{
+  return *util::parse_rfc3339(text);
+}
+} // namespace
+
+TEST_CASE("run_store: run ids are UTC compact times, suffixed on collision")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  const auto now = at("2026-11-22T23:23:18.5Z");
+  CHECK(store.create_run(now).first == "20261122T232318Z");
+  CHECK(store.create_run(now).first == "20261122T232318Z-2");
+  const auto [id, dir] = store.create_run(now);
+  CHECK(id == "20261122T232318Z-3");
+  CHECK(fs::is_directory(dir));
+  CHECK(is_run_id("20261122T232318Z-12"));
+  CHECK(!is_run_id("20261122T232318"));
+  CHECK(!is_run_id("20261122T232318Z-"));
+  CHECK(!is_run_id("../../etc"));
+}
+
+TEST_CASE("run_store: state.json keeps the original fields first, then the additions")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  RunSummary s;
+  s.run_id = "20261122T232318Z";
+  s.experiment = "001_nginx_workers";
+  s.status = "reverted";
+  s.finished_at = "2026-11-22T23:23:27Z";
+  s.baseline = StatsBrief{60, 0, 17.0, 20.0, 21.0, 17.2};
+  VariantResult a{"workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", ""};
+  VariantResult b{"workers_2", "revert", {}, false, StatsBrief{60, 1.6667, 14.5, 20, 22, 15}, 14.7, 1.67, "", ""};
+  VariantResult c;
+  c.name = "workers_4";
+  s.variants = {a, b, c};
+  store.write_state(s);
+  const auto state = read_json_object(store.state_file());
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : state) {
+    keys.emplace_back(key);
+  }
+  CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 5)
+        == std::vector<std::string>{"run_id", "experiment", "kept_variant", "metrics", "updated_at"});
+  CHECK(state.at("kept_variant").as_string() == "none");
+  const auto& metrics = state.at("metrics").as_object();
+  CHECK(metrics.at("base_p50_ms").to_number<double>() == Approx(17.0));
+  CHECK(metrics.at("var_p50_ms").to_number<double>() == Approx(14.5)); // last measured
+  CHECK(metrics.at("var_err_pct").to_number<double>() == Approx(1.67));
+  CHECK(state.at("status").as_string() == "reverted");
+  CHECK(state.at("variants").as_array().size() == 3);
+}
+
+TEST_CASE("run_store: a latency without successful samples is null, never 0")
+{
+  StatsBrief dead{10, 100.0, std::nullopt, std::nullopt, std::nullopt, std::nullopt};
+  const auto object = to_json(dead);
+  CHECK(object.at("p50_ms").is_null());
+  CHECK(object.at("err_pct").to_number<double>() == Approx(100));
+}
+
+TEST_CASE("run_store: pending.json and revert_failed.json round-trip and clear")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  CHECK(!store.read_pending());
+  store.write_pending(Pending{"20261122T232318Z", "e", "/etc/smart/experiments/e", "v", 42, "now", "/r"});
+  const auto pending = store.read_pending();
+  REQUIRE(pending);
+  CHECK(pending->experiment_dir == "/etc/smart/experiments/e");
+  CHECK(pending->variant == "v");
+  CHECK(pending->pid == 42);
+  store.clear_pending();
+  CHECK(!store.read_pending());
+  store.write_revert_failed(json::object{{"run_id", "x"}});
+  CHECK(store.read_revert_failed());
+  util::write_file_atomically(store.revert_failed_path(), "garbage");
+  CHECK(store.read_revert_failed()); // unreadable still refuses
+  store.clear_revert_failed();
+  CHECK(!store.read_revert_failed());
+}
+
+TEST_CASE("run_store: history appends one line per run")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  RunSummary s;
+  s.run_id = "a";
+  store.append_history(s);
+  s.run_id = "b";
+  store.append_history(s);
+  const auto history = store.history();
+  REQUIRE(history.size() == 2);
+  CHECK(history[1].at("run_id").as_string() == "b");
+}
+
+TEST_CASE("run_store: retention prunes by age and count, never the current or pending run")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  for (const char* id : {"20261101T000000Z", "20261120T000000Z", "20261121T000000Z", "20261122T000000Z",
+                         "20261122T000000Z-2", "20261122T000000Z-10"}) {
+    fs::create_directories(store.runs_dir() / id);
+  }
+  fs::create_directories(store.runs_dir() / "not-a-run");
+  store.write_pending(Pending{"20261120T000000Z", "e", "/x", "v", 1, "", ""});
+  const auto removed = store.prune(10, 2, at("2026-11-22T12:00:00Z"), "20261121T000000Z");
+  // 1101 is too old; of the rest only the newest 2 stay, plus current and pending.
+  CHECK(removed == std::vector<std::string>{"20261101T000000Z", "20261122T000000Z"});
+  CHECK(fs::exists(store.runs_dir() / "not-a-run"));
+  CHECK(fs::exists(store.runs_dir() / "20261122T000000Z-10"));
+  CHECK(store.prune(0, 0, at("2030-01-01T00:00:00Z"), "").empty());
+}

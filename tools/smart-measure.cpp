@@ -1,0 +1,127 @@
+// smart-measure: probes or loads an http://, https:// or tcp:// target and
+// writes the samples CSV. Logic in lib/smart/cmd/measure.cpp.
+
+#include <smart/cmd/cli.hpp>
+#include <smart/cmd/guarded_main.hpp>
+#include <smart/cmd/measure.hpp>
+
+#include <unistd.h>
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* usage = R"(Usage: smart-measure --url URL [--duration D | --count N] [options]
+
+Measures the latency of a target and writes one samples-CSV row per probe
+(timestamp,latency_ms,response_code,error) to standard output or -o FILE,
+flushed as measured. Probe mode sends one request every --interval on a fixed
+grid over a kept-alive connection; load mode (--concurrency and/or --rate)
+drives the target like wrk, one row per request. A failed probe is a row with
+response_code 0 and an error (dns, connect, tls, timeout, reset, other), never
+the end of the run. Durations: 300, 300s, 5m, 250ms.)";
+
+constexpr const char* footer = R"(Targets:
+  http://host[:port]/path, https://host[:port]/path (TLS verified against the
+  system store or --cacert), tcp://host:port (the time to connect; a connect
+  is recorded as response code 200).
+
+Examples:
+  smart-measure --url http://127.0.0.1/ --duration 5m --interval 1s -o before.csv
+  smart-measure --url https://example.org/ --count 20 --interval 250ms
+  smart-measure --url tcp://127.0.0.1:5432 --duration 30s
+  smart-measure --url http://127.0.0.1/ --concurrency 16 --duration 30s --sample-every 10
+  smart-measure --url http://127.0.0.1/ --rate 2000 --duration 1m --phases
+
+The run ends at --duration, after --count samples, at the abort guard, or on
+SIGINT/SIGTERM: every finished row is written and the exit status is 130/143.
+A summary (count, errors by kind, p50/p90/p99) goes to standard error.
+
+Exit status: 0 done (also when the abort guard stopped it), 1 failure,
+2 usage error, 130/143 interrupted. See smart-measure(1) and docs/measure.md.)";
+
+template<typename T>
+std::optional<T> optional_value(const po::variables_map& vm, const char* name)
+{
+  if (vm.count(name)) {
+    return vm[name].as<T>();
+  }
+  return std::nullopt;
+}
+
+std::optional<smart::util::Duration> optional_duration(const po::variables_map& vm, const char* name)
+{
+  if (vm.count(name)) {
+    return smart::cmd::duration_option(name, vm[name].as<std::string>());
+  }
+  return std::nullopt;
+}
+
+int run(int argc, char** argv)
+{
+  po::options_description probe("Probe mode");
+  probe.add_options()
+    ("url,u", po::value<std::string>()->value_name("URL"), "target: http://, https:// or tcp://host:port (required)")
+    ("duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")
+    ("interval,i", po::value<std::string>()->value_name("I"), "one probe every I on a fixed grid (default 1s)")
+    ("count,n", po::value<std::uint64_t>()->value_name("N"), "stop after N samples")
+    ("timeout,t", po::value<std::string>()->value_name("T")->default_value("5s"), "per probe or request, connect included")
+    ("output,o", po::value<std::string>()->value_name("FILE")->default_value("-"), "write the CSV to FILE (- = stdout)")
+    ("append", "append to -o FILE; the header only if the file is new or empty")
+    ("insecure,k", "https: do not verify the certificate")
+    ("cacert", po::value<std::string>()->value_name("FILE"), "https: trust the CA certificates in FILE")
+    ("fresh-connection", "new connection (DNS, connect, TLS) every probe, like one curl per probe")
+    ("block", po::value<std::uint32_t>()->value_name("N"), "add a 'block' column = N to every row")
+    ("phases", "add dns_ms,connect_ms,tls_ms,ttfb_ms columns")
+    ("abort-err-pct", po::value<double>()->value_name("P"), "stop early (exit 0) once errors exceed P %...")
+    ("abort-after", po::value<std::uint64_t>()->value_name("N"), "...of at least N samples (default 10)");
+  po::options_description load("Load mode");
+  load.add_options()
+    ("concurrency,c", po::value<unsigned>()->value_name("C"), "closed loop on C keep-alive connections (with --rate: the connections used, default 16)")
+    ("rate,r", po::value<double>()->value_name("R"), "open loop: R requests/s, latency from the intended send time")
+    ("threads", po::value<unsigned>()->value_name("T"), "event-loop threads (default 1)")
+    ("warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")
+    ("sample-every", po::value<std::uint64_t>()->value_name("N")->default_value(1), "write one row per N requests (all count in the summary)");
+  po::options_description common("General");
+  smart::cmd::add_common_options(common);
+  po::options_description all;
+  all.add(probe).add(load).add(common);
+
+  const auto vm = smart::cmd::parse_command_line(argc, argv, all);
+  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all, footer)) {
+    return 0;
+  }
+
+  smart::cmd::MeasureOptions options;
+  options.url = vm.count("url") ? vm["url"].as<std::string>() : std::string();
+  options.duration = optional_duration(vm, "duration");
+  options.interval = optional_duration(vm, "interval");
+  options.count = optional_value<std::uint64_t>(vm, "count");
+  options.timeout = smart::cmd::duration_option("timeout", vm["timeout"].as<std::string>());
+  options.output = vm["output"].as<std::string>();
+  options.append = vm.count("append") > 0;
+  options.insecure = vm.count("insecure") > 0;
+  if (vm.count("cacert")) {
+    options.cacert = vm["cacert"].as<std::string>();
+  }
+  options.fresh_connection = vm.count("fresh-connection") > 0;
+  options.block = optional_value<std::uint32_t>(vm, "block");
+  options.phases = vm.count("phases") > 0;
+  options.abort_err_pct = optional_value<double>(vm, "abort-err-pct");
+  options.abort_after = optional_value<std::uint64_t>(vm, "abort-after");
+  options.config = smart::cmd::common_options(vm).config;
+  options.concurrency = optional_value<unsigned>(vm, "concurrency");
+  options.rate = optional_value<double>(vm, "rate");
+  options.threads = optional_value<unsigned>(vm, "threads");
+  options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
+  options.sample_every = vm["sample-every"].as<std::uint64_t>();
+  options.progress = ::isatty(STDERR_FILENO) == 1;
+  return smart::cmd::measure(options);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  return smart::cmd::guarded_main("smart-measure", [&] { return run(argc, argv); });
+}
