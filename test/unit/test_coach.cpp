@@ -109,7 +109,7 @@ TEST_CASE("the prompt carries the metrics, thresholds and proposed verdict")
   CHECK(request.at("messages").as_array().size() == 2);
 }
 
-TEST_CASE("the api answer must be a verdict with a confidence in [0, 1]")
+TEST_CASE("the api answer must be a verdict with a confidence between 0 and 1")
 {
   auto a = parse_api_answer(R"({"verdict":"keep","confidence":0.92,"reason":"ok"})");
   REQUIRE(a);
