@@ -22,11 +22,12 @@ exp_nginx_dir() {
 }
 
 exp_nginx_env() {
-  local dir
+  local dir bin
   dir=$(exp_nginx_dir)
+  bin=$(nginx_bin)
   export NGINX_CONF="$dir/nginx.conf"
-  export NGINX_TEST="$(nginx_bin) -t -q -p $dir -c $dir/nginx.conf -e $dir/error.log"
-  export NGINX_RELOAD="$(nginx_bin) -p $dir -c $dir/nginx.conf -e $dir/error.log -s reload"
+  export NGINX_TEST="$bin -t -q -p $dir -c $dir/nginx.conf -e $dir/error.log"
+  export NGINX_RELOAD="$bin -p $dir -c $dir/nginx.conf -e $dir/error.log -s reload"
   export SMART_LIBEXEC_DIR="$SMART_SOURCE_DIR/packaging"
 }
 
