@@ -264,9 +264,8 @@ void validate(const MeasureOptions& options)
     }
     return;
   }
-  if (options.interval) {
-    throw UsageError("--interval is for probe mode; load mode takes --concurrency and/or --rate");
-  }
+  // --interval is accepted and unused: smart-run passes the experiment's
+  // measure_interval_sec whatever the mode.
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
