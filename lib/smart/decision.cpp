@@ -650,6 +650,8 @@ Decision decide(ArmSamples& base, ArmSamples& var, const DecideOptions& options)
 {
   Decision d;
   d.options = options;
+  // No rule can judge latency from zero successful samples.
+  d.options.min_samples = std::max<std::size_t>(options.min_samples, 1);
   d.rule = options.rule;
   d.metric = options.metric;
   d.smart.reset();
@@ -669,11 +671,11 @@ Decision decide(ArmSamples& base, ArmSamples& var, const DecideOptions& options)
 
   const std::string metric{to_string(options.metric)};
   if (options.rule == Rule::original) {
-    if (d.baseline.n_good < options.min_samples || d.variant.n_good < options.min_samples) {
+    if (d.baseline.n_good < d.options.min_samples || d.variant.n_good < d.options.min_samples) {
       d.decision = Verdict::revert;
       d.decided_by = "min_samples";
       d.reasons.push_back(fmt::format("too few successful samples (baseline {}, variant {}; need {})",
-                                      d.baseline.n_good, d.variant.n_good, options.min_samples));
+                                      d.baseline.n_good, d.variant.n_good, d.options.min_samples));
       return d;
     }
     const std::int64_t b = exact_metric(base.good_ms, options.metric);

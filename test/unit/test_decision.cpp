@@ -273,3 +273,15 @@ TEST_CASE("decision JSON carries the documented fields")
   const auto none = to_json(decide(samples(0, 0, 10, 0), samples(10, 1), original()));
   CHECK(none.at("baseline").as_object().at("p50_ms").is_null());
 }
+
+TEST_CASE("both rules: min-samples 0 still needs one successful sample a side")
+{
+  DecideOptions o = original();
+  o.min_samples = 0;
+  const auto d = decide(samples(10, 20), samples(0, 0, 10, 0), o);
+  CHECK(d.decision == Verdict::revert);
+  CHECK(d.decided_by == "min_samples");
+  o.rule = Rule::smart;
+  o.metric = Metric::p95;
+  CHECK(decide(samples(0, 0, 3, 503), samples(0, 0, 3, 503), o).decision != Verdict::keep);
+}
