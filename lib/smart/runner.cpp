@@ -370,7 +370,10 @@ private:
     }
     log(fmt::format("✗ REVERT {}{}", variant.name,
                     decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
-    revert_variant(variant);
+    if (m_variant_on) {
+      revert_variant(variant);
+    } // else: an interleaved run ended on a baseline block, reverted and checked
+
     m_ctx.store.clear_pending();
     m_applied = false;
     return decision.decision;
@@ -888,6 +891,8 @@ private:
     spec.stdout_file = m_dir / (label + ".decision.json");
     spec.log_file = m_dir / fmt::format("decide.{}.log", label);
     spec.timeout = m_s.timeout;
+    std::error_code size_ec;
+    const auto log_offset = fs::exists(spec.log_file, size_ec) ? fs::file_size(spec.log_file, size_ec) : 0;
     const auto result = run_process(spec);
     if (result.end == util::ProcessEnd::interrupted) {
       throw Interrupted{};
@@ -933,7 +938,7 @@ private:
       return decision;
     }
     const auto decide_log = util::read_file(spec.log_file);
-    for (auto line : util::split(decide_log, '\n')) {
+    for (auto line : util::split(std::string_view(decide_log).substr(std::min<std::size_t>(log_offset, decide_log.size())), '\n')) {
       if (!util::trim(line).empty()) {
         log(fmt::format("   {}", util::printable(line, 300)));
       }
