@@ -776,8 +776,12 @@ private:
       if (::access(tool.c_str(), X_OK) != 0) {
         throw StepFailed{fmt::format("smart-measure not found at {} (set SMART_BIN_DIR)", tool.string())};
       }
-      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration),
-                   "--interval", format_duration(m_exp.measure_interval), "-o", out.string()};
+      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration), "-o",
+                   out.string()};
+      const bool load_mode = m_exp.load && (m_exp.load->concurrency || m_exp.load->rate);
+      if (!load_mode) { // probe mode: one request every interval
+        spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
+      }
       if (m_exp.load && m_exp.load->concurrency) {
         spec.argv.insert(spec.argv.end(), {"--concurrency", std::to_string(*m_exp.load->concurrency)});
       }
