@@ -98,7 +98,7 @@ TEST_CASE("the prompt carries the metrics, thresholds and proposed verdict")
 {
   const auto prompt = build_prompt("workers_2", json::parse(decision_json), HostMetrics{});
   CHECK(prompt.find("Baseline: 45.00ms p50, 0.00% errors") != std::string::npos);
-  CHECK(prompt.find("Variant: 38.00ms p50") != std::string::npos);
+  CHECK(prompt.find("Variant: 38.00ms p50, 0.00% errors (n=300)") != std::string::npos);
   CHECK(prompt.find("Improvement: 15.50%") != std::string::npos);
   CHECK(prompt.find("Threshold: 10.00% minimum") != std::string::npos);
   CHECK(prompt.find("wants to REVERT this change") != std::string::npos);
@@ -109,7 +109,7 @@ TEST_CASE("the prompt carries the metrics, thresholds and proposed verdict")
   CHECK(request.at("messages").as_array().size() == 2);
 }
 
-TEST_CASE("the api answer must be a verdict with a confidence in [0, 1]")
+TEST_CASE("the api answer must be a verdict with a confidence between 0 and 1")
 {
   auto a = parse_api_answer(R"({"verdict":"keep","confidence":0.92,"reason":"ok"})");
   REQUIRE(a);

@@ -46,7 +46,7 @@ TEST_CASE("sha256 gives the same digest however the input is split")
   }
 }
 
-TEST_CASE("random_bytes returns distinct secrets and random_unit stays in [0, 1)")
+TEST_CASE("random_bytes returns distinct secrets and random_unit stays within 0 (inclusive) and 1 (exclusive)")
 {
   const auto a = smart::util::random_bytes(32);
   const auto b = smart::util::random_bytes(32);
