@@ -969,7 +969,9 @@ private:
     }
     const auto tool = m_ctx.bin_dir / "smart-phone";
     const auto exchange = m_dir / "coach-exchange.log";
-    auto note = [&](const std::string& text) { util::append_line(exchange, fmt::format("{} {}", now_text(), text)); };
+    auto note = [&](const std::string& text) {
+      util::append_line(exchange, fmt::format("{} smart-run: {}", now_text(), text), 0600);
+    };
     if (::access(tool.c_str(), X_OK) != 0) {
       log("coach: smart-phone is not installed; borderline verdict stays revert");
       note(fmt::format("{}: borderline; smart-phone not found at {}", label, tool.string()));
