@@ -7,7 +7,8 @@
 #       variant's name to DIR/ID/state, revert writes "baseline"; the
 #       experiment's own measure command (measure.sh) writes one row every
 #       50 ms for $SMART_DURATION seconds, latency from DIR/ID/latency.<state>
-#       (default 10) and code from DIR/ID/code.<state> (default 200).
+#       (default 10) and code from DIR/ID/code.<state> (default 200);
+#       DIR/ID/burst rows at a time if that file exists (more samples).
 #       JQ_FILTER edits the meta.json (e.g. '.revert = "exit 1"').
 #   plain_conf FILE DIR   smart.conf with BASE_DIR under $TMP, EXPERIMENTS_DIR=DIR
 #   state_of EXPDIR       the current state ("baseline" or a variant)
@@ -21,12 +22,18 @@ plain_experiment() {
 # One row every 50 ms for $SMART_DURATION seconds (bounded).
 n=$(awk -v d="${SMART_DURATION:-1}" 'BEGIN { n = int(d / 0.05); if (n < 1) n = 1; print n }')
 echo timestamp,latency_ms,response_code >"$SMART_OUTPUT"
+burst=$(cat burst 2>/dev/null || echo 1)
 i=0
 while [ "$i" -lt "$n" ]; do
   s=$(cat state)
   lat=$(cat "latency.$s" 2>/dev/null || echo 10)
   code=$(cat "code.$s" 2>/dev/null || echo 200)
-  echo "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ),$lat,$code" >>"$SMART_OUTPUT"
+  now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+  k=0
+  while [ "$k" -lt "$burst" ]; do
+    echo "$now,$lat,$code" >>"$SMART_OUTPUT"
+    k=$((k + 1))
+  done
   i=$((i + 1))
   sleep 0.05
 done
