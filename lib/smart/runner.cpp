@@ -422,13 +422,18 @@ private:
         log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs, variant_arm ? "variant " : "baseline",
                         format_duration(m_s.block)));
         fs::remove(block_file, ec);
+        // Block numbers run on across the run, so baseline.csv (every
+        // baseline block) never pairs one variant's block with another's.
+        const int block_no = m_blocks + pair;
+        m_last_block = block_no;
         const auto samples =
-          measure(arm, block_file, m_s.block, pair, variant_arm, variant_arm ? variant_so_far : SampleSet{});
-        append_block_rows(block_file, variant_arm ? var_file : base_file, pair);
+          measure(arm, block_file, m_s.block, block_no, variant_arm, variant_arm ? variant_so_far : SampleSet{});
+        append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
         if (!variant_arm) {
-          append_block_rows(block_file, m_dir / "baseline.csv", pair);
+          append_block_rows(block_file, m_dir / "baseline.csv", block_no);
         }
         if (variant_arm && current().outcome == "aborted") {
+          m_blocks = m_last_block;
           fs::remove(block_file, ec);
           finish_stats(label, base_file, var_file);
           return Decision{"revert", false, current().reasons, {}, {}, "abort guard"};
@@ -452,6 +457,7 @@ private:
         log(fmt::format("   look {}/{}: inconclusive — extending", look, plan.looks));
       }
     }
+    m_blocks = m_last_block;
     fs::remove(block_file, ec);
     finish_stats(label, base_file, var_file);
     return decision;
@@ -1230,6 +1236,8 @@ private:
   std::string m_would_keep;
   bool m_applied = false;    // a variant may be applied: revert before leaving
   bool m_variant_on = false; // the variant is applied right now
+  int m_blocks = 0;          // block numbers used by earlier comparisons
+  int m_last_block = 0;
 };
 
 } // namespace

@@ -53,6 +53,11 @@ expect_exit 0 smart-run --config "$TMP/smart.conf" plain
 expect_eq "$(jq -r .kept_variant "$state")" none
 expect_eq "$(state_of "$TMP/exp/plain")" baseline
 expect_eq "$(asks)" 2 "both variants asked"
+# Block numbers run on across the run: the second variant's pairs are 5..8.
+dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
+expect_eq "$(tail -n +2 "$dir/slow.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "5 6 7 8 "
+expect_eq "$(tail -n +2 "$dir/slow.baseline.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "5 6 7 8 "
+expect_eq "$(tail -n +2 "$dir/baseline.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
 stop_coach
 
 # The coach is down: no answer => revert, within COACH_TIMEOUT, run succeeds.
