@@ -220,6 +220,9 @@ public:
       on_failed(failure.reason);
     } catch (const RevertFailed& failure) {
       on_revert_failed(failure.reason);
+    } catch (const std::exception& e) {
+      // Anything else (a full disk, an unreadable file): uncertain => revert.
+      on_failed(fmt::format("internal error: {}", e.what()));
     }
 
     m_summary.finished_at = now_text();
