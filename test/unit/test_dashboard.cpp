@@ -199,6 +199,11 @@ TEST_CASE("dashboard golden: the original scripts' state.json")
   check_fixture_goldens("original");
 }
 
+TEST_CASE("dashboard golden: borderline verdict, coach asked")
+{
+  check_fixture_goldens("borderline");
+}
+
 TEST_CASE("dashboard golden: hostile strings")
 {
   check_fixture_goldens("xss");
@@ -240,7 +245,7 @@ TEST_CASE("dashboard: hostile strings from files stay inert in the page")
 
 TEST_CASE("dashboard: every tag of the page is one we wrote")
 {
-  for (const auto* name : {"normal", "xss", "revert_failed", "corrupt"}) {
+  for (const auto* name : {"normal", "xss", "revert_failed", "corrupt", "borderline"}) {
     const Model model = load_fixture(name);
     const std::string html = render_index_html(model, context_for(model, golden_now));
     static const std::set<std::string> allowed{
@@ -347,7 +352,7 @@ TEST_CASE("dashboard health.json has the documented fields")
 
 TEST_CASE("dashboard metrics.prom follows the exposition format")
 {
-  for (const auto* name : {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original"}) {
+  for (const auto* name : {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original", "borderline"}) {
     const Model model = load_fixture(name);
     const std::string prom = render_metrics_prom(model, context_for(model, golden_now));
     INFO(name << ":\n" << prom);
@@ -416,7 +421,10 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(model.last->run_id == "20261122T233000Z");
   CHECK(model.last->kept_variant == "workers_2");
   REQUIRE(model.last->variants.size() == 2);
-  CHECK(model.last->variants[1].confidence == Approx(0.98));
+  CHECK(model.last->variants[1].estimate_pct == Approx(14.7));
+  CHECK(model.last->variants[1].ci_low_pct == Approx(13.1));
+  CHECK(model.last->variants[1].ci_high_pct == Approx(16.1));
+  CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (95% CI 13.1 to 16.1%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");
   REQUIRE(model.last->coach);
