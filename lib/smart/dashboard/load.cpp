@@ -291,11 +291,16 @@ void merge_decision(VariantResult& variant, const json::object& decision)
   if (const auto* smart = get_object(decision, "smart")) {
     variant.estimate_pct = get_number(*smart, "estimate_improve_pct");
     if (const auto* ci = smart->if_contains("ci_improve_pct"); ci && ci->is_array() && ci->get_array().size() == 2) {
+      // null is an unbounded side (smart-decide writes no infinity in JSON).
       const auto& bounds = ci->get_array();
-      if (bounds[0].is_number() && bounds[1].is_number()) {
-        variant.ci_low_pct = bounds[0].to_number<double>();
-        variant.ci_high_pct = bounds[1].to_number<double>();
-      }
+      auto bound = [](const json::value& value, double unbounded) -> OptNumber {
+        if (value.is_number()) {
+          return value.to_number<double>();
+        }
+        return value.is_null() ? OptNumber(unbounded) : std::nullopt;
+      };
+      variant.ci_low_pct = bound(bounds[0], -INFINITY);
+      variant.ci_high_pct = bound(bounds[1], INFINITY);
     }
     if (auto used = get_number(*smart, "confidence_used")) {
       variant.confidence_level = used;

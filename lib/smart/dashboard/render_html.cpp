@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 
@@ -413,8 +414,11 @@ void empty_state(Html& html, const Health& health)
 std::string confidence_summary(const VariantResult& variant)
 {
   if (variant.estimate_pct && variant.ci_low_pct && variant.ci_high_pct && variant.confidence_level) {
-    return fmt::format("improvement {:.1f}% ({:.0f}% CI {:.1f} to {:.1f}%)", *variant.estimate_pct,
-                       *variant.confidence_level * 100, *variant.ci_low_pct, *variant.ci_high_pct);
+    auto bound = [](double value) {
+      return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e") : fmt::format("{:.1f}", value);
+    };
+    return fmt::format("improvement {:.1f}% ({:.0f}% CI {} to {}%)", *variant.estimate_pct,
+                       *variant.confidence_level * 100, bound(*variant.ci_low_pct), bound(*variant.ci_high_pct));
   }
   if (variant.confidence_level) {
     return fmt::format("at {:.0f}% confidence", *variant.confidence_level * 100);
