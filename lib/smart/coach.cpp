@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -203,6 +204,9 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
     if (auto token = token_from_file(file, fmt::format("systemd credential {}", file.string()), false)) {
       return token;
     }
+  }
+  if (::access(default_token_file, R_OK) == 0) {
+    return token_from_file(default_token_file, fmt::format("{}", default_token_file), false);
   }
   return std::nullopt;
 }
