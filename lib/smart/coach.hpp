@@ -24,6 +24,7 @@ enum class CoachMode { api, openai };
 struct CoachToken {
   std::string value;  // never printed, never logged, never on a command line
   std::string origin; // "COACH_TOKEN", "COACH_TOKEN_FILE /etc/smart/key", ...
+  std::optional<std::string> warning; // e.g. a token file others may read
 };
 
 // The token, from (first found) COACH_TOKEN (environment or smart.conf),
@@ -55,6 +56,10 @@ enum class LoadToken { yes, no };
 // works before there is one); throws smart::UsageError for a bad
 // COACH_MODE or a COACH_URL that is not http(s)://.
 CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token = LoadToken::yes);
+
+// A warning when url is plain http:// to a host other than the loopback (the
+// token would cross the network in clear text); nullopt otherwise.
+std::optional<std::string> cleartext_warning(std::string_view url);
 
 // "https://coach/x" + "ask" = "https://coach/x/ask"
 std::string join_url(std::string_view base, std::string_view path);

@@ -515,6 +515,14 @@ int phone(const PhoneOptions& options)
   }
   auto settings =
     coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
+  if (settings.token && settings.token->warning) {
+    warn(*settings.token->warning);
+  }
+  if (settings.token) {
+    if (auto warning = cleartext_warning(settings.url)) {
+      warn(*warning);
+    }
+  }
   if (options.ask) {
     return ask(settings, options);
   }
