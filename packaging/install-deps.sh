@@ -14,8 +14,9 @@ build_deps=(
 run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # Tests also need: chromium for the dashboard, sudo and systemd (unit files
 # verified with systemd-analyze, sudoers with visudo), jq for reading JSON in
-# shell tests, time for peak-RSS figures in benchmarks, hey as a load peer.
-test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey)
+# shell tests, time for peak-RSS figures in benchmarks, hey as a load peer,
+# lintian for the package test.
+test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey lintian)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then

@@ -22,11 +22,12 @@ exp_nginx_dir() {
 }
 
 exp_nginx_env() {
-  local dir
+  local dir bin
   dir=$(exp_nginx_dir)
+  bin=$(nginx_bin)
   export NGINX_CONF="$dir/nginx.conf"
-  export NGINX_TEST="$(nginx_bin) -t -q -p $dir -c $dir/nginx.conf -e $dir/error.log"
-  export NGINX_RELOAD="$(nginx_bin) -p $dir -c $dir/nginx.conf -e $dir/error.log -s reload"
+  export NGINX_TEST="$bin -t -q -p $dir -c $dir/nginx.conf -e $dir/error.log"
+  export NGINX_RELOAD="$bin -p $dir -c $dir/nginx.conf -e $dir/error.log -s reload"
   export SMART_LIBEXEC_DIR="$SMART_SOURCE_DIR/packaging"
 }
 
@@ -57,4 +58,24 @@ exp_tls_directives() {
     -keyout "$dir/tls.key" -out "$dir/tls.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
   TLS_CACERT=$dir/tls.crt
   TLS_DIRECTIVES="listen 127.0.0.1:$port ssl; ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
+}
+
+# exp_measure_tls EXPDIR CACERT: makes the experiment copy in EXPDIR measure
+# with smart-measure --cacert CACERT (smart-run has no TLS options for its
+# built-in measurement): the same probes smart-run would start, values
+# passed as arguments and environment, never pasted into the script.
+exp_measure_tls() {
+  local exp=$1 cacert=$2
+  # shellcheck disable=SC2016 # expanded by the measuring shell, not here
+  local script='exec "$1/smart-measure" --url "$SMART_TARGET_URL" --duration "$SMART_DURATION" --interval "$SMART_INTERVAL" --cacert "$2" -o "$SMART_OUTPUT" ${SMART_BLOCK:+--block "$SMART_BLOCK"}'
+  jq --arg s "$script" --arg bin "$SMART_BUILD_DIR/tools" --arg ca "$cacert" \
+    '.measure = ["/bin/sh", "-c", $s, "smart-measure-tls", $bin, $ca]' "$exp/meta.json" >"$exp/meta.json.new"
+  mv "$exp/meta.json.new" "$exp/meta.json"
+}
+
+# smart-run is built (skip the test otherwise)
+exp_need_smart_run() {
+  [ -x "$SMART_BUILD_DIR/tools/smart-run" ] || skip "smart-run is not built"
+  command -v jq >/dev/null || skip "jq is not installed"
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
 }
