@@ -126,6 +126,17 @@ std::string fmt_number(const json::value* value, std::string_view unit)
   return "n/a";
 }
 
+std::string fmt_count(const json::value* value)
+{
+  if (value == nullptr) {
+    return "?";
+  }
+  if (auto number = number_of(*value)) {
+    return fmt::format("{:.0f}", *number);
+  }
+  return "?";
+}
+
 std::string string_of(const json::value* value, std::string_view fallback)
 {
   if (value != nullptr && value->is_string()) {
@@ -196,7 +207,7 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
   return std::nullopt;
 }
 
-CoachSettings coach_settings(const Config& config, const GetEnv& getenv)
+CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token)
 {
   CoachSettings settings;
   settings.url = config.get("COACH_URL");
@@ -213,7 +224,9 @@ CoachSettings coach_settings(const Config& config, const GetEnv& getenv)
     throw UsageError("{}: unknown COACH_MODE (expected api or openai)", config.describe("COACH_MODE"));
   }
   settings.model = config.get("COACH_MODEL");
-  settings.token = load_coach_token(config, getenv);
+  if (load_token == LoadToken::yes) {
+    settings.token = load_coach_token(config, getenv);
+  }
   settings.ca_file = config.get("COACH_CA_FILE");
   if (!settings.ca_file.empty() && !fs::exists(settings.ca_file)) {
     throw UsageError("{}: CA file not found", config.describe("COACH_CA_FILE"));
@@ -410,10 +423,10 @@ std::string build_prompt(const std::string& variant, const json::value& decision
     fmt::arg("variant", util::printable(variant, 64)), fmt::arg("metric", metric),
     fmt::arg("b_lat", fmt_number(find(baseline ? *baseline : json::value(), key), "ms")),
     fmt::arg("b_err", fmt_number(find(baseline ? *baseline : json::value(), "err_pct"), "%")),
-    fmt::arg("b_n", fmt_number(find(baseline ? *baseline : json::value(), "n"), "")),
+    fmt::arg("b_n", fmt_count(find(baseline ? *baseline : json::value(), "n"))),
     fmt::arg("v_lat", fmt_number(find(var ? *var : json::value(), key), "ms")),
     fmt::arg("v_err", fmt_number(find(var ? *var : json::value(), "err_pct"), "%")),
-    fmt::arg("v_n", fmt_number(find(var ? *var : json::value(), "n"), "")),
+    fmt::arg("v_n", fmt_count(find(var ? *var : json::value(), "n"))),
     fmt::arg("improve", fmt_number(find(decision, "improve_pct"), "%")),
     fmt::arg("err_delta", fmt_number(find(decision, "err_delta_pct"), "")),
     fmt::arg("t_improve", fmt_number(find(thresholds ? *thresholds : json::value(), "improve_pct"), "%")),

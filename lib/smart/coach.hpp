@@ -46,9 +46,12 @@ struct CoachSettings {
   RetryPolicy retry;
 };
 
-// Reads the COACH_* keys; throws smart::UsageError for a bad COACH_MODE or
-// a COACH_URL that is not http(s)://.
-CoachSettings coach_settings(const Config& config, const GetEnv& getenv);
+enum class LoadToken { yes, no };
+
+// Reads the COACH_* keys (and the token, unless told not to: --register
+// works before there is one); throws smart::UsageError for a bad
+// COACH_MODE or a COACH_URL that is not http(s)://.
+CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token = LoadToken::yes);
 
 // "https://coach/x" + "ask" = "https://coach/x/ask"
 std::string join_url(std::string_view base, std::string_view path);

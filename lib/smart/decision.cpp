@@ -45,16 +45,8 @@ int metric_percent(Metric metric)
   return 50;
 }
 
-// Values partially ordered in place: the order statistic at 0-based rank
-// (nth_element, O(n)).
-float order_statistic(std::vector<float>& values, std::size_t rank)
-{
-  const auto nth = values.begin() + static_cast<std::ptrdiff_t>(rank);
-  std::nth_element(values.begin(), nth, values.end());
-  return *nth;
-}
-
-// The metric in units of 1e-5 ms, exact for 3-decimal inputs: type-7
+// The metric in units of 1e-5 ms, exact for 3-decimal inputs (good must
+// have been through summarize_arm, which leaves the quantile ranks selected): type-7
 // quantile lo + f (hi - lo) with f = (pct (n - 1) mod 100) / 100; the mean
 // rounded to 1e-5 ms.
 std::int64_t exact_metric(std::vector<float>& good, Metric metric)
@@ -73,7 +65,9 @@ std::int64_t exact_metric(std::vector<float>& good, Metric metric)
   const std::uint64_t position = pct * (n - 1);
   const std::size_t lower = position / 100;
   const std::int64_t fraction = static_cast<std::int64_t>(position % 100);
-  const std::int64_t lo = thousandths(order_statistic(good, lower));
+  // summarize_arm() ran first and selected this rank: good[lower] is in
+  // place and nothing after it is smaller, so no second selection.
+  const std::int64_t lo = thousandths(good[lower]);
   std::int64_t hi = lo;
   if (fraction != 0) {
     hi = thousandths(*std::min_element(good.begin() + static_cast<std::ptrdiff_t>(lower) + 1, good.end()));
@@ -109,10 +103,27 @@ SampleSummary summarize_arm(ArmSamples& arm)
   s.mean_ms = sum / static_cast<double>(good.size());
   s.min_ms = static_cast<double>(low);
   s.max_ms = static_cast<double>(high);
-  s.p50_ms = quantile(good, 0.50);
-  s.p90_ms = quantile(good, 0.90);
-  s.p95_ms = quantile(good, 0.95);
-  s.p99_ms = quantile(good, 0.99);
+  // Ascending quantiles, each selected in what lies above the previous one
+  // (nth_element leaves everything before a rank no larger): about 2.5 n
+  // comparisons for all four instead of 6 n.
+  std::size_t from = 0;
+  const auto select = [&](double q) {
+    const double position = q * static_cast<double>(good.size() - 1);
+    const auto lower = static_cast<std::size_t>(position);
+    const auto nth = good.begin() + static_cast<std::ptrdiff_t>(lower);
+    std::nth_element(good.begin() + static_cast<std::ptrdiff_t>(from), nth, good.end());
+    from = lower + 1;
+    const double at = static_cast<double>(*nth);
+    if (lower + 1 >= good.size()) {
+      return at;
+    }
+    const double next = static_cast<double>(*std::min_element(nth + 1, good.end()));
+    return at + (position - static_cast<double>(lower)) * (next - at);
+  };
+  s.p50_ms = select(0.50);
+  s.p90_ms = select(0.90);
+  s.p95_ms = select(0.95);
+  s.p99_ms = select(0.99);
   return s;
 }
 
@@ -215,6 +226,21 @@ double median_of(std::vector<double>& values)
   return (*std::max_element(values.begin(), mid) + upper) / 2;
 }
 
+// How much worse the q-quantile is at least, %: the variant's lower bound
+// over the baseline's upper bound (distribution-free order-statistic
+// intervals, 90 % a side), on the sorted log latencies. A tail is only
+// "worse" when shown so: a point estimate of p99 from a few heavy-tailed
+// samples would let one outlier flip the verdict.
+double tail_change_low_pct(std::span<const double> base_logs, std::span<const double> var_logs, double q)
+{
+  if (base_logs.empty() || var_logs.empty()) {
+    return nan;
+  }
+  const auto rb = inference::quantile_rank_interval(base_logs.size(), q, 0.90);
+  const auto rv = inference::quantile_rank_interval(var_logs.size(), q, 0.90);
+  return (std::exp(var_logs[rv.low - 1] - base_logs[rb.high - 1]) - 1) * 100;
+}
+
 // Per-block median log latency, by block number.
 std::map<std::uint32_t, double> block_medians(const ArmSamples& arm)
 {
@@ -304,9 +330,13 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
 
   // Group-sequential looks: this look's share of the alpha (O'Brien-Fleming
   // spending); a single look uses it all.
-  const double alpha = (1 - o.confidence) / 2;
+  // --confidence is the level of the one-sided bound that must lie above
+  // zero; the interval reported is the two-sided one that has it as its
+  // lower end (90 % for 0.95).
+  const double alpha = 1 - o.confidence;
   const double look_alpha = inference::look_alpha(alpha, o.look, o.looks);
-  a.confidence_used = 1 - 2 * look_alpha;
+  a.confidence_used = 1 - look_alpha;
+  const double two_sided = 1 - 2 * look_alpha;
   const double err_alpha = inference::look_alpha(1 - o.err_confidence, o.look, o.looks);
   a.err_confidence_used = 1 - err_alpha;
 
@@ -323,9 +353,12 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   const bool errors_bounded = bounded.high * 100 <= o.max_err_delta_pct.value();
 
   a.p95_change_pct = -improvement_pct(d.baseline.p95_ms, d.variant.p95_ms);
-  a.p99_change_pct = d.baseline.n_good >= 200 && d.variant.n_good >= 200
-                       ? -improvement_pct(d.baseline.p99_ms, d.variant.p99_ms)
-                       : nan;
+  const bool p99_meaningful = d.baseline.n_good >= 200 && d.variant.n_good >= 200;
+  a.p99_change_pct = p99_meaningful ? -improvement_pct(d.baseline.p99_ms, d.variant.p99_ms) : nan;
+  const auto base_logs = sorted_logs(base.good_ms);
+  const auto var_logs = sorted_logs(var.good_ms);
+  a.p95_change_low_pct = tail_change_low_pct(base_logs, var_logs, 0.95);
+  a.p99_change_low_pct = p99_meaningful ? tail_change_low_pct(base_logs, var_logs, 0.99) : nan;
 
   const bool enough = d.baseline.n_good >= o.min_samples && d.variant.n_good >= o.min_samples;
   Bounds shift;
@@ -334,25 +367,25 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
       a.method = "paired-blocks";
       const auto& differences = block_diffs;
       a.blocks = differences.size();
-      const auto hl = inference::hodges_lehmann_paired(differences, a.confidence_used);
+      const auto hl = inference::hodges_lehmann_paired(differences, two_sided);
       shift = {hl.estimate, hl.interval};
       a.latency_samples_used = std::min(base.good_ms.size(), var.good_ms.size());
     } else if (o.metric == Metric::p50 || o.metric == Metric::mean) {
       a.method = "hodges-lehmann";
-      const auto x = sorted_logs(base.good_ms);
-      const auto y = sorted_logs(var.good_ms);
+      const auto& x = base_logs;
+      const auto& y = var_logs;
       a.latency_samples_used = std::min(x.size(), y.size());
-      const auto hl = inference::hodges_lehmann_two_sample(x, y, a.confidence_used);
+      const auto hl = inference::hodges_lehmann_two_sample(x, y, two_sided);
       shift = {hl.estimate, hl.interval};
     } else {
       // A tail metric: distribution-free intervals for each side's quantile
       // (order statistics), combined conservatively (Bonferroni).
       a.method = "quantile-order-statistics";
-      const auto x = sorted_logs(base.good_ms);
-      const auto y = sorted_logs(var.good_ms);
+      const auto& x = base_logs;
+      const auto& y = var_logs;
       a.latency_samples_used = std::min(x.size(), y.size());
       const double q = metric_percent(o.metric) / 100.0;
-      const double side_level = 1 - (1 - a.confidence_used) / 2;
+      const double side_level = 1 - look_alpha; // Bonferroni: look_alpha / 2 a side
       const auto rx = inference::quantile_rank_interval(x.size(), q, side_level);
       const auto ry = inference::quantile_rank_interval(y.size(), q, side_level);
       shift.estimate = quantile_sorted_double(x, q) - quantile_sorted_double(y, q);
@@ -404,12 +437,13 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
                   fmt::format("latency worse: improvement {}, interval below 0", interval));
   }
   const double tolerance = o.tail_tolerance_pct;
-  const bool p95_worse = a.p95_change_pct > tolerance;
-  const bool p99_worse = a.p99_change_pct > tolerance;
+  const bool p95_worse = a.p95_change_low_pct > tolerance;
+  const bool p99_worse = a.p99_change_low_pct > tolerance;
   if (p95_worse || p99_worse) {
     return finish(Verdict::revert, "tail_worse",
-                  fmt::format("tail worse: {} {}% > {}%", p95_worse ? "p95" : "p99",
-                              signed_number(p95_worse ? a.p95_change_pct : a.p99_change_pct), number(tolerance)));
+                  fmt::format("tail worse: {} at least {}% worse (lower bound) > {}%", p95_worse ? "p95" : "p99",
+                              signed_number(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct),
+                              number(tolerance)));
   }
   const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
   const bool shown_better = a.ci_low_pct > 0;
@@ -700,6 +734,8 @@ boost::json::object to_json(const Decision& d)
     s["err_confidence_used"] = json_number(a.err_confidence_used, 8);
     s["p95_change_pct"] = json_number(a.p95_change_pct);
     s["p99_change_pct"] = json_number(a.p99_change_pct);
+    s["p95_change_low_pct"] = json_number(a.p95_change_low_pct);
+    s["p99_change_low_pct"] = json_number(a.p99_change_low_pct);
     s["min_effect_pct"] = json_number(a.min_effect_pct);
     s["blocks"] = a.blocks;
     s["samples_used"] = a.latency_samples_used;

@@ -94,6 +94,8 @@ struct SmartAnalysis {
   double err_confidence_used = 0;
   double p95_change_pct = 0;      // (variant - baseline) / baseline on p95; NaN if unknown
   double p99_change_pct = 0;      // NaN when a side has fewer than 200 good samples
+  double p95_change_low_pct = 0;  // lower bounds of those changes: "tail worse" needs
+  double p99_change_low_pct = 0;  // the bound above the tolerance
   double min_effect_pct = 0;
   std::size_t blocks = 0;         // pairs of blocks with paired-blocks
   std::size_t latency_samples_used = 0; // per side, after thinning of very large inputs

@@ -126,6 +126,16 @@ std::vector<OutboxEntry> Outbox::entries(util::SystemTime now)
 
 void Outbox::remove(const OutboxEntry& entry)
 {
+  // Another smart-phone may have queued a newer payload for the same key
+  // while this one was on the wire: that one has not been delivered yet.
+  try {
+    const auto value = json::parse(util::read_file(entry.file));
+    if (json::serialize(value.as_object().at("payload")) != entry.payload) {
+      return;
+    }
+  } catch (const std::exception&) {
+    // Unreadable now: fall through and remove what was delivered.
+  }
   std::error_code ec;
   fs::remove(entry.file, ec);
   if (ec) {

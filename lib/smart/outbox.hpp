@@ -51,7 +51,8 @@ public:
   // human, never sent) with a warning.
   std::vector<OutboxEntry> entries(util::SystemTime now);
 
-  // After a 2xx.
+  // After a 2xx. Keeps the file when its payload changed since `entry` was
+  // read (a newer report of the same run, queued meanwhile).
   void remove(const OutboxEntry& entry);
   // After a failed attempt: attempts + 1, rewritten atomically.
   void record_attempt(OutboxEntry& entry);

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 
@@ -26,6 +28,28 @@ std::string samples_header_for(const SampleColumns& columns)
   }
   return header;
 }
+
+namespace {
+
+// "12.346": milliseconds with 3 decimals, rounded half away from zero like
+// printf's %.3f for the values we write (non-negative, finite), without the
+// cost of general float formatting (a load run writes 100,000 rows a second).
+char* append_ms(char* out, double ms)
+{
+  if (!(ms >= 0) || ms > 1e12) {
+    return fmt::format_to(out, "{:.3f}", ms);
+  }
+  const auto micros = static_cast<std::uint64_t>(std::llround(ms * 1000.0));
+  out = std::to_chars(out, out + 24, micros / 1000).ptr;
+  const auto frac = static_cast<unsigned>(micros % 1000);
+  *out++ = '.';
+  *out++ = static_cast<char>('0' + frac / 100);
+  *out++ = static_cast<char>('0' + frac / 10 % 10);
+  *out++ = static_cast<char>('0' + frac % 10);
+  return out;
+}
+
+} // namespace
 
 void RowFormatter::append(std::string& out, const Sample& sample)
 {
@@ -45,14 +69,33 @@ void RowFormatter::append(std::string& out, const Sample& sample)
     m_cached_second = second;
   }
   out.append(m_cached_prefix, 19);
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, ".{:03}Z,{:.3f},{},{}", millis, sample.latency_ms, sample.response_code, to_token(sample.error));
+  char buffer[96];
+  char* p = buffer;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + millis / 100);
+  *p++ = static_cast<char>('0' + millis / 10 % 10);
+  *p++ = static_cast<char>('0' + millis % 10);
+  *p++ = 'Z';
+  *p++ = ',';
+  p = append_ms(p, sample.latency_ms);
+  *p++ = ',';
+  p = std::to_chars(p, buffer + sizeof buffer, sample.response_code).ptr;
+  *p++ = ',';
+  out.append(buffer, static_cast<std::size_t>(p - buffer));
+  out.append(to_token(sample.error));
   if (m_columns.block) {
-    fmt::format_to(it, ",{}", *m_columns.block);
+    p = buffer;
+    *p++ = ',';
+    p = std::to_chars(p, buffer + sizeof buffer, *m_columns.block).ptr;
+    out.append(buffer, static_cast<std::size_t>(p - buffer));
   }
   if (m_columns.phases) {
-    const auto& p = sample.phases;
-    fmt::format_to(it, ",{:.3f},{:.3f},{:.3f},{:.3f}", p.dns_ms, p.connect_ms, p.tls_ms, p.ttfb_ms);
+    p = buffer;
+    for (const double value : {sample.phases.dns_ms, sample.phases.connect_ms, sample.phases.tls_ms, sample.phases.ttfb_ms}) {
+      *p++ = ',';
+      p = append_ms(p, value);
+    }
+    out.append(buffer, static_cast<std::size_t>(p - buffer));
   }
   out.push_back('\n');
 }

@@ -78,3 +78,19 @@ phone_conf() {
     for kv in "$@"; do echo "$kv"; done
   } >"$file"
 }
+
+# hold_lock FILE: holds flock(FILE) in a background process (HOLDER) until
+# release_lock; the holder itself holds it, so killing it frees the lock.
+hold_lock() {
+  python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+time.sleep(60)' "$1" &
+  HOLDER=$!
+  on_exit "kill $HOLDER 2>/dev/null"
+  wait_for sh -c "! flock -n '$1' true"
+}
+release_lock() {
+  kill "$HOLDER" 2>/dev/null || true
+  wait "$HOLDER" 2>/dev/null || true
+}

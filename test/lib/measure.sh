@@ -16,7 +16,9 @@ slow_server_start() {
 }
 
 # data_rows FILE: the number of rows after the header.
-data_rows() { tail -n +2 "$1" | grep -c . || true; }
+data_rows() { if [ -f "$1" ]; then tail -n +2 "$1" | grep -c . || true; else echo 0; fi; }
+# rows_at_least FILE N: for wait_for.
+rows_at_least() { [ "$(data_rows "$1")" -ge "$2" ]; }
 
 # column_values FILE N: the distinct values of column N (1-based) with counts.
 column_values() { tail -n +2 "$1" | cut -d, -f"$2" | sort | uniq -c; }

@@ -1,13 +1,14 @@
 # A throwaway nginx on 127.0.0.1: its own prefix, config, pid and logs in a
 # directory of ours, never the machine's configuration. Stopped by pid.
 #
-#   nginx_start DIR [EXTRA_SERVER_DIRECTIVES]   sets NGINX_PORT NGINX_CONF NGINX_URL
+#   nginx_start DIR [EXTRA_SERVER_DIRECTIVES [EXTRA_HTTP_DIRECTIVES]]
+#                                               sets NGINX_PORT NGINX_CONF NGINX_URL
 #   nginx_reload DIR / nginx_stop DIR
 
 nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
 
 nginx_write_conf() {
-  local dir=$1 port=$2 extra=${3:-}
+  local dir=$1 port=$2 extra=${3:-} http_extra=${4:-}
   local user_line=""
   [ "$(id -u)" -eq 0 ] && user_line="user root root;"
   cat >"$dir/nginx.conf" <<CONF
@@ -31,17 +32,18 @@ http {
         location = /500 { return 500 "boom\n"; }
         $extra
     }
+    $http_extra
 }
 CONF
 }
 
 nginx_start() {
-  local dir=$1 extra=${2:-}
+  local dir=$1 extra=${2:-} http_extra=${3:-}
   mkdir -p "$dir/tmp" "$dir/html"
   NGINX_PORT=${NGINX_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')}
   NGINX_CONF=$dir/nginx.conf
   NGINX_URL=http://127.0.0.1:$NGINX_PORT/
-  nginx_write_conf "$dir" "$NGINX_PORT" "$extra"
+  nginx_write_conf "$dir" "$NGINX_PORT" "$extra" "$http_extra"
   "$(nginx_bin)" -p "$dir" -c "$NGINX_CONF" -e "$dir/error.log"
   local i
   for i in $(seq 1 200); do

@@ -98,7 +98,7 @@ TEST_CASE("the prompt carries the metrics, thresholds and proposed verdict")
 {
   const auto prompt = build_prompt("workers_2", json::parse(decision_json), HostMetrics{});
   CHECK(prompt.find("Baseline: 45.00ms p50, 0.00% errors") != std::string::npos);
-  CHECK(prompt.find("Variant: 38.00ms p50") != std::string::npos);
+  CHECK(prompt.find("Variant: 38.00ms p50, 0.00% errors (n=300)") != std::string::npos);
   CHECK(prompt.find("Improvement: 15.50%") != std::string::npos);
   CHECK(prompt.find("Threshold: 10.00% minimum") != std::string::npos);
   CHECK(prompt.find("wants to REVERT this change") != std::string::npos);

@@ -134,3 +134,15 @@ TEST_CASE_METHOD(OutboxFixture, "unsafe keys are refused")
   CHECK_THROWS(outbox.put("../x", "{}", t0));
   CHECK_THROWS(outbox.put("", "{}", t0));
 }
+
+TEST_CASE_METHOD(OutboxFixture, "remove keeps a payload replaced while the old one was being sent")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"v":1})", t0);
+  auto entries = outbox.entries(t0 + 1s);
+  outbox.put("r1", R"({"v":2})", t0 + 2s); // queued meanwhile
+  outbox.remove(entries[0]);               // the 2xx for v1
+  entries = outbox.entries(t0 + 3s);
+  REQUIRE(entries.size() == 1);
+  CHECK(entries[0].payload == R"({"v":2})");
+}

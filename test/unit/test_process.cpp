@@ -111,3 +111,20 @@ TEST_CASE("process: a signal to us interrupts an interruptible child, not a prot
   signals::reset_for_tests();
   CHECK(signals::sleep_for(std::chrono::milliseconds(10)));
 }
+
+TEST_CASE("process: watch() can stop a child early; stdout can go to its own file")
+{
+  TempDir tmp;
+  auto spec = shell("echo out; echo err >&2; sleep 30", tmp.path);
+  spec.stdout_file = tmp.path / "stdout";
+  int calls = 0;
+  spec.watch = [&] { return ++calls < 3; };
+  spec.watch_interval = std::chrono::milliseconds(50);
+  spec.timeout = std::chrono::seconds(20);
+  const auto result = run_process(spec);
+  CHECK(result.end == ProcessEnd::stopped);
+  CHECK(calls == 3);
+  CHECK(result.elapsed.count() < 10);
+  CHECK(read_file(tmp.path / "stdout") == "out\n");
+  CHECK(read_file(tmp.path / "log") == "err\n");
+}

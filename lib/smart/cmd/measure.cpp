@@ -9,7 +9,7 @@
 #include <smart/sample_tally.hpp>
 #include <smart/sample_writer.hpp>
 #include <smart/target.hpp>
-#include <smart/util/stop_signal.hpp>
+#include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
 
 #include <fmt/format.h>
@@ -32,11 +32,16 @@ using steady = std::chrono::steady_clock;
 
 constexpr std::string_view tool = "smart-measure";
 
+bool stop_requested()
+{
+  return util::signals::received() != 0;
+}
+
 // Sleeps until due, or until a stop signal makes stop_fd readable (false).
 bool wait_until(steady::time_point due, int stop_fd)
 {
   while (true) {
-    if (util::StopSignal::requested()) {
+    if (stop_requested()) {
       return false;
     }
     const auto left = due - steady::now();
@@ -109,14 +114,14 @@ struct Outcome {
   double elapsed_s = 0;
 };
 
-Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSink& sink, util::StopSignal& stop)
+Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSink& sink)
 {
   ProbeOptions probe_options;
   probe_options.timeout = options.timeout;
   probe_options.insecure = options.insecure;
   probe_options.cacert = options.cacert;
   probe_options.fresh_connection = options.fresh_connection;
-  probe_options.stop_requested = &util::StopSignal::requested;
+  probe_options.stop_requested = &stop_requested;
   const auto prober = make_prober(target, probe_options);
 
   const IntervalGrid grid(std::chrono::duration_cast<std::chrono::nanoseconds>(options.interval.value_or(util::Duration(1.0))));
@@ -137,7 +142,7 @@ Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSi
     if (duration && grid.offset(slot) >= *duration) {
       break;
     }
-    if (!wait_until(start + grid.offset(slot), stop.fd())) {
+    if (!wait_until(start + grid.offset(slot), util::signals::fd())) {
       break;
     }
     const auto timestamp = std::chrono::system_clock::now();
@@ -163,7 +168,7 @@ Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSi
   return outcome;
 }
 
-Outcome run_load_mode(const MeasureOptions& options, const Target& target, SampleSink& sink, util::StopSignal& stop)
+Outcome run_load_mode(const MeasureOptions& options, const Target& target, SampleSink& sink)
 {
   LoadOptions load;
   load.target = target;
@@ -176,7 +181,7 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
   load.count = options.count;
   load.sample_every = options.sample_every;
   load.columns = columns_of(options);
-  load.stop_fd = stop.fd();
+  load.stop_fd = util::signals::fd();
   load.insecure = options.insecure;
   load.cacert = options.cacert;
 
@@ -283,11 +288,11 @@ int measure(const MeasureOptions& options)
   validate(options);
   (void)Config::load(options.config); // a named --config must exist and parse
   const Target target = parse_target(options.url);
-  util::StopSignal stop;
+  util::signals::install(); // SIGINT/SIGTERM/SIGHUP: stop cleanly, rows written
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
-  const Outcome outcome = is_load_mode(options) ? run_load_mode(options, target, sink, stop)
-                                                : run_probes(options, target, sink, stop);
+  const Outcome outcome = is_load_mode(options) ? run_load_mode(options, target, sink)
+                                                : run_probes(options, target, sink);
 
   std::string line = outcome.tally.describe();
   if (is_load_mode(options) && outcome.elapsed_s > 0) {
@@ -296,9 +301,9 @@ int measure(const MeasureOptions& options)
   if (!outcome.abort_message.empty()) {
     fmt::print(stderr, "{}: {}\n", tool, outcome.abort_message);
   }
-  if (util::StopSignal::requested()) {
-    fmt::print(stderr, "{}: interrupted by {}; {}\n", tool, ::strsignal(util::StopSignal::signal_number()), line);
-    return util::StopSignal::exit_status();
+  if (const int number = util::signals::received(); number != 0) {
+    fmt::print(stderr, "{}: interrupted by {}; {}\n", tool, ::strsignal(number), line);
+    return 128 + number; // 130 SIGINT, 143 SIGTERM
   }
   fmt::print(stderr, "{}: {}\n", tool, line);
   return 0;

@@ -112,6 +112,22 @@ std::optional<std::unique_ptr<util::FileLock>> state_lock(const Paths& paths)
   return std::nullopt;
 }
 
+// The borderline record smart-run writes as "coach" ({variant, verdict,
+// confidence, advice, applied}), or one already moved under "ask".
+std::optional<json::value> ask_record(const json::value& coach)
+{
+  if (!coach.is_object()) {
+    return std::nullopt;
+  }
+  if (const auto* ask = coach.as_object().if_contains("ask")) {
+    return *ask;
+  }
+  if (coach.as_object().contains("verdict")) {
+    return coach;
+  }
+  return std::nullopt;
+}
+
 void store_advice(const Paths& paths, const std::string& run_id, const Advice& advice)
 {
   const auto now = std::chrono::system_clock::now();
@@ -119,7 +135,17 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
   const fs::path run_dir = paths.runs_dir / run_id;
   std::error_code ec;
   if (fs::is_directory(run_dir, ec)) {
-    util::write_file_atomically(run_dir / "coach.json", json::serialize(advice_json) + "\n");
+    json::object file = advice_json;
+    // smart-run records its borderline question in coach.json too: keep that
+    // record, under "ask", rather than overwrite it.
+    if (fs::exists(run_dir / "coach.json", ec)) {
+      boost::system::error_code json_ec;
+      const auto old = json::parse(util::read_file(run_dir / "coach.json"), json_ec);
+      if (auto ask = json_ec ? std::nullopt : ask_record(old)) {
+        file["ask"] = *ask;
+      }
+    }
+    util::write_file_atomically(run_dir / "coach.json", json::serialize(file) + "\n");
   }
   auto lock = state_lock(paths);
   if (!lock) {
@@ -146,7 +172,13 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
         return; // state.json already describes a newer run
       }
     }
-    object["coach"] = coach_field;
+    json::object merged = coach_field;
+    if (const auto* old = object.if_contains("coach")) {
+      if (auto ask = ask_record(*old)) {
+        merged["ask"] = *ask;
+      }
+    }
+    object["coach"] = std::move(merged);
     util::write_file_atomically(file, json::serialize(value) + "\n");
   };
   merge(run_dir / "summary.json", false);
@@ -155,6 +187,11 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
 
 enum class FlushResult { all_delivered, deferred, unauthorized, rejected };
 
+// smart-run gives its after-run hooks 60 s; stopping before that leaves a
+// clean outbox and an honest exit 75 instead of a kill in mid-request (which
+// would lose nothing either: the payload is queued before it is sent).
+constexpr Seconds flush_budget{45};
+
 // Sends the outbox oldest first. Stops at the first entry the coach cannot
 // take now (unreachable, or a bad token: the rest would fail the same way);
 // an entry the coach rejects stays (kept for a human) and the flush goes on.
@@ -162,10 +199,18 @@ FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& pa
                   int& delivered)
 {
   bool rejected = false;
+  const auto start = std::chrono::steady_clock::now();
   auto entries = outbox.entries(std::chrono::system_clock::now());
   for (auto& entry : entries) {
+    const Seconds used = std::chrono::steady_clock::now() - start;
+    if (used >= flush_budget) {
+      warn(fmt::format("spent {:.0f}s sending; the rest waits for the next invocation", used.count()));
+      return FlushResult::deferred;
+    }
+    RetryPolicy policy = settings.retry;
+    policy.deadline = flush_budget - used;
     auto request = coach_request(settings, settings.url, entry.payload, entry.key);
-    const Delivery delivery = send_with_retries(client, request, settings.retry);
+    const Delivery delivery = send_with_retries(client, request, policy);
     const std::string token = settings.token ? settings.token->value : std::string();
     if (delivery.status == DeliveryStatus::delivered) {
       outbox.remove(entry);
@@ -245,8 +290,9 @@ int post(const Config& config, const CoachSettings& settings, const PhoneOptions
   // One flusher at a time, or two processes would send the same entries.
   util::FileLock lock(paths.outbox_dir / ".lock");
   if (!lock.try_acquire()) {
-    note(fmt::format("another smart-phone (pid {}) is sending the outbox; payload queued",
-                     lock.holder_pid().value_or(0)));
+    const auto holder = lock.holder_pid();
+    note(fmt::format("another smart-phone{} is sending the outbox; payload queued",
+                     holder ? fmt::format(" (pid {})", *holder) : std::string()));
     return to_int(ExitCode::busy);
   }
   auto client = make_curl_client();
@@ -381,7 +427,6 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
   if (!fs::is_directory(key_file.parent_path().empty() ? fs::path(".") : key_file.parent_path(), ec)) {
     throw UsageError("{}: the directory for the API key does not exist", key_file.string());
   }
-  settings.token.reset(); // a claim is made without an API key
 
   const std::string claim_token = util::to_hex(util::random_bytes(16));
   const std::string token_hash = util::sha256_hex(claim_token);
@@ -456,7 +501,8 @@ int phone(const PhoneOptions& options)
   if (modes > 0 && options.run_id) {
     throw UsageError("RUN_ID goes with posting a run, not with --ask, --register or --flush");
   }
-  auto settings = coach_settings(config, getenv);
+  auto settings =
+    coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
   if (options.ask) {
     return ask(settings, options);
   }

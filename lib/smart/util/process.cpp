@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -35,8 +36,10 @@ int open_pidfd(pid_t pid)
 
 // Waits until the child exits or the deadline passes (nullopt: forever), or
 // a signal arrives when watch_signals. Returns the wait status when it exited.
-std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline, bool watch_signals)
+std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline, bool watch_signals,
+                              const ProcessSpec* watched = nullptr, bool* stopped = nullptr)
 {
+  auto next_watch = Clock::now();
   while (true) {
     int status = 0;
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
@@ -49,7 +52,19 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
     if (watch_signals && signals::received() != 0) {
       return std::nullopt;
     }
+    if (watched && watched->watch && Clock::now() >= next_watch) {
+      if (!watched->watch()) {
+        *stopped = true;
+        return std::nullopt;
+      }
+      next_watch = Clock::now() + std::chrono::duration_cast<Clock::duration>(watched->watch_interval);
+    }
     int timeout_ms = pidfd >= 0 ? 1000 : 20; // without a pidfd, poll waitpid
+    if (watched && watched->watch) {
+      const auto until_watch =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_watch - Clock::now()).count();
+      timeout_ms = static_cast<int>(std::clamp<long long>(until_watch, 1, timeout_ms));
+    }
     if (deadline) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       if (left <= 0) {
@@ -64,7 +79,7 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
 }
 
 [[noreturn]] void child(const ProcessSpec& spec, const std::vector<char*>& argv, const std::vector<char*>& envp,
-                        int log_fd, int error_pipe)
+                        int log_fd, int out_fd, int error_pipe)
 {
   ::setpgid(0, 0);
   sigset_t none;
@@ -80,6 +95,9 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
   if (log_fd >= 0) {
     ::dup2(log_fd, 1);
     ::dup2(log_fd, 2);
+  }
+  if (out_fd >= 0) {
+    ::dup2(out_fd, 1);
   }
   auto fail = [&](const char* what) {
     const int saved = errno;
@@ -117,6 +135,7 @@ std::string ProcessResult::describe() const
   case ProcessEnd::timed_out:
     return fmt::format("timed out after {} (process group killed)", format_duration(elapsed));
   case ProcessEnd::interrupted: return "interrupted (process group killed)";
+  case ProcessEnd::stopped: return "stopped early (process group killed)";
   case ProcessEnd::failed_to_start: return error;
   }
   return "?";
@@ -173,12 +192,29 @@ ProcessResult run_process(const ProcessSpec& spec)
       return result;
     }
   }
-  int error_pipe[2];
-  if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
-    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+  int out_fd = -1;
+  if (!spec.stdout_file.empty()) {
+    out_fd = ::open(spec.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out_fd < 0) {
+      result.error = fmt::format("cannot open {}: {}", spec.stdout_file.string(), std::strerror(errno));
+      if (log_fd >= 0) {
+        ::close(log_fd);
+      }
+      return result;
+    }
+  }
+  auto close_files = [&] {
     if (log_fd >= 0) {
       ::close(log_fd);
     }
+    if (out_fd >= 0) {
+      ::close(out_fd);
+    }
+  };
+  int error_pipe[2];
+  if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
+    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+    close_files();
     return result;
   }
 
@@ -186,12 +222,10 @@ ProcessResult run_process(const ProcessSpec& spec)
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(error_pipe[0]);
-    child(spec, argv, envp, log_fd, error_pipe[1]);
+    child(spec, argv, envp, log_fd, out_fd, error_pipe[1]);
   }
   ::close(error_pipe[1]);
-  if (log_fd >= 0) {
-    ::close(log_fd);
-  }
+  close_files();
   if (pid < 0) {
     ::close(error_pipe[0]);
     result.error = fmt::format("cannot fork: {}", std::strerror(errno));
@@ -215,12 +249,13 @@ ProcessResult run_process(const ProcessSpec& spec)
   if (spec.timeout) {
     deadline = start + std::chrono::duration_cast<Clock::duration>(*spec.timeout);
   }
-  auto status = wait_child(pid, pidfd, deadline, watch_signals);
+  bool stopped = false;
+  auto status = wait_child(pid, pidfd, deadline, watch_signals, &spec, &stopped);
   result.elapsed = Clock::now() - start;
   if (!status) {
     const bool interrupted = watch_signals && signals::received() != 0;
     kill_group(pid, pidfd, spec.kill_grace);
-    result.end = interrupted ? ProcessEnd::interrupted : ProcessEnd::timed_out;
+    result.end = stopped ? ProcessEnd::stopped : interrupted ? ProcessEnd::interrupted : ProcessEnd::timed_out;
   } else if (!exec_error.empty()) {
     result.end = ProcessEnd::failed_to_start;
     result.error = exec_error;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,9 +27,14 @@ struct ProcessSpec {
   std::filesystem::path cwd;              // empty: ours
   std::map<std::string, std::string> env; // the child's whole environment
   std::filesystem::path log_file;         // stdout+stderr appended; empty: inherited
+  std::filesystem::path stdout_file;      // if set: stdout written here (truncated), stderr to log_file
   std::optional<std::chrono::duration<double>> timeout;
   std::chrono::duration<double> kill_grace{3.0}; // SIGTERM to SIGKILL
   Interruptible interruptible = Interruptible::yes;
+  // Called every watch_interval while the child runs; returning false stops
+  // it (the group is killed, ProcessEnd::stopped). For guards and progress.
+  std::function<bool()> watch;
+  std::chrono::duration<double> watch_interval{0.25};
 };
 
 enum class ProcessEnd {
@@ -36,6 +42,7 @@ enum class ProcessEnd {
   signaled,    // killed by signal (not by us)
   timed_out,   // we killed the group at the timeout
   interrupted, // we killed the group because we were signaled
+  stopped,     // we killed the group because watch() said so
   failed_to_start,
 };
 

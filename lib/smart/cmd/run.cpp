@@ -1,0 +1,439 @@
+#include <smart/cmd/run.hpp>
+
+#include <smart/cmd/guarded_main.hpp>
+#include <smart/error.hpp>
+#include <smart/util/atomic_file.hpp>
+#include <smart/util/file_lock.hpp>
+#include <smart/util/signals.hpp>
+#include <smart/util/strings.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+namespace smart::cmd {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+fs::path bin_dir_of(const Config& config)
+{
+  if (config.has("SMART_BIN_DIR")) {
+    return config.path("SMART_BIN_DIR");
+  }
+  std::error_code ec;
+  const auto self = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path("/usr/bin") : self.parent_path();
+}
+
+Experiment load_valid(const fs::path& where)
+{
+  try {
+    return load_experiment(where);
+  } catch (const ExperimentError& e) {
+    std::string message = fmt::format("invalid experiment ({} problem{}), nothing was changed:",
+                                       e.problems().size(), e.problems().size() == 1 ? "" : "s");
+    for (const auto& problem : e.problems()) {
+      message += "\n  " + problem;
+    }
+    throw UsageError(message);
+  }
+}
+
+// EXPERIMENT: a directory or meta.json path, else an id under EXPERIMENTS_DIR.
+fs::path locate(const std::string& name, const Config& config)
+{
+  std::error_code ec;
+  if (name.find('/') != std::string::npos || fs::exists(fs::path(name) / "meta.json", ec)
+      || (fs::is_regular_file(name, ec) && fs::path(name).filename() == "meta.json")) {
+    return fs::path(name);
+  }
+  if (!util::is_safe_name(name)) {
+    throw UsageError("experiment '{}': not a directory and not a valid experiment id ([A-Za-z0-9._-]{{1,64}})",
+                     util::printable(name, 80));
+  }
+  const auto dir = config.path("EXPERIMENTS_DIR") / name;
+  if (!fs::exists(dir / "meta.json", ec)) {
+    throw UsageError("experiment '{}': not found (no {}; EXPERIMENTS_DIR is {})", name, (dir / "meta.json").string(),
+                     config.get("EXPERIMENTS_DIR"));
+  }
+  return dir;
+}
+
+struct Listed {
+  fs::path dir;
+  std::optional<Experiment> exp;
+  std::string problem;
+  std::optional<json::object> last;
+};
+
+std::vector<Listed> list_all(const Config& config, const RunStore& store)
+{
+  std::map<std::string, json::object> last;
+  for (auto& line : store.history()) {
+    if (const auto* e = line.if_contains("experiment"); e && e->is_string()) {
+      last[std::string(e->as_string())] = line;
+    }
+  }
+  std::vector<Listed> out;
+  for (const auto& dir : list_experiment_dirs(config.path("EXPERIMENTS_DIR"))) {
+    Listed item;
+    item.dir = dir;
+    try {
+      item.exp = load_experiment(dir);
+      if (auto it = last.find(item.exp->id); it != last.end()) {
+        item.last = it->second;
+      }
+    } catch (const std::exception& e) {
+      item.problem = e.what();
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::string field(const std::optional<json::object>& object, std::string_view key, std::string_view fallback = "-")
+{
+  if (object) {
+    if (const auto* value = object->if_contains(key); value && value->is_string()) {
+      return std::string(value->as_string());
+    }
+  }
+  return std::string(fallback);
+}
+
+int do_list(const Config& config, const RunStore& store, bool as_json)
+{
+  const auto items = list_all(config, store);
+  if (as_json) {
+    json::array array;
+    for (const auto& item : items) {
+      json::object o{{"dir", item.dir.string()}};
+      if (item.exp) {
+        o["id"] = item.exp->id;
+        o["description"] = item.exp->description;
+        o["enabled"] = item.exp->enabled;
+        o["priority"] = item.exp->priority;
+        o["last_run"] = item.last ? json::value(*item.last) : json::value(nullptr);
+      } else {
+        o["invalid"] = item.problem;
+      }
+      array.push_back(std::move(o));
+    }
+    std::cout << pretty_json(array);
+    return 0;
+  }
+  fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<13} {}\n", "EXPERIMENT", "ENABLED", "PRIO", "LAST RUN", "STATUS",
+             "KEPT");
+  for (const auto& item : items) {
+    if (!item.exp) {
+      fmt::print("{:<28} invalid: {}\n", item.dir.filename().string(),
+                 util::printable(item.problem.substr(0, item.problem.find('\n')), 100));
+      continue;
+    }
+    fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<13} {}\n", item.exp->id, item.exp->enabled ? "yes" : "no",
+               item.exp->priority, field(item.last, "run_id"), field(item.last, "status", "never run"),
+               field(item.last, "kept_variant"));
+  }
+  if (items.empty()) {
+    fmt::print(stderr, "no experiments under {}\n", config.get("EXPERIMENTS_DIR"));
+  }
+  return 0;
+}
+
+// The enabled experiment not run for longest; ties: higher priority, then id.
+std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
+{
+  const auto items = list_all(config, store);
+  const Listed* best = nullptr;
+  for (const auto& item : items) {
+    if (!item.exp) {
+      warn(fmt::format("skipping {}: invalid experiment", item.dir.string()));
+      continue;
+    }
+    if (!item.exp->enabled) {
+      continue;
+    }
+    if (!best) {
+      best = &item;
+      continue;
+    }
+    const auto when = field(item.last, "started_at", "");
+    const auto best_when = field(best->last, "started_at", "");
+    if (when < best_when
+        || (when == best_when
+            && (item.exp->priority > best->exp->priority
+                || (item.exp->priority == best->exp->priority && item.exp->id < best->exp->id)))) {
+      best = &item;
+    }
+  }
+  if (!best) {
+    return std::nullopt;
+  }
+  return best->dir;
+}
+
+int do_show_config(const Config& config)
+{
+  for (const auto& key : Config::known_keys()) {
+    fmt::print("{}\n", config.describe(key));
+  }
+  for (const auto& [key, value] : config.values()) {
+    if (!Config::is_known_key(key)) {
+      fmt::print("{} (unknown key: passed to experiment commands)\n", config.describe(key));
+    }
+  }
+  return 0;
+}
+
+int do_clear_revert_failed(const RunStore& store)
+{
+  store.prepare();
+  util::FileLock lock(store.lock_path());
+  if (!lock.try_acquire()) {
+    const auto pid = lock.holder_pid();
+    throw Error(fmt::format("another smart-run is running (pid {}); try again when it has finished",
+                            pid ? std::to_string(*pid) : "unknown"),
+                ExitCode::busy);
+  }
+  const auto record = store.read_revert_failed();
+  if (!record) {
+    fmt::print(stderr, "smart-run: no failed revert is recorded; nothing to clear\n");
+    return 0;
+  }
+  // Keep the record for the audit trail, beside the state.
+  const auto stamp = util::format_compact(std::chrono::system_clock::now());
+  const auto kept = store.var_dir() / fmt::format("revert_failed.{}.cleared.json", stamp);
+  json::object cleared = *record;
+  cleared["cleared_at"] = util::format_rfc3339(std::chrono::system_clock::now());
+  util::write_file_atomically(kept, pretty_json(cleared));
+  store.clear_revert_failed();
+  fmt::print(stderr,
+             "smart-run: cleared the failed revert of {} / {} (run {}).\n"
+             "smart-run: the record is kept in {}; runs are allowed again.\n",
+             field(record, "experiment"), field(record, "variant"), field(record, "run_id"), kept.string());
+  return 0;
+}
+
+int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
+{
+  const auto plan = plan_blocks(s);
+  if (as_json) {
+    json::array variants;
+    for (const auto& v : exp.variants) {
+      variants.push_back(json::object{{"name", v.name}, {"apply", v.apply.display()}});
+    }
+    json::array looks;
+    for (int after : plan.look_after) {
+      looks.push_back(after);
+    }
+    const json::object out{{"experiment", exp.id},
+                           {"dir", exp.dir.string()},
+                           {"design", to_string(s.design)},
+                           {"strategy", to_string(s.strategy)},
+                           {"baseline_seconds", s.baseline.count()},
+                           {"variant_seconds", s.variant.count()},
+                           {"cooldown_seconds", s.cooldown.count()},
+                           {"block_seconds", s.block.count()},
+                           {"warmup_seconds", s.warmup.count()},
+                           {"timeout_seconds", s.timeout.count()},
+                           {"pairs", plan.pairs},
+                           {"looks_after_pairs", looks},
+                           {"improve_pct", s.improve_pct},
+                           {"max_err_delta_pct", s.max_err_delta_pct},
+                           {"metric", s.metric},
+                           {"abort_err_pct", s.abort_err_pct},
+                           {"baseline_apply", exp.baseline_apply.display()},
+                           {"variants", variants},
+                           {"revert", exp.revert.display()},
+                           {"check", exp.check.display()},
+                           {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()}};
+    std::cout << pretty_json(out);
+    return 0;
+  }
+  using util::format_duration;
+  fmt::print("experiment {} ({})\n", exp.id, exp.dir.string());
+  if (!exp.description.empty()) {
+    fmt::print("  {}\n", util::printable(exp.description, 200));
+  }
+  fmt::print("design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "
+             "{:g}% errors\n",
+             to_string(s.design), to_string(s.strategy), s.metric, s.improve_pct, s.max_err_delta_pct,
+             s.abort_err_pct);
+  fmt::print("measure: {}\n", exp.measure.empty() ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
+                                                                format_duration(exp.measure_interval))
+                                                  : exp.measure.display());
+  if (!exp.baseline_apply.empty()) {
+    fmt::print("1. baseline apply: {}\n", exp.baseline_apply.display());
+  }
+  if (!exp.check.empty()) {
+    fmt::print("   check after every apply and revert: {}\n", exp.check.display());
+  }
+  if (s.design == Design::sequential) {
+    fmt::print("2. measure the baseline for {}\n", format_duration(s.baseline));
+  }
+  int step = 3;
+  for (const auto& v : exp.variants) {
+    fmt::print("{}. variant {}: apply {}\n", step++, v.name, v.apply.display());
+    if (s.design == Design::sequential) {
+      fmt::print("   cooldown {}, measure {}, decide, keep{} or revert\n", format_duration(s.cooldown),
+                 format_duration(s.variant), s.strategy == Strategy::first_winner ? " (and stop)" : "");
+    } else {
+      std::string looks;
+      for (int after : plan.look_after) {
+        looks += (looks.empty() ? "" : ", ") + std::to_string(after);
+      }
+      fmt::print("   {} block pairs of {} in ABBA order (warm-up {} after each switch), looks after pairs {}; "
+                 "decide, keep or revert\n",
+                 plan.pairs, format_duration(s.block), format_duration(s.warmup), looks);
+    }
+  }
+  fmt::print("revert: {} (timeout {} per command)\n", exp.revert.display(), format_duration(s.timeout));
+  fmt::print("nothing was executed (--dry-run)\n");
+  return 0;
+}
+
+void check_options(const RunOptions& o)
+{
+  const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0)
+                      + (o.clear_revert_failed ? 1 : 0);
+  if (o.clear_revert_failed && actions > 1) {
+    throw UsageError("--clear-revert-failed takes no experiment and no other action");
+  }
+  if ((o.list || o.show_config) && actions > 1) {
+    throw UsageError("--list and --show-config take no experiment");
+  }
+  if (o.experiment && o.next) {
+    throw UsageError("give an EXPERIMENT or --next, not both");
+  }
+  if (actions == 0) {
+    throw UsageError("no experiment given (an EXPERIMENT, --next, --list, --show-config or --clear-revert-failed)");
+  }
+  if (o.advise && o.calibrate) {
+    throw UsageError("--advise and --calibrate are different runs; choose one");
+  }
+  if ((o.calibrate || o.accept_changes) && !o.experiment) {
+    throw UsageError("--calibrate and --accept-changes need an EXPERIMENT");
+  }
+}
+
+} // namespace
+
+int run(const RunOptions& o)
+{
+  check_options(o);
+  util::signals::install();
+  const auto config = Config::load(o.config);
+  for (const auto& warning : config.warnings()) {
+    warn(warning);
+  }
+  if (o.show_config) {
+    return do_show_config(config);
+  }
+  const RunStore store(config.path("VAR_DIR"), config.path("RUNS_DIR"), config.path("STATE_FILE"));
+  if (o.list) {
+    return do_list(config, store, o.json);
+  }
+  if (o.clear_revert_failed) {
+    return do_clear_revert_failed(store);
+  }
+
+  if (o.dry_run) {
+    std::optional<fs::path> where = o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
+    if (!where) {
+      fmt::print(stderr, "smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR"));
+      return 0;
+    }
+    const auto exp = load_valid(*where);
+    for (const auto& warning : exp.warnings) {
+      warn(warning);
+    }
+    auto settings = resolve_settings(exp, config, o.overrides);
+    return do_dry_run(exp, settings, o.json);
+  }
+
+  // From here on this process may change the server: one at a time.
+  store.prepare();
+  util::FileLock lock(store.lock_path());
+  if (!lock.try_acquire()) {
+    const auto pid = lock.holder_pid();
+    throw Error(fmt::format("another smart-run is running (pid {}; lock {}); not starting",
+                            pid ? std::to_string(*pid) : "unknown", store.lock_path().string()),
+                ExitCode::busy);
+  }
+  if (const auto record = store.read_revert_failed()) {
+    throw Error(fmt::format("REFUSING TO RUN: a revert failed (experiment {}, variant {}, run {}: {}); the server "
+                            "may not be in its baseline state. Fix it by hand, then run 'smart-run "
+                            "--clear-revert-failed'. Details: {}",
+                            field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
+                            field(record, "reason"), store.revert_failed_path().string()),
+                ExitCode::revert_failed);
+  }
+
+  RunLog log;
+  const RunContext ctx{config, o.config, store, bin_dir_of(config), log};
+  if (const auto pending = store.read_pending()) {
+    if (!recover_pending(ctx, *pending)) {
+      return to_int(ExitCode::revert_failed);
+    }
+    if (util::signals::received()) {
+      return 128 + util::signals::received();
+    }
+  }
+
+  std::optional<fs::path> where = o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
+  if (!where) {
+    log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
+    return 0;
+  }
+  const auto exp = load_valid(*where);
+  for (const auto& warning : exp.warnings) {
+    warn(warning);
+  }
+  if (!exp.enabled && !o.next) {
+    warn(fmt::format("{} is disabled (enabled: false); running it because it was named", exp.id));
+  }
+
+  // Step aside: the files this experiment manages changed outside smart.
+  if (!exp.manages.empty()) {
+    const auto file = store.var_dir() / "fingerprints" / (exp.id + ".txt");
+    std::error_code ec;
+    const auto now = fingerprint(exp);
+    if (fs::exists(file, ec)) {
+      const auto before = std::string(util::trim(util::read_file(file)));
+      if (before != now && !o.accept_changes) {
+        throw Error(fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
+                                "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
+                                "stay, adopt it with: smart-run --accept-changes {}",
+                                exp.id, before, now, exp.id),
+                    ExitCode::failed);
+      }
+    }
+    if (o.accept_changes) {
+      fs::create_directories(file.parent_path(), ec);
+      util::write_file_atomically(file, now + "\n");
+      log.line(fmt::format("adopted the current state of the files {} manages", exp.id));
+    }
+  }
+
+  auto settings = resolve_settings(exp, config, o.overrides);
+  if (o.advise) {
+    settings.mode = RunMode::advise;
+  }
+  if (o.calibrate) {
+    settings.mode = RunMode::calibrate;
+    settings.design = Design::interleaved;
+  }
+  const auto summary = run_experiment(ctx, exp, settings);
+  if (o.json) {
+    std::cout << pretty_json(to_json(summary)) << std::flush;
+  }
+  return exit_code_for(summary);
+}
+
+} // namespace smart::cmd

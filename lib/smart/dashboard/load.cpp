@@ -1,0 +1,395 @@
+#include <smart/dashboard/load.hpp>
+
+#include <smart/samples_csv.hpp>
+#include <smart/stats.hpp>
+#include <smart/util/atomic_file.hpp>
+#include <smart/util/strings.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <fstream>
+
+namespace smart::dashboard {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+const VariantResult* RunSummary::chosen() const
+{
+  if (kept_variant != "none" && !kept_variant.empty()) {
+    for (const auto& variant : variants) {
+      if (variant.name == kept_variant) {
+        return &variant;
+      }
+    }
+  }
+  // The last variant that was measured (has a p50), as the original showed.
+  for (auto it = variants.rbegin(); it != variants.rend(); ++it) {
+    if (it->stats.p50_ms) {
+      return &*it;
+    }
+  }
+  return variants.empty() ? nullptr : &variants.back();
+}
+
+namespace {
+
+std::string get_string(const json::object& object, std::string_view key)
+{
+  const auto* value = object.if_contains(key);
+  return value && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+OptNumber get_number(const json::object& object, std::string_view key)
+{
+  const auto* value = object.if_contains(key);
+  if (!value || !value->is_number()) {
+    return std::nullopt;
+  }
+  const double number = value->to_number<double>();
+  return std::isfinite(number) ? OptNumber(number) : std::nullopt;
+}
+
+const json::object* get_object(const json::object& object, std::string_view key)
+{
+  const auto* value = object.if_contains(key);
+  return value && value->is_object() ? &value->get_object() : nullptr;
+}
+
+std::vector<std::string> get_strings(const json::object& object, std::string_view key)
+{
+  std::vector<std::string> out;
+  const auto* value = object.if_contains(key);
+  if (value && value->is_array()) {
+    for (const auto& item : value->get_array()) {
+      if (item.is_string()) {
+        out.emplace_back(item.get_string());
+      }
+    }
+  } else if (value && value->is_string()) {
+    out.emplace_back(value->get_string());
+  }
+  return out;
+}
+
+Stats parse_stats(const json::object* object)
+{
+  Stats stats;
+  if (!object) {
+    return stats;
+  }
+  stats.n = get_number(*object, "n");
+  stats.err_pct = get_number(*object, "err_pct");
+  stats.p50_ms = get_number(*object, "p50_ms");
+  stats.p95_ms = get_number(*object, "p95_ms");
+  stats.p99_ms = get_number(*object, "p99_ms");
+  stats.mean_ms = get_number(*object, "mean_ms");
+  return stats;
+}
+
+std::optional<Coach> parse_coach(const json::object* object)
+{
+  if (!object) {
+    return std::nullopt;
+  }
+  Coach coach;
+  coach.advice = get_string(*object, "advice");
+  coach.next_variant = get_string(*object, "next_variant");
+  coach.confidence = get_number(*object, "confidence");
+  if (coach.advice.empty() && coach.next_variant.empty()) {
+    return std::nullopt;
+  }
+  return coach;
+}
+
+std::optional<json::value> read_json(const fs::path& path, std::vector<std::string>& warnings)
+{
+  std::error_code ec;
+  if (!fs::exists(path, ec)) {
+    return std::nullopt;
+  }
+  try {
+    const std::string text = util::read_file(path);
+    json::error_code jec;
+    auto value = json::parse(text, jec);
+    if (jec) {
+      warnings.push_back(fmt::format("{}: not valid JSON: {}", path.string(), jec.message()));
+      return std::nullopt;
+    }
+    return value;
+  } catch (const std::exception& e) {
+    warnings.push_back(e.what());
+    return std::nullopt;
+  }
+}
+
+void load_history(const fs::path& path, Model& model)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return; // no history yet
+  }
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (!line.empty() && line.back() == '\r') {
+      line.pop_back();
+    }
+    if (util::trim(line).empty()) {
+      continue;
+    }
+    // Each line parsed into a stack buffer: no allocation for a typical line.
+    unsigned char buffer[16384];
+    json::monotonic_resource resource(buffer, sizeof buffer);
+    json::error_code ec;
+    json::value value = json::parse(line, ec, &resource);
+    if (ec) {
+      model.warnings.push_back(fmt::format("{}:{}: skipped: not valid JSON ({})", path.string(), number, ec.message()));
+      continue;
+    }
+    if (!value.is_object()) {
+      model.warnings.push_back(fmt::format("{}:{}: skipped: not a JSON object", path.string(), number));
+      continue;
+    }
+    RunSummary run = parse_run(value.get_object());
+    if (run.run_id.empty()) {
+      model.warnings.push_back(fmt::format("{}:{}: skipped: no run_id", path.string(), number));
+      continue;
+    }
+    run.json = std::move(line);
+    model.history.push_back(std::move(run));
+  }
+}
+
+// The last run's details: decision files, coach.json, the latency curves.
+void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
+{
+  for (auto& variant : run.variants) {
+    std::string file = variant.decision_file.empty() ? variant.name + ".decision.json" : variant.decision_file;
+    if (!util::is_safe_name(file)) {
+      continue;
+    }
+    if (auto decision = read_json(run_dir / file, model.warnings); decision && decision->is_object()) {
+      merge_decision(variant, decision->get_object());
+    }
+  }
+  if (!run.coach) {
+    if (auto coach = read_json(run_dir / "coach.json", model.warnings); coach && coach->is_object()) {
+      run.coach = parse_coach(&coach->get_object());
+    }
+  }
+
+  auto add_curve = [&](const std::string& name, const std::string& file) {
+    std::error_code ec;
+    if (!util::is_safe_name(file) || !fs::exists(run_dir / file, ec)) {
+      return;
+    }
+    try {
+      auto samples = read_samples(run_dir / file);
+      model.curves.push_back(make_curve(name, good_latencies(samples)));
+    } catch (const std::exception& e) {
+      model.warnings.push_back(e.what());
+    }
+  };
+  add_curve("baseline", "baseline.csv");
+  for (const auto& variant : run.variants) {
+    add_curve(variant.name, variant.samples_file.empty() ? variant.name + ".csv" : variant.samples_file);
+  }
+}
+
+} // namespace
+
+RunSummary parse_run(const json::object& object)
+{
+  RunSummary run;
+  run.run_id = get_string(object, "run_id");
+  run.experiment = get_string(object, "experiment");
+  run.description = get_string(object, "description");
+  run.status = get_string(object, "status");
+  run.kept_variant = get_string(object, "kept_variant");
+  if (run.kept_variant.empty()) {
+    run.kept_variant = "none";
+  }
+  run.reason = get_string(object, "reason");
+  run.started_at = get_string(object, "started_at");
+  run.finished_at = get_string(object, "finished_at");
+  run.duration_s = get_number(object, "duration_s");
+  run.host = get_string(object, "host");
+  run.strategy = get_string(object, "strategy");
+  run.design = get_string(object, "design");
+  run.baseline = parse_stats(get_object(object, "baseline"));
+
+  // The original state.json: only "metrics" and "updated_at".
+  const std::string updated_at = get_string(object, "updated_at");
+  if (run.finished_at.empty()) {
+    run.finished_at = updated_at;
+  }
+  run.finished = util::parse_rfc3339(run.finished_at);
+  if (!run.finished) {
+    run.finished = util::parse_rfc3339(run.run_id.substr(0, 16));
+  }
+
+  if (const auto* variants = object.if_contains("variants"); variants && variants->is_array()) {
+    for (const auto& item : variants->get_array()) {
+      if (!item.is_object()) {
+        continue;
+      }
+      const auto& v = item.get_object();
+      VariantResult variant;
+      variant.name = get_string(v, "name");
+      variant.outcome = get_string(v, "outcome");
+      variant.reasons = get_strings(v, "reasons");
+      const auto* borderline = v.if_contains("borderline");
+      variant.borderline = borderline && borderline->is_bool() && borderline->get_bool();
+      variant.stats = parse_stats(get_object(v, "stats"));
+      variant.improve_pct = get_number(v, "improve_pct");
+      variant.err_delta_pct = get_number(v, "err_delta_pct");
+      variant.confidence = get_number(v, "confidence");
+      variant.decided_by = get_string(v, "decided_by");
+      variant.decision_file = get_string(v, "decision_file");
+      variant.samples_file = get_string(v, "samples_file");
+      run.variants.push_back(std::move(variant));
+    }
+  }
+
+  if (const auto* metrics = get_object(object, "metrics")) {
+    if (!run.baseline.p50_ms) {
+      run.baseline.p50_ms = get_number(*metrics, "base_p50_ms");
+      run.baseline.err_pct = get_number(*metrics, "base_err_pct");
+    }
+    if (run.variants.empty() && (metrics->contains("var_p50_ms") || metrics->contains("var_err_pct"))) {
+      VariantResult variant;
+      variant.name = run.kept_variant != "none" ? run.kept_variant : "variant";
+      variant.outcome = run.kept_variant != "none" ? "keep" : "revert";
+      variant.stats.p50_ms = get_number(*metrics, "var_p50_ms");
+      variant.stats.err_pct = get_number(*metrics, "var_err_pct");
+      run.variants.push_back(std::move(variant));
+    }
+  }
+  if (run.status.empty()) {
+    // The original wrote no status: infer what it meant.
+    run.status = run.kept_variant != "none" ? "kept" : "reverted";
+  }
+  run.coach = parse_coach(get_object(object, "coach"));
+  return run;
+}
+
+void merge_decision(VariantResult& variant, const json::object& decision)
+{
+  if (auto confidence = get_number(decision, "confidence")) {
+    variant.confidence = confidence;
+  }
+  if (const auto* thresholds = get_object(decision, "thresholds")) {
+    variant.confidence_level = get_number(*thresholds, "confidence");
+  }
+  if (variant.decided_by.empty()) {
+    variant.decided_by = get_string(decision, "decided_by");
+  }
+  if (variant.reasons.empty()) {
+    variant.reasons = get_strings(decision, "reasons");
+  }
+  if (const auto* borderline = decision.if_contains("borderline"); borderline && borderline->is_bool()) {
+    variant.borderline = variant.borderline || borderline->get_bool();
+  }
+}
+
+LatencyCurve make_curve(std::string name, std::vector<float> values, std::size_t max_points)
+{
+  LatencyCurve curve;
+  curve.name = std::move(name);
+  curve.n_good = values.size();
+  if (values.empty()) {
+    return curve;
+  }
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  const std::size_t points = std::max<std::size_t>(2, std::min(max_points, n + 1));
+  curve.points.reserve(points);
+  for (std::size_t k = 0; k < points; ++k) {
+    const double q = static_cast<double>(k) / static_cast<double>(points - 1);
+    curve.points.emplace_back(quantile_sorted(values, q), q);
+  }
+  return curve;
+}
+
+Model load_model(const StatePaths& paths)
+{
+  Model model;
+  load_history(paths.var_dir / "history.jsonl", model);
+
+  std::optional<RunSummary> state_run;
+  if (auto state = read_json(paths.state_file, model.warnings)) {
+    if (state->is_object()) {
+      state_run = parse_run(state->get_object());
+      model.state_json = json::serialize(*state);
+      if (state_run->run_id.empty()) {
+        model.warnings.push_back(fmt::format("{}: no run_id; ignored", paths.state_file.string()));
+        state_run.reset();
+      }
+    } else {
+      model.warnings.push_back(fmt::format("{}: not a JSON object; ignored", paths.state_file.string()));
+    }
+  }
+
+  // The richest description of the latest run: its summary.json, else its
+  // history line, else state.json itself.
+  const std::string last_id = state_run ? state_run->run_id
+                              : model.history.empty() ? std::string()
+                                                      : model.history.back().run_id;
+  if (!last_id.empty()) {
+    if (util::is_safe_name(last_id)) {
+      if (auto summary = read_json(paths.runs_dir / last_id / "summary.json", model.warnings);
+          summary && summary->is_object()) {
+        model.last = parse_run(summary->get_object());
+      }
+    }
+    if (!model.last) {
+      for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
+        if (it->run_id == last_id) {
+          model.last = *it;
+          break;
+        }
+      }
+    }
+    if (!model.last) {
+      model.last = std::move(state_run);
+    } else if (state_run && model.last->description.empty() && !state_run->description.empty()) {
+      model.last->description = state_run->description;
+    }
+    if (model.last && util::is_safe_name(last_id)) {
+      load_run_details(paths.runs_dir / last_id, *model.last, model);
+    }
+  }
+
+  const fs::path revert_failed_path = paths.var_dir / "revert_failed.json";
+  std::error_code ec;
+  if (fs::exists(revert_failed_path, ec)) {
+    RevertFailed failed;
+    if (auto value = read_json(revert_failed_path, model.warnings); value && value->is_object()) {
+      const auto& object = value->get_object();
+      failed.run_id = get_string(object, "run_id");
+      failed.experiment = get_string(object, "experiment");
+      failed.variant = get_string(object, "variant");
+      failed.message = get_string(object, "reason");
+      if (failed.message.empty()) {
+        failed.message = get_string(object, "error");
+      }
+      if (failed.message.empty()) {
+        failed.message = get_string(object, "message");
+      }
+      failed.since = get_string(object, "since");
+      if (failed.since.empty()) {
+        failed.since = get_string(object, "failed_at");
+      }
+    }
+    model.revert_failed = std::move(failed);
+  }
+  return model;
+}
+
+} // namespace smart::dashboard

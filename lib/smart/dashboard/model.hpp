@@ -1,0 +1,84 @@
+#pragma once
+
+#include <smart/util/time.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+// What the dashboard shows, as plain values: loaded from the state directory
+// (load.hpp), rendered by pure functions (render.hpp). Every number that a
+// file may leave out or set to null is an optional: the page prints "–",
+// never a fake 0.
+
+namespace smart::dashboard {
+
+using OptNumber = std::optional<double>;
+
+struct Stats {
+  OptNumber n, err_pct, p50_ms, p95_ms, p99_ms, mean_ms;
+};
+
+struct VariantResult {
+  std::string name;
+  std::string outcome; // keep | revert | inconclusive | failed | aborted | skipped
+  std::vector<std::string> reasons;
+  bool borderline = false;
+  Stats stats;
+  OptNumber improve_pct, err_delta_pct;
+  // From <variant>.decision.json (last run only) or summary.json: the
+  // statistical rule's confidence that the verdict is right, 0..1, and the
+  // confidence level the rule was asked for.
+  OptNumber confidence, confidence_level;
+  std::string decided_by;
+  std::string decision_file, samples_file;
+};
+
+struct Coach {
+  std::string advice;
+  std::string next_variant;
+  OptNumber confidence;
+};
+
+struct RunSummary {
+  std::string run_id;
+  std::string experiment;
+  std::string description;
+  std::string status; // kept | reverted | aborted | failed | revert_failed
+  std::string kept_variant = "none";
+  std::string reason;
+  std::string started_at, finished_at; // as written (RFC 3339)
+  std::optional<util::SystemTime> finished; // parsed finished_at (else updated_at, else run_id)
+  OptNumber duration_s;
+  std::string host, strategy, design;
+  Stats baseline;
+  std::vector<VariantResult> variants;
+  std::optional<Coach> coach;
+  std::string json; // history lines: the line as read (valid JSON), for history.json
+
+  // The variant whose p50 the trend shows: the kept one, else the last measured.
+  const VariantResult* chosen() const;
+};
+
+// One latency curve of the last run: the CDF of successful samples,
+// thinned to at most a few hundred points.
+struct LatencyCurve {
+  std::string name; // "baseline" or the variant
+  std::size_t n_good = 0;
+  std::vector<std::pair<double, double>> points; // (latency_ms, fraction 0..1), ascending
+};
+
+struct RevertFailed {
+  std::string run_id, experiment, variant, message, since;
+};
+
+struct Model {
+  std::vector<RunSummary> history; // oldest first, as in history.jsonl
+  std::optional<RunSummary> last;  // the latest run (state.json, else history's last)
+  std::vector<LatencyCurve> curves; // of the last run
+  std::optional<RevertFailed> revert_failed;
+  std::string state_json; // state.json as read (copied to DASH_DIR), empty when absent
+  std::vector<std::string> warnings; // "file:line: why", also shown on the page
+};
+
+} // namespace smart::dashboard

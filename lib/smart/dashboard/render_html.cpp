@@ -1,0 +1,482 @@
+#include <smart/dashboard/render.hpp>
+
+#include <smart/dashboard/charts.hpp>
+#include <smart/util/html.hpp>
+#include <smart/util/strings.hpp>
+#include <smart/util/units.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+
+namespace smart::dashboard {
+
+namespace {
+
+using util::append_html_escaped;
+
+// Only what the page needs from its own origin; nothing inline can run or
+// style, so an escaped-but-missed string still could not execute.
+constexpr std::string_view csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                 "object-src 'none'; base-uri 'none'; form-action 'none'";
+
+struct Html {
+  std::string out;
+
+  Html& raw(std::string_view text)
+  {
+    out += text;
+    return *this;
+  }
+  Html& text(std::string_view text)
+  {
+    append_html_escaped(out, text);
+    return *this;
+  }
+  template<typename... Args>
+  Html& f(fmt::format_string<Args...> format, Args&&... args)
+  {
+    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+    return *this;
+  }
+};
+
+std::string_view status_label(std::string_view status)
+{
+  if (status == "kept") return "kept";
+  if (status == "reverted") return "reverted";
+  if (status == "aborted") return "aborted";
+  if (status == "failed") return "failed";
+  if (status == "revert_failed") return "revert failed";
+  return "unknown";
+}
+
+// A CSS class token from a known vocabulary only (never a raw file value).
+std::string_view status_class(std::string_view status)
+{
+  if (status == "kept") return "good";
+  if (status == "reverted") return "neutral";
+  if (status == "aborted") return "warn";
+  if (status == "failed" || status == "revert_failed") return "bad";
+  return "neutral";
+}
+
+std::string_view outcome_class(std::string_view outcome)
+{
+  if (outcome == "keep") return "good";
+  if (outcome == "revert" || outcome == "skipped") return "neutral";
+  if (outcome == "inconclusive" || outcome == "aborted") return "warn";
+  if (outcome == "failed") return "bad";
+  return "neutral";
+}
+
+void time_element(Html& html, const std::optional<util::SystemTime>& time, const std::string& fallback,
+                  util::SystemTime now)
+{
+  if (!time) {
+    html.text(fallback.empty() ? "–" : fallback);
+    return;
+  }
+  const std::string iso = util::format_rfc3339(*time);
+  html.raw("<time datetime=\"").text(iso).raw("\" title=\"").text(iso).raw("\" data-rel>");
+  html.text(format_age(now - *time)).raw(" ago</time>");
+}
+
+void run_link(Html& html, const std::string& run_id, std::string_view file = {})
+{
+  if (!util::is_safe_name(run_id)) {
+    html.text(run_id);
+    return;
+  }
+  html.raw("<a href=\"runs/").text(run_id).raw("/").text(file).raw("\">");
+  html.text(file.empty() ? std::string_view(run_id) : file).raw("</a>");
+}
+
+std::string signed_pct(double value)
+{
+  return fmt::format("{}{:.1f}%", value > 0 ? "+" : value < 0 ? "\u2212" : "", std::abs(value));
+}
+
+// Δ p50 as a latency change: negative is faster (good).
+void delta_cell(Html& html, OptNumber improve_pct)
+{
+  if (!improve_pct) {
+    html.raw("<td class=\"num col-delta\">–</td>");
+    return;
+  }
+  const double change = -*improve_pct;
+  html.f("<td class=\"num col-delta {}\">{}</td>", change < 0 ? "good-text" : change > 0 ? "bad-text" : "", signed_pct(change));
+}
+
+void confidence_text(Html& html, const VariantResult& variant)
+{
+  if (variant.confidence) {
+    html.f("<span class=\"conf\">confidence {:.0f}%</span>", *variant.confidence * 100);
+  } else if (variant.confidence_level) {
+    html.f("<span class=\"conf\">at {:.0f}% confidence</span>", *variant.confidence_level * 100);
+  }
+}
+
+void health_pill(Html& html, const Health& health)
+{
+  const auto status = to_string(health.status);
+  std::string_view label = status == "revert_failed" ? "revert failed" : status;
+  std::string_view css = health.status == HealthStatus::ok      ? "good"
+                         : health.status == HealthStatus::stale ? "warn"
+                                                                : "bad";
+  html.f("<span class=\"pill {}\" id=\"health\" data-status=\"{}\">health: {}</span>", css, status, label);
+}
+
+void banner(Html& html, const Model& model, const Health& health)
+{
+  if (health.status == HealthStatus::ok) {
+    return;
+  }
+  const auto status = to_string(health.status);
+  html.f("<div class=\"banner banner-{}\" id=\"banner\" role=\"alert\">", status);
+  if (health.status == HealthStatus::revert_failed) {
+    html.raw("<strong>REVERT FAILED — the server may not be in its baseline state.</strong> ");
+    if (model.revert_failed) {
+      const auto& failed = *model.revert_failed;
+      if (!failed.experiment.empty()) {
+        html.raw("Experiment <b>").text(failed.experiment).raw("</b>");
+        if (!failed.variant.empty()) {
+          html.raw(", variant <b>").text(failed.variant).raw("</b>");
+        }
+        if (!failed.run_id.empty()) {
+          html.raw(", run ");
+          run_link(html, failed.run_id);
+        }
+        html.raw(". ");
+      }
+      if (!failed.message.empty()) {
+        html.text(failed.message).raw(failed.message.back() == '.' ? " " : ". ");
+      }
+    }
+    html.raw("Restore the setting by hand, then remove <code>revert_failed.json</code> from the state "
+             "directory; smart-run will not start until then.");
+  } else {
+    html.f("<strong>{}:</strong> ", health.status == HealthStatus::stale ? "Stale" : "Failing");
+    html.text(health.message);
+    if (health.status == HealthStatus::failing && model.last && !model.last->reason.empty()) {
+      html.raw(" Last: ").text(model.last->reason);
+    }
+  }
+  html.raw("</div>\n");
+}
+
+void stats_cells(Html& html, const Stats& stats)
+{
+  html.f("<td class=\"num col-n\">{}</td><td class=\"num\">{}</td><td class=\"num col-p95\">{}</td><td class=\"num\">{}</td>",
+         stats.n ? fmt::format("{:.0f}", *stats.n) : "–", format_ms(stats.p50_ms), format_ms(stats.p95_ms),
+         format_pct(stats.err_pct));
+}
+
+void status_card(Html& html, const RunSummary& run, const RenderContext& context)
+{
+  html.raw("<section class=\"card status\" id=\"status\" aria-labelledby=\"status-title\">\n");
+  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>", status_class(run.status),
+         status_label(run.status));
+  html.raw("<h2 id=\"status-title\">").text(run.experiment.empty() ? "(unnamed experiment)" : run.experiment);
+  html.raw("</h2></div>\n");
+  if (!run.description.empty()) {
+    html.raw("<p class=\"desc\">").text(run.description).raw("</p>\n");
+  }
+  html.raw("<p class=\"meta\">run ");
+  run_link(html, run.run_id);
+  html.raw(" · finished ");
+  time_element(html, run.finished, run.finished_at, context.now);
+  if (run.duration_s) {
+    html.raw(" · took ").text(format_age(util::Duration(*run.duration_s)));
+  }
+  for (const auto* extra : {&run.design, &run.strategy, &run.host}) {
+    if (!extra->empty()) {
+      html.raw(" · ").text(*extra);
+    }
+  }
+  html.raw("</p>\n");
+  html.raw("<p class=\"kept-line\">kept: ");
+  if (run.kept_variant == "none") {
+    html.raw("<b>none</b> (baseline restored)");
+  } else {
+    html.raw("<b class=\"good-text\">").text(run.kept_variant).raw("</b>");
+  }
+  html.raw("</p>\n");
+  if (!run.reason.empty()) {
+    html.raw("<p class=\"reason\">").text(run.reason).raw("</p>\n");
+  }
+
+  html.raw("<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
+           "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
+           "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th><th class=\"num col-delta\">Δ p50</th>"
+           "<th>verdict</th></tr></thead>\n<tbody>\n");
+  html.raw("<tr class=\"baseline\"><th scope=\"row\"><span class=\"swatch s0\"></span>baseline</th>");
+  stats_cells(html, run.baseline);
+  html.raw("<td class=\"num col-delta\"></td><td></td></tr>\n");
+  std::size_t series = 1;
+  for (const auto& variant : run.variants) {
+    const bool kept = variant.name == run.kept_variant;
+    html.f("<tr{}><th scope=\"row\"><span class=\"swatch s{}\"></span>", kept ? " class=\"kept\"" : "",
+           std::min<std::size_t>(series++, 7));
+    html.text(variant.name);
+    if (kept) {
+      html.raw(" <span class=\"star\" title=\"kept\">★</span>");
+    }
+    html.raw("</th>");
+    stats_cells(html, variant.stats);
+    delta_cell(html, variant.improve_pct);
+    html.f("<td><span class=\"pill {}\">", outcome_class(variant.outcome));
+    html.text(variant.outcome.empty() ? "?" : variant.outcome).raw("</span>");
+    if (variant.borderline) {
+      html.raw(" <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
+    }
+    html.raw("</td></tr>\n");
+  }
+  html.raw("</tbody></table></div>\n");
+
+  // Why each verdict: the decision's reasons and confidence.
+  bool any = false;
+  for (const auto& variant : run.variants) {
+    if (variant.reasons.empty() && !variant.confidence && !variant.confidence_level && variant.decided_by.empty()) {
+      continue;
+    }
+    if (!any) {
+      html.raw("<dl class=\"reasons\" id=\"reasons\">\n");
+      any = true;
+    }
+    html.raw("<dt>").text(variant.name).f(" <span class=\"pill {}\">", outcome_class(variant.outcome));
+    html.text(variant.outcome.empty() ? "?" : variant.outcome).raw("</span> ");
+    confidence_text(html, variant);
+    html.raw("</dt><dd>");
+    for (std::size_t i = 0; i < variant.reasons.size(); ++i) {
+      html.raw(i ? "; " : "").text(variant.reasons[i]);
+    }
+    if (!variant.decided_by.empty()) {
+      html.raw(" <span class=\"muted\">(decided by ").text(variant.decided_by).raw(")</span>");
+    }
+    html.raw("</dd>\n");
+  }
+  if (any) {
+    html.raw("</dl>\n");
+  }
+  html.raw("<p class=\"files\">files: ");
+  for (const auto* file : {"summary.json", "run.log", "meta.json"}) {
+    run_link(html, run.run_id, file);
+    html.raw(" ");
+  }
+  html.raw("</p>\n</section>\n");
+}
+
+void coach_card(Html& html, const Coach& coach)
+{
+  html.raw("<section class=\"card coach\" id=\"coach\"><h2>Coach</h2>\n<p>").text(coach.advice).raw("</p>\n");
+  if (!coach.next_variant.empty() || coach.confidence) {
+    html.raw("<p class=\"muted\">");
+    if (!coach.next_variant.empty()) {
+      html.raw("next to try: <b>").text(coach.next_variant).raw("</b>");
+    }
+    if (coach.confidence) {
+      html.f("{}confidence {:.0f}%", coach.next_variant.empty() ? "" : " · ", *coach.confidence * 100);
+    }
+    html.raw("</p>\n");
+  }
+  html.raw("</section>\n");
+}
+
+void latency_card(Html& html, const Model& model)
+{
+  html.raw("<section class=\"card latency\" id=\"latency\"><h2>Latency distribution, last run</h2>\n");
+  const std::string kept = model.last ? model.last->kept_variant : std::string();
+  const std::string svg = cdf_chart_svg(model.curves, kept);
+  if (svg.empty()) {
+    html.raw("<p class=\"muted\">No samples to plot: the run's CSV files are missing or hold no successful "
+             "request.</p>\n</section>\n");
+    return;
+  }
+  html.raw(svg);
+  html.raw("<ul class=\"legend\">");
+  std::size_t series = 0;
+  for (const auto& curve : model.curves) {
+    html.f("<li><span class=\"swatch s{}\"></span>", std::min<std::size_t>(series++, 7)).text(curve.name);
+    html.f(" <span class=\"muted\">n={}</span></li>", curve.n_good);
+  }
+  html.raw("</ul>\n</section>\n");
+}
+
+void trends_card(Html& html, const Model& model, const RenderContext& context)
+{
+  // Experiments, most recently run first; each its last trend_runs runs.
+  std::map<std::string, std::vector<const RunSummary*>> by_experiment;
+  std::vector<std::string> order;
+  for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
+    auto& runs = by_experiment[it->experiment];
+    if (runs.empty()) {
+      order.push_back(it->experiment);
+    }
+    if (runs.size() < context.trend_runs) {
+      runs.push_back(&*it);
+    }
+  }
+  html.raw("<section class=\"card trends\" id=\"trends\"><h2>Trends</h2>\n");
+  if (order.empty()) {
+    html.raw("<p class=\"muted\">Trends appear after the first finished run.</p>\n</section>\n");
+    return;
+  }
+  html.raw("<ul class=\"legend\"><li><span class=\"swatch s0\"></span>baseline p50</li>"
+           "<li><span class=\"swatch s1\"></span>chosen variant p50</li>"
+           "<li><span class=\"dot-key\"></span>kept</li></ul>\n<div class=\"trend-grid\">\n");
+  for (const auto& experiment : order) {
+    auto runs = by_experiment[experiment];
+    std::reverse(runs.begin(), runs.end());
+    html.raw("<figure class=\"trend\"><figcaption>").text(experiment.empty() ? "(unnamed)" : experiment);
+    html.f(" <span class=\"muted\">{} run{}</span></figcaption>\n", runs.size(), runs.size() == 1 ? "" : "s");
+    html.raw(trend_chart_svg(runs, experiment));
+    html.raw("</figure>\n");
+  }
+  html.raw("</div>\n</section>\n");
+}
+
+void history_card(Html& html, const Model& model, const RenderContext& context)
+{
+  html.raw("<section class=\"card history\" id=\"history\"><h2>History</h2>\n");
+  if (model.history.empty()) {
+    html.raw("<p class=\"muted\">No finished run yet.</p>\n</section>\n");
+    return;
+  }
+  const std::size_t rows = std::min(context.history_rows, model.history.size());
+  html.f("<p class=\"muted\">The last {} of {} runs, newest first. Each run's files are in "
+         "<a href=\"runs/\">runs/</a>.</p>\n",
+         rows, model.history.size());
+  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th>finished</th>"
+           "<th>experiment</th><th>status</th><th>kept</th><th class=\"num\">base p50</th>"
+           "<th class=\"num\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
+           "<th>files</th></tr></thead>\n<tbody>\n");
+  for (std::size_t k = 0; k < rows; ++k) {
+    const auto& run = model.history[model.history.size() - 1 - k];
+    html.raw("<tr><td>");
+    run_link(html, run.run_id);
+    html.raw("</td><td>");
+    if (run.finished) {
+      const std::string iso = util::format_rfc3339(*run.finished);
+      html.raw("<time datetime=\"").text(iso).raw("\">").text(iso.substr(0, 10)).raw(" ");
+      html.text(iso.substr(11, 5)).raw("</time>");
+    } else {
+      html.text(run.finished_at);
+    }
+    html.raw("</td><td>").text(run.experiment);
+    html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run.status), status_label(run.status));
+    html.text(run.kept_variant).raw("</td>");
+    const auto* chosen = run.chosen();
+    html.f("<td class=\"num\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
+           format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
+    delta_cell(html, chosen ? chosen->improve_pct : std::nullopt);
+    html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td>");
+    run_link(html, run.run_id, "summary.json");
+    html.raw(" ");
+    run_link(html, run.run_id, "run.log");
+    html.raw("</td></tr>\n");
+  }
+  html.raw("</tbody></table></div>\n</section>\n");
+}
+
+void empty_state(Html& html, const Health& health)
+{
+  html.raw("<section class=\"card status empty\" id=\"status\"><h2>No run yet</h2>\n"
+           "<p>smart has not finished a run in this state directory. The first one appears here when "
+           "<code>smart-run --next</code> finishes; the systemd timer runs it every ");
+  html.text(util::format_duration(health.stale_after / 2));
+  html.raw(" (<code>systemctl list-timers smart-run.timer</code>).</p>\n"
+           "<p>To run one now: <code>sudo smart-run --next</code>. Each run measures a baseline, "
+           "applies a variant, measures again, and keeps it only when the data says it is better.</p>\n"
+           "</section>\n");
+}
+
+} // namespace
+
+std::string format_ms(OptNumber ms)
+{
+  if (!ms) {
+    return "–";
+  }
+  const double v = *ms;
+  if (v < 10) {
+    return fmt::format("{:.2f}", v);
+  }
+  if (v < 100) {
+    return fmt::format("{:.1f}", v);
+  }
+  return fmt::format("{:.0f}", v);
+}
+
+std::string format_pct(OptNumber pct)
+{
+  return pct ? fmt::format("{:.2f}", *pct) : "–";
+}
+
+std::string render_index_html(const Model& model, const RenderContext& context)
+{
+  Html html;
+  html.out.reserve(64 * 1024 + model.history.size() * 64);
+  const auto& health = context.health;
+  html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+  html.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"").text(csp).raw("\">\n");
+  html.raw("<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" content=\"no-referrer\">\n");
+  html.raw("<title>");
+  if (model.last) {
+    html.raw("smart: ").text(model.last->experiment).raw(" ").raw(status_label(model.last->status));
+    if (model.last->kept_variant != "none") {
+      html.raw(" ").text(model.last->kept_variant);
+    }
+  } else {
+    html.raw("smart: no run yet");
+  }
+  html.raw("</title>\n<link rel=\"stylesheet\" href=\"style.css\">\n<script src=\"app.js\" defer></script>\n"
+           "</head>\n");
+  html.raw("<body data-run-id=\"").text(model.last ? model.last->run_id : "");
+  html.f("\" data-health=\"{}\" data-generated-at=\"{}\">\n", to_string(health.status),
+         util::format_rfc3339(context.now));
+  html.raw("<header class=\"top\"><h1>smart</h1><span class=\"subtitle\">self-tuning");
+  if (model.last && !model.last->host.empty()) {
+    html.raw(" · ").text(model.last->host);
+  }
+  html.raw("</span>");
+  health_pill(html, health);
+  html.raw("</header>\n");
+  banner(html, model, health);
+  html.raw("<main>\n");
+  if (!model.last) {
+    empty_state(html, health);
+  } else {
+    html.raw("<div class=\"story\">\n");
+    status_card(html, *model.last, context);
+    html.raw("<div class=\"side\">\n");
+    latency_card(html, model);
+    if (model.last->coach) {
+      coach_card(html, *model.last->coach);
+    }
+    html.raw("</div>\n</div>\n");
+  }
+  if (!model.history.empty()) {
+    trends_card(html, model, context);
+    history_card(html, model, context);
+  }
+  if (!model.warnings.empty()) {
+    html.f("<details class=\"card warnings\" id=\"warnings\"><summary>{} problem{} reading the state</summary><ul>\n",
+           model.warnings.size(), model.warnings.size() == 1 ? "" : "s");
+    for (const auto& warning : model.warnings) {
+      html.raw("<li>").text(warning).raw("</li>\n");
+    }
+    html.raw("</ul></details>\n");
+  }
+  html.raw("</main>\n<footer>generated ");
+  html.text(util::format_rfc3339(context.now));
+  html.raw(" by smart-dashboard · <a href=\"health.json\">health.json</a> · <a href=\"metrics.prom\">metrics.prom</a>"
+           " · <a href=\"history.json\">history.json</a> · <a href=\"state.json\">state.json</a>"
+           " · <a href=\"runs/\">runs/</a></footer>\n</body>\n</html>\n");
+  return std::move(html.out);
+}
+
+} // namespace smart::dashboard

@@ -1,0 +1,146 @@
+#include <smart/dashboard/render.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+namespace smart::dashboard {
+
+namespace {
+
+// Control characters from a file must not reach the terminal (escape
+// sequences could rewrite the screen); they become '?'.
+std::string safe(std::string_view text)
+{
+  std::string out(text);
+  for (auto& c : out) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7F) {
+      c = '?';
+    }
+  }
+  return out;
+}
+
+struct Painter {
+  bool color;
+  std::string operator()(std::string_view code, std::string_view text) const
+  {
+    return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : std::string(text);
+  }
+};
+
+std::string_view status_color(std::string_view status)
+{
+  if (status == "kept" || status == "keep" || status == "ok") return "1;32";
+  if (status == "failed" || status == "revert_failed" || status == "failing") return "1;31";
+  if (status == "aborted" || status == "inconclusive" || status == "stale") return "1;33";
+  return "1";
+}
+
+std::string upper(std::string_view text)
+{
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  return out;
+}
+
+template<typename... Args>
+void line(std::string& out, fmt::format_string<Args...> format, Args&&... args)
+{
+  fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+  }
+  out += '\n';
+}
+
+} // namespace
+
+std::string render_text(const Model& model, const RenderContext& context, bool color)
+{
+  const Painter paint{color};
+  const auto& health = context.health;
+  std::string out;
+  const auto health_status = to_string(health.status);
+  line(out, "health      {}  {}", paint(status_color(health_status), upper(health_status)), safe(health.message));
+  if (health.status == HealthStatus::revert_failed && model.revert_failed) {
+    const auto& failed = *model.revert_failed;
+    line(out, "            experiment {} variant {} run {}: {}", safe(failed.experiment), safe(failed.variant),
+         safe(failed.run_id), safe(failed.message));
+    line(out, "            restore the setting by hand, then remove revert_failed.json");
+  }
+  if (!model.last) {
+    line(out, "last run    none yet: the first appears after `smart-run --next` (the timer runs it)");
+    return out;
+  }
+  const auto& run = *model.last;
+  line(out, "last run    {}  finished {}{}", safe(run.run_id), safe(run.finished_at),
+       run.finished ? fmt::format(" ({} ago)", format_age(context.now - *run.finished)) : "");
+  line(out, "experiment  {}{}{}", safe(run.experiment), run.description.empty() ? "" : " — ", safe(run.description));
+  line(out, "outcome     {}  kept: {}", paint(status_color(run.status), upper(run.status)), safe(run.kept_variant));
+  if (!run.reason.empty()) {
+    line(out, "reason      {}", safe(run.reason));
+  }
+  out += '\n';
+
+  std::size_t width = 8;
+  for (const auto& variant : run.variants) {
+    width = std::max(width, variant.name.size() + 2);
+  }
+  line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", "variant", width, "n", "p50 ms", "p95 ms", "err %", "Δ p50", "verdict");
+  auto row = [&](const std::string& name, const Stats& stats, std::string_view tail_delta, const std::string& verdict) {
+    line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", safe(name), width,
+         stats.n ? fmt::format("{:.0f}", *stats.n) : "–", format_ms(stats.p50_ms), format_ms(stats.p95_ms),
+         format_pct(stats.err_pct), tail_delta, verdict);
+  };
+  row("baseline", run.baseline, "", "");
+  for (const auto& variant : run.variants) {
+    std::string delta = variant.improve_pct ? fmt::format("{:+.1f}%", -*variant.improve_pct) : "–";
+    std::string verdict = paint(status_color(variant.outcome), variant.outcome.empty() ? "?" : safe(variant.outcome));
+    if (variant.confidence) {
+      verdict += fmt::format(" ({:.0f}% confident)", *variant.confidence * 100);
+    }
+    if (variant.borderline) {
+      verdict += " borderline";
+    }
+    row(variant.name + (variant.name == run.kept_variant ? " *" : ""), variant.stats, delta, verdict);
+  }
+  bool any_reason = false;
+  for (const auto& variant : run.variants) {
+    if (variant.reasons.empty()) {
+      continue;
+    }
+    if (!any_reason) {
+      out += '\n';
+      any_reason = true;
+    }
+    std::string reasons;
+    for (const auto& reason : variant.reasons) {
+      reasons += (reasons.empty() ? "" : "; ") + safe(reason);
+    }
+    line(out, "  {}: {}", safe(variant.name), reasons);
+  }
+  if (run.coach) {
+    out += '\n';
+    line(out, "coach       {}", safe(run.coach->advice));
+    if (!run.coach->next_variant.empty()) {
+      line(out, "            next to try: {}{}", safe(run.coach->next_variant),
+           run.coach->confidence ? fmt::format(" (confidence {:.0f}%)", *run.coach->confidence * 100) : "");
+    }
+  }
+  if (!model.history.empty()) {
+    std::size_t kept = 0, failed = 0;
+    for (const auto& past : model.history) {
+      kept += past.status == "kept" ? 1U : 0U;
+      failed += is_failure_status(past.status) ? 1U : 0U;
+    }
+    out += '\n';
+    line(out, "history     {} run{}: {} kept, {} failed or aborted", model.history.size(),
+         model.history.size() == 1 ? "" : "s", kept, failed);
+  }
+  return out;
+}
+
+} // namespace smart::dashboard

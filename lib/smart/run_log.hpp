@@ -1,0 +1,35 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+// The human log of a run: every line to stderr and to run.log. On a TTY a
+// one-line progress status (phase, time left) is drawn under the log and
+// cleared before each log line; never under systemd or in a pipe.
+
+namespace smart {
+
+class RunLog {
+public:
+  RunLog();
+  ~RunLog();
+  RunLog(const RunLog&) = delete;
+  RunLog& operator=(const RunLog&) = delete;
+
+  // Starts copying lines into file (appended); lines before stay on stderr only.
+  void open(const std::filesystem::path& file);
+  void line(std::string_view text);
+  // A line framed so nobody can miss it (revert failed).
+  void alarm(std::string_view text);
+  void progress(std::string_view text);
+  void clear_progress();
+  bool tty() const { return m_tty; }
+
+private:
+  int m_fd = -1;
+  bool m_tty = false;
+  bool m_progress_shown = false;
+};
+
+} // namespace smart
