@@ -773,8 +773,11 @@ private:
       if (::access(tool.c_str(), X_OK) != 0) {
         throw StepFailed{fmt::format("smart-measure not found at {} (set SMART_BIN_DIR)", tool.string())};
       }
-      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration),
-                   "--interval", format_duration(m_exp.measure_interval), "-o", out.string()};
+      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration), "-o", out.string()};
+      // Probe mode paces by the interval; load mode by concurrency or rate.
+      if (!m_exp.load) {
+        spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
+      }
       if (m_exp.load && m_exp.load->concurrency) {
         spec.argv.insert(spec.argv.end(), {"--concurrency", std::to_string(*m_exp.load->concurrency)});
       }
