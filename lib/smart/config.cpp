@@ -12,10 +12,6 @@
 #include <cstdlib>
 #include <set>
 
-#ifndef SMART_DATADIR
-#define SMART_DATADIR "/usr/share"
-#endif
-
 namespace smart {
 
 namespace {
@@ -60,8 +56,9 @@ constexpr std::array key_table{
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
   KeySpec{"TIMER_INTERVAL", "30m", Kind::duration},
   KeySpec{"SMART_BIN_DIR", "", Kind::path},
-  // Where smart-dashboard finds app.js and style.css to copy into DASH_DIR.
-  KeySpec{"DASH_ASSETS_DIR", SMART_DATADIR "/smart/dashboard", Kind::path},
+  // Where smart-dashboard finds app.js and style.css to copy into DASH_DIR;
+  // empty: ../share/smart/dashboard beside the executable (see cmd/dashboard.cpp).
+  KeySpec{"DASH_ASSETS_DIR", "", Kind::path},
   // Variables of the shipped nginx experiments, so setting them here is
   // expected rather than a typo.
   KeySpec{"NGINX_CONF", "/etc/nginx/nginx.conf", Kind::path},
