@@ -1163,7 +1163,7 @@ private:
     const auto dir = m_ctx.store.var_dir() / "fingerprints";
     std::error_code ec;
     fs::create_directories(dir, ec);
-    util::write_file_atomically(dir / (m_exp.id + ".txt"), fingerprint(m_exp) + "\n");
+    util::write_file_atomically(dir / (m_exp.id + ".txt"), fingerprint(m_exp, m_ctx.config) + "\n");
   }
 
   // After the run: never fails it.
@@ -1413,10 +1413,25 @@ int exit_code_for(const RunSummary& summary)
   return to_int(ExitCode::failed);
 }
 
-std::string fingerprint(const Experiment& exp)
+std::string fingerprint(const Experiment& exp, const Config& config)
 {
   std::string out;
-  for (const auto& path : exp.manages) {
+  for (const auto& raw : exp.manages) {
+    // ${KEY} names a configuration value (smart.conf or the environment).
+    std::string text = raw.string();
+    for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at)) {
+      const auto close = text.find('}', at);
+      if (close == std::string::npos) {
+        break;
+      }
+      const auto key = text.substr(at + 2, close - at - 2);
+      const auto values = config.exported();
+      const auto it = values.find(key);
+      const std::string value = it != values.end() ? it->second : std::string();
+      text.replace(at, close - at + 1, value);
+      at += value.size();
+    }
+    const fs::path path(text);
     const auto full = path.is_absolute() ? path : exp.dir / path;
     std::string content;
     bool present = true;
