@@ -450,7 +450,8 @@ private:
         const bool last = look == plan.look_after.size();
         decision = decide(base_file, var_file, label, confidence,
                           plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
-                                         : std::nullopt);
+                                         : std::nullopt,
+                          false, last);
         if (decision.decision != "inconclusive" || last) {
           if (!last) {
             log(fmt::format("   look {}/{}: {} — stopping early", look, plan.looks, decision.decision));
@@ -880,8 +881,10 @@ private:
     return env;
   }
 
+  // The coach is asked only about a final verdict (never at an interim look:
+  // an inconclusive interim look extends the measurement instead).
   Decision decide(const fs::path& base, const fs::path& var, const std::string& label, double confidence,
-                  std::optional<std::pair<int, int>> look, bool quiet = false)
+                  std::optional<std::pair<int, int>> look, bool quiet = false, bool final_look = true)
   {
     if (signals::received()) {
       throw Interrupted{};
@@ -963,7 +966,7 @@ private:
     vr.borderline = decision.borderline;
     vr.improve_pct = decision.improve_pct;
     vr.err_delta_pct = decision.err_delta_pct;
-    if (decision.borderline && decision.decision != "keep") {
+    if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
     }
     return decision;
