@@ -805,6 +805,12 @@ private:
         spec.argv.insert(spec.argv.end(), {"--abort-err-pct", fmt::format("{:g}", m_s.abort_err_pct),
                                            "--abort-after", std::to_string(m_s.abort_after)});
       }
+      if (const auto ca = m_ctx.config.get("MEASURE_CA_FILE"); !ca.empty()) {
+        spec.argv.insert(spec.argv.end(), {"--cacert", ca});
+      }
+      if (m_ctx.config.number("MEASURE_INSECURE") != 0) {
+        spec.argv.emplace_back("--insecure");
+      }
       // The environment stays ours plus the configuration (not the experiment's).
       spec.env = tool_environment();
     }
