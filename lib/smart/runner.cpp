@@ -1162,8 +1162,11 @@ private:
       log(fmt::format("retention: removed {} old run director{} (their summaries stay in history.jsonl)",
                       removed.size(), removed.size() == 1 ? "y" : "ies"));
     }
-    hook("smart-dashboard", {});
+    // The coach first, so advice it returns is on the page the dashboard
+    // renders now rather than the next one (smart-phone bounds itself to
+    // 45 s of sending; the hook's 60 s timeout is the backstop).
     hook("smart-phone", {m_id});
+    hook("smart-dashboard", {});
     log(fmt::format("results in: {}", m_dir.string()));
   }
 
