@@ -729,13 +729,8 @@ private:
 
 void resolve(const Target& target, Shared& shared)
 {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
   addrinfo* result = nullptr;
-  const std::string port = std::to_string(target.port);
-  const int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &result);
+  const int rc = resolve_stream(target, &result);
   if (rc != 0 || result == nullptr) {
     throw Error("cannot resolve {}: {}", target.host, ::gai_strerror(rc));
   }

@@ -138,13 +138,8 @@ public:
     const auto start = clock::now();
     const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
     ProbeResult result;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
     addrinfo* addresses = nullptr;
-    const std::string port = std::to_string(m_target.port);
-    const int rc = ::getaddrinfo(m_target.host.c_str(), port.c_str(), &hints, &addresses);
+    const int rc = resolve_stream(m_target, &addresses);
     const auto resolved = clock::now();
     result.phases.dns_ms = ms_between(start, resolved);
     if (rc != 0) {
