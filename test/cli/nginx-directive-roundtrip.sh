@@ -71,3 +71,19 @@ expect_exit 0 "$D" set "$TMP/link.conf" main worker_processes 2
 expect_eq "$(cat "$TMP/real.conf")" "worker_processes 2;"
 # no temp files left behind
 expect_eq "$(find "$TMP" -name '.*smart*' | wc -l)" 0 "temp files left"
+
+# Debian 12's own nginx.conf (commented-out blocks with braces, includes)
+cp "$SMART_SOURCE_DIR/test/fixtures/nginx/debian-12-nginx.conf" "$TMP/debian.conf"
+expect_exit 0 "$D" get "$TMP/debian.conf" main worker_processes
+expect_eq "$(cat "$TMP/out")" auto
+expect_exit 0 "$D" get "$TMP/debian.conf" http sendfile
+expect_eq "$(cat "$TMP/out")" on
+expect_exit 1 "$D" get "$TMP/debian.conf" http keepalive_timeout   # nginx's default (75s) applies
+expect_exit 1 "$D" get "$TMP/debian.conf" http multi_accept        # only in a comment
+expect_exit 1 "$D" get "$TMP/debian.conf" main server              # only in a commented-out block
+for step in "set main worker_processes 2" "set http keepalive_timeout 65" "set http sendfile off" \
+  "set main worker_processes auto" "unset http keepalive_timeout" "set http sendfile on"; do
+  # shellcheck disable=SC2086 # the words of step are the arguments
+  expect_exit 0 "$D" ${step%% *} "$TMP/debian.conf" ${step#* }
+done
+cmp "$TMP/debian.conf" "$SMART_SOURCE_DIR/test/fixtures/nginx/debian-12-nginx.conf" || fail "Debian's nginx.conf not restored byte-identically"

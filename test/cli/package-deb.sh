@@ -34,6 +34,14 @@ for exp in "$SMART_SOURCE_DIR"/experiments/*/; do
   has '-rw-r--r--' "/usr/share/smart/experiments/$id/meta.json"
   has '-rwxr-xr-x' "/usr/share/smart/experiments/$id/nginx.sh"
 done
+if [ -f "$SMART_SOURCE_DIR/packaging/nginx-smart-dashboard.conf" ]; then
+  has '-rw-r--r--' /usr/share/smart/nginx/smart-dashboard.conf
+fi
+if grep -q '^-.* /etc/nginx/' "$TMP/contents"; then fail "the package enables something in nginx by itself"; fi
+# the dashboard's assets, whatever they are
+while IFS= read -r -d '' f; do
+  has '-[-rwx]*' "/usr/share/smart/dashboard/${f#"$SMART_SOURCE_DIR"/dashboard/}"
+done < <(find "$SMART_SOURCE_DIR/dashboard" -type f -print0 2>/dev/null)
 # every tool this build made, and every man page, gzipped
 for tool in "$SMART_BUILD_DIR"/tools/smart-*; do
   [ -x "$tool" ] && [ -f "$tool" ] || continue

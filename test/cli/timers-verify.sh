@@ -25,7 +25,7 @@ expect_in "$TMP/err" "NoSuchSetting"
 svc=$SMART_SOURCE_DIR/timers/smart-run.service
 tmr=$SMART_SOURCE_DIR/timers/smart-run.timer
 for line in Type=oneshot User=smart 'ExecStart=/usr/bin/smart-run --next' \
-  EnvironmentFile=-/etc/smart/smart.conf LoadCredential=coach_token TimeoutStartSec=45min \
+  EnvironmentFile=-/etc/smart/smart.conf LoadCredential=coach_token TimeoutStartSec=90min \
   SuccessExitStatus=75 StateDirectory=smart; do
   grep -qxF -- "$line" "$svc" || fail "smart-run.service lacks $line"
 done
