@@ -13,20 +13,22 @@
 #   SMART_DEMO_DIR=DIR         where the demo keeps its nginx and state
 #   SMART_DEMO_SECONDS=N       measurement per variant (default 20)
 #   SMART_BUILD_DIR=DIR        build directory (default build)
+#   SMART_DEMO_NO_BUILD=1      use SMART_BUILD_DIR as it is (the demo's own test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 src=$PWD
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-say "installing packages (Debian 12)"
-bash packaging/install-deps.sh
-
-say "building"
 build=${SMART_BUILD_DIR:-build}
 case $build in /*) ;; *) build=$src/$build ;; esac
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$(nproc)" | tail -n 1
+if [ -z "${SMART_DEMO_NO_BUILD:-}" ]; then
+  say "installing packages (Debian 12)"
+  bash packaging/install-deps.sh
+  say "building"
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j"$(nproc)" | tail -n 1
+fi
 
 demo=${SMART_DEMO_DIR:-/tmp/smart-demo}
 seconds=${SMART_DEMO_SECONDS:-20}

@@ -16,10 +16,10 @@ install(FILES packaging/smart.conf DESTINATION ${SMART_SYSCONFDIR}/smart)
 install(FILES packaging/sudoers DESTINATION ${SMART_SYSCONFDIR}/sudoers.d
         RENAME smart PERMISSIONS OWNER_READ GROUP_READ)
 install(FILES packaging/logrotate DESTINATION ${SMART_SYSCONFDIR}/logrotate.d RENAME smart)
-# The dashboard's nginx server block, not enabled: it would listen on a port
-# the administrator has not chosen (docs/install.md, "The dashboard").
+# The dashboard's nginx server block: not enabled by installing (it would bind
+# a port on every machine with nginx); docs/dashboard.md says how to enable it.
 install(FILES packaging/nginx-smart-dashboard.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/smart/nginx
-        RENAME smart-dashboard.conf OPTIONAL)
+        RENAME smart-dashboard.conf)
 
 # Debian wants the changelog gzipped (-n: no name or time in it, so the
 # package is reproducible) next to the copyright file.

@@ -15,7 +15,8 @@ and the run directories under RUNS_DIR) into DASH_DIR:
   metrics.prom   Prometheus text format for node_exporter's textfile collector
   history.json   every run summary, oldest first
   state.json     a copy of the latest state
-  app.js, style.css   copied from DASH_ASSETS_DIR
+  app.js, style.css   copied from DASH_ASSETS_DIR (default
+                 ../share/smart/dashboard beside this program)
   runs           a symbolic link to RUNS_DIR
 
 Every file is replaced atomically. smart-run calls this after each run.

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -57,7 +58,13 @@ std::optional<CoachToken> token_from_file(const fs::path& file, const std::strin
   if (token.empty()) {
     throw UsageError("{}: the token file is empty", origin);
   }
-  return CoachToken{std::move(token), origin};
+  CoachToken out{std::move(token), origin, std::nullopt};
+  struct stat st{};
+  if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+    out.warning = fmt::format("{}: the token file is readable by group or others (mode {:o}); chmod 600 it", origin,
+                              st.st_mode & 0777);
+  }
+  return out;
 }
 
 json::value metrics_json(const HostMetrics& host)
@@ -192,7 +199,7 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
                                  : std::string("(environment) COACH_TOKEN");
     auto token = check_token(value, origin);
     if (!token.empty()) {
-      return CoachToken{std::move(token), origin};
+      return CoachToken{std::move(token), origin, std::nullopt};
     }
   }
   if (const auto& file = config.get("COACH_TOKEN_FILE"); !file.empty()) {
@@ -203,6 +210,9 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
     if (auto token = token_from_file(file, fmt::format("systemd credential {}", file.string()), false)) {
       return token;
     }
+  }
+  if (::access(default_token_file, R_OK) == 0) {
+    return token_from_file(default_token_file, fmt::format("{}", default_token_file), false);
   }
   return std::nullopt;
 }
@@ -238,6 +248,30 @@ CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadTok
   settings.retry.max_attempts = static_cast<int>(std::min(config.integer("COACH_RETRIES"), 20L)) + 1;
   settings.retry.max_retry_after = Seconds(config.duration("COACH_RETRY_MAX_WAIT").count());
   return settings;
+}
+
+std::optional<std::string> cleartext_warning(std::string_view url)
+{
+  if (!util::starts_with(url, "http://")) {
+    return std::nullopt;
+  }
+  auto rest = url.substr(7);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (const auto at = rest.rfind('@'); at != std::string_view::npos) {
+    rest = rest.substr(at + 1);
+  }
+  std::string_view host = rest;
+  if (util::starts_with(host, "[")) {
+    host = host.substr(1, host.find(']') == std::string_view::npos ? host.size() - 1 : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  if (host == "localhost" || host == "::1" || util::starts_with(host, "127.")) {
+    return std::nullopt;
+  }
+  return fmt::format("COACH_URL is plain http:// to {}: the token and the reports cross the network unencrypted "
+                     "(use https://)",
+                     util::printable(host, 100));
 }
 
 std::string join_url(std::string_view base, std::string_view path)

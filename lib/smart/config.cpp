@@ -12,10 +12,6 @@
 #include <cstdlib>
 #include <set>
 
-#ifndef SMART_DATADIR
-#define SMART_DATADIR "/usr/share"
-#endif
-
 namespace smart {
 
 namespace {
@@ -58,10 +54,15 @@ constexpr std::array key_table{
   KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
   KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
+  // TLS of smart-run's own measurement (smart-measure --cacert / --insecure)
+  // for https targets with a private CA or a self-signed certificate.
+  KeySpec{"MEASURE_CA_FILE", "", Kind::path},
+  KeySpec{"MEASURE_INSECURE", "0", Kind::integer},
   KeySpec{"TIMER_INTERVAL", "30m", Kind::duration},
   KeySpec{"SMART_BIN_DIR", "", Kind::path},
-  // Where smart-dashboard finds app.js and style.css to copy into DASH_DIR.
-  KeySpec{"DASH_ASSETS_DIR", SMART_DATADIR "/smart/dashboard", Kind::path},
+  // Where smart-dashboard finds app.js and style.css to copy into DASH_DIR;
+  // empty: ../share/smart/dashboard beside the executable (see cmd/dashboard.cpp).
+  KeySpec{"DASH_ASSETS_DIR", "", Kind::path},
   // Variables of the shipped nginx experiments, so setting them here is
   // expected rather than a typo.
   KeySpec{"NGINX_CONF", "/etc/nginx/nginx.conf", Kind::path},

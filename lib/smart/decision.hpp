@@ -122,7 +122,8 @@ struct Decision {
 };
 
 Decision decide(const SampleSet& baseline, const SampleSet& variant, const DecideOptions& options);
-// Same on compact sides; reorders their latencies (partial sorts).
+// Same on compact sides (latencies must be non-negative, as the parser
+// guarantees).
 Decision decide(ArmSamples& baseline, ArmSamples& variant, const DecideOptions& options);
 
 // The JSON object of docs/formats.md ("smart-decide --json").

@@ -2,8 +2,10 @@
 
 #include <smart/error.hpp>
 #include <smart/http_response_parser.hpp>
+#include <smart/probe.hpp>
 #include <smart/version.hpp>
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <netdb.h>
@@ -72,11 +74,68 @@ struct WorkerResult {
   std::exception_ptr failure;
 };
 
+// Records finished requests of one worker: the tally, the progress counters
+// and the rows (one per sample_every), batched to the sink.
+class Recorder {
+public:
+  Recorder(Shared& shared, WorkerResult& result)
+    : m_shared(shared), m_result(result), m_formatter(shared.options->columns)
+  {
+  }
+
+  void record(steady::time_point begin, double latency_ms, int code, ProbeError error, const Phases& phases)
+  {
+    m_result.tally.add(latency_ms, code, error);
+    m_shared.requests.fetch_add(1, std::memory_order_relaxed);
+    if (is_error_code(code)) {
+      m_shared.errors.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (m_recorded++ % m_shared.options->sample_every == 0) {
+      Sample sample;
+      sample.timestamp = util::SystemTime(
+        std::chrono::duration_cast<util::SystemTime::duration>(begin.time_since_epoch() + m_shared.wall_offset));
+      sample.latency_ms = latency_ms;
+      sample.response_code = code;
+      sample.error = error;
+      sample.phases = phases;
+      m_formatter.append(m_rows, sample);
+    }
+  }
+
+  // Writes the batch when it is due (every 100 ms, or 64 KiB).
+  void maybe_flush(steady::time_point now)
+  {
+    if (now >= m_next_flush || m_rows.size() >= flush_bytes) {
+      flush();
+      m_next_flush = now + flush_every;
+    }
+  }
+
+  void flush()
+  {
+    if (!m_rows.empty()) {
+      m_shared.sink->write(m_rows);
+      m_rows.clear();
+    }
+  }
+
+  bool has_rows() const { return !m_rows.empty(); }
+  steady::time_point next_flush() const { return m_next_flush; }
+
+private:
+  Shared& m_shared;
+  WorkerResult& m_result;
+  RowFormatter m_formatter;
+  std::string m_rows;
+  std::uint64_t m_recorded = 0;
+  steady::time_point m_next_flush = steady::now() + flush_every;
+};
+
 class HttpWorker {
 public:
   HttpWorker(Shared& shared, unsigned index, unsigned connections, WorkerResult& result)
     : m_shared(shared), m_options(*shared.options), m_index(index), m_result(result),
-      m_formatter(shared.options->columns), m_conns(connections)
+      m_recorder(shared, result), m_conns(connections)
   {
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0) {
@@ -112,7 +171,6 @@ public:
   void run()
   {
     std::vector<epoll_event> events(256);
-    m_next_flush = steady::now() + flush_every;
     while (true) {
       const auto now = steady::now();
       if (m_shared.stop.load(std::memory_order_relaxed)) {
@@ -129,10 +187,7 @@ public:
         expire(now);
         m_next_timeout_scan = now + std::max<steady::duration>(m_timeout / 20, std::chrono::milliseconds(1));
       }
-      if (now >= m_next_flush || m_rows.size() >= flush_bytes) {
-        flush();
-        m_next_flush = now + flush_every;
-      }
+      m_recorder.maybe_flush(now);
       const int n = wait(events, now);
       for (int i = 0; i < n; ++i) {
         if (events[static_cast<std::size_t>(i)].data.u32 == wake_id) {
@@ -141,7 +196,7 @@ public:
         on_event(events[static_cast<std::size_t>(i)].data.u32, events[static_cast<std::size_t>(i)].events);
       }
     }
-    flush();
+    m_recorder.flush();
   }
 
 private:
@@ -418,22 +473,10 @@ private:
     --m_in_flight;
     const double latency = ms(now - conn.begin);
     if (conn.recorded) {
-      m_result.tally.add(latency, code, error);
-      m_shared.requests.fetch_add(1, std::memory_order_relaxed);
-      if (is_error_code(code)) {
-        m_shared.errors.fetch_add(1, std::memory_order_relaxed);
-      }
-      if (m_recorded++ % m_options.sample_every == 0) {
-        Sample sample;
-        sample.timestamp = util::SystemTime(std::chrono::duration_cast<util::SystemTime::duration>(
-          conn.begin.time_since_epoch() + m_shared.wall_offset));
-        sample.latency_ms = latency;
-        sample.response_code = code;
-        sample.error = error;
-        sample.phases.connect_ms = conn.fresh ? conn.connect_ms : 0.0;
-        sample.phases.ttfb_ms = conn.first_byte != steady::time_point{} ? ms(conn.first_byte - conn.sent) : 0.0;
-        m_formatter.append(m_rows, sample);
-      }
+      Phases phases;
+      phases.connect_ms = conn.fresh ? conn.connect_ms : 0.0;
+      phases.ttfb_ms = conn.first_byte != steady::time_point{} ? ms(conn.first_byte - conn.sent) : 0.0;
+      m_recorder.record(conn.begin, latency, code, error, phases);
     }
     const bool failed = error != ProbeError::none;
     if (failed || conn.parser.close_after()) {
@@ -482,8 +525,8 @@ private:
     if (m_in_flight > 0) {
       consider(m_next_timeout_scan);
     }
-    if (!m_rows.empty()) {
-      consider(m_next_flush);
+    if (m_recorder.has_rows()) {
+      consider(m_recorder.next_flush());
     }
     const auto left = std::max(nanoseconds(0), std::chrono::duration_cast<nanoseconds>(until - now));
     const timespec ts{static_cast<time_t>(left.count() / 1'000'000'000), static_cast<long>(left.count() % 1'000'000'000)};
@@ -496,34 +539,216 @@ private:
     return n < 0 ? 0 : n;
   }
 
-  void flush()
-  {
-    if (!m_rows.empty()) {
-      m_shared.sink->write(m_rows);
-      m_rows.clear();
-    }
-  }
-
   Shared& m_shared;
   const LoadOptions& m_options;
   unsigned m_index;
   WorkerResult& m_result;
-  RowFormatter m_formatter;
+  Recorder m_recorder;
   std::vector<Conn> m_conns;
   std::vector<std::uint32_t> m_idle;
   std::vector<std::pair<steady::time_point, std::uint32_t>> m_backoff;
   std::vector<char> m_buffer;
-  std::string m_rows;
   int m_epoll = -1;
   steady::duration m_timeout{};
   double m_period_ns = 0;
   double m_phase_ns = 0;
   std::uint64_t m_next_seq = 0;
-  std::uint64_t m_recorded = 0;
   std::size_t m_in_flight = 0;
   bool m_issuing = true;
   steady::time_point m_next_timeout_scan{};
-  steady::time_point m_next_flush{};
+};
+
+// https:// load: libcurl's multi interface, one per thread, one easy handle
+// per connection (each keeps its connection alive). The same closed and open
+// loops as HttpWorker; curl_multi_poll() waits with millisecond resolution,
+// so open-loop sends can be up to 1 ms late (and that lateness counts in
+// their latency, as it should).
+class CurlWorker {
+public:
+  CurlWorker(Shared& shared, unsigned index, unsigned connections, WorkerResult& result)
+    : m_shared(shared), m_options(*shared.options), m_recorder(shared, result), m_result(result)
+  {
+    m_multi = curl_multi_init();
+    if (m_multi == nullptr) {
+      throw Error("libcurl: cannot create a multi handle");
+    }
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(connections));
+    const auto timeout_ms = std::max(1L, static_cast<long>(m_options.timeout.count() * 1000.0 + 0.5));
+    m_handles.resize(connections);
+    for (std::size_t i = 0; i < connections; ++i) {
+      Handle& h = m_handles[i];
+      h.easy = curl_easy_init();
+      if (h.easy == nullptr) {
+        throw Error("libcurl: cannot create a handle");
+      }
+      curl_easy_setopt(h.easy, CURLOPT_URL, m_options.target.url.c_str());
+      curl_easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");
+      curl_easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
+      curl_easy_setopt(h.easy, CURLOPT_TIMEOUT_MS, timeout_ms);
+      curl_easy_setopt(h.easy, CURLOPT_USERAGENT, "smart-measure/" SMART_VERSION);
+      curl_easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, &CurlWorker::discard);
+      curl_easy_setopt(h.easy, CURLOPT_PRIVATE, &h);
+      if (m_options.insecure) {
+        curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYHOST, 0L);
+      }
+      if (m_options.cacert) {
+        curl_easy_setopt(h.easy, CURLOPT_CAINFO, m_options.cacert->c_str());
+      }
+      m_idle.push_back(&h);
+    }
+    if (m_options.rate) {
+      m_period_ns = 1e9 * static_cast<double>(m_options.threads) / *m_options.rate;
+      m_phase_ns = 1e9 * static_cast<double>(index) / *m_options.rate;
+    }
+  }
+
+  ~CurlWorker()
+  {
+    for (auto& h : m_handles) {
+      if (h.easy != nullptr) {
+        if (h.active) {
+          curl_multi_remove_handle(m_multi, h.easy);
+        }
+        curl_easy_cleanup(h.easy);
+      }
+    }
+    curl_multi_cleanup(m_multi);
+  }
+
+  CurlWorker(const CurlWorker&) = delete;
+  CurlWorker& operator=(const CurlWorker&) = delete;
+
+  void run()
+  {
+    while (true) {
+      auto now = steady::now();
+      if (m_shared.stop.load(std::memory_order_relaxed)) {
+        break;
+      }
+      if (m_issuing && m_shared.end && now >= *m_shared.end) {
+        m_issuing = false;
+      }
+      if (!m_issuing && m_active == 0) {
+        break;
+      }
+      issue(now);
+      int running = 0;
+      curl_multi_perform(m_multi, &running);
+      collect();
+      now = steady::now();
+      m_recorder.maybe_flush(now);
+      issue(now);
+      curl_waitfd wake{m_shared.wake_fd, CURL_WAIT_POLLIN, 0};
+      curl_multi_poll(m_multi, &wake, 1, wait_ms(now), nullptr);
+    }
+    m_recorder.flush();
+  }
+
+private:
+  struct Handle {
+    CURL* easy = nullptr;
+    bool active = false;
+    bool recorded = false;
+    steady::time_point begin;
+  };
+
+  static std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
+
+  steady::time_point intended(std::uint64_t seq) const
+  {
+    return m_shared.start + nanoseconds(static_cast<nanoseconds::rep>(m_phase_ns + static_cast<double>(seq) * m_period_ns));
+  }
+
+  void issue(steady::time_point now)
+  {
+    while (m_issuing && !m_idle.empty()) {
+      steady::time_point begin = now;
+      if (m_options.rate) {
+        if (intended(m_next_seq) > now) {
+          return;
+        }
+        begin = intended(m_next_seq++);
+      }
+      const bool recorded = begin >= m_shared.measure_start;
+      if (recorded && m_options.count && m_shared.claimed.fetch_add(1, std::memory_order_relaxed) >= *m_options.count) {
+        m_issuing = false;
+        return;
+      }
+      Handle* h = m_idle.back();
+      m_idle.pop_back();
+      h->begin = begin;
+      h->recorded = recorded;
+      h->active = true;
+      ++m_active;
+      curl_multi_add_handle(m_multi, h->easy);
+    }
+  }
+
+  void collect()
+  {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
+      if (msg->msg != CURLMSG_DONE) {
+        continue;
+      }
+      const auto now = steady::now();
+      Handle* h = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &h);
+      const CURLcode code = msg->data.result;
+      long response = 0;
+      curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &response);
+      curl_multi_remove_handle(m_multi, h->easy);
+      h->active = false;
+      --m_active;
+      if (h->recorded) {
+        Phases phases;
+        curl_off_t dns = 0, connect = 0, app = 0, pre = 0, start = 0;
+        curl_easy_getinfo(h->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
+        curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect);
+        curl_easy_getinfo(h->easy, CURLINFO_APPCONNECT_TIME_T, &app);
+        curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
+        curl_easy_getinfo(h->easy, CURLINFO_STARTTRANSFER_TIME_T, &start);
+        phases.dns_ms = static_cast<double>(dns) / 1e3;
+        phases.connect_ms = connect > dns ? static_cast<double>(connect - dns) / 1e3 : 0.0;
+        phases.tls_ms = app > connect ? static_cast<double>(app - connect) / 1e3 : 0.0;
+        phases.ttfb_ms = start > pre ? static_cast<double>(start - pre) / 1e3 : 0.0;
+        const ProbeError error = classify_curl_error(code);
+        m_recorder.record(h->begin, ms(now - h->begin), error == ProbeError::none ? static_cast<int>(response) : 0, error,
+                          phases);
+      }
+      m_idle.push_back(h);
+    }
+  }
+
+  int wait_ms(steady::time_point now) const
+  {
+    steady::time_point until = now + std::chrono::milliseconds(200);
+    if (m_issuing && m_shared.end) {
+      until = std::min(until, *m_shared.end);
+    }
+    if (m_issuing && m_options.rate && !m_idle.empty()) {
+      until = std::min(until, intended(m_next_seq));
+    }
+    if (m_recorder.has_rows()) {
+      until = std::min(until, m_recorder.next_flush());
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - now).count();
+    return left <= 0 ? 0 : static_cast<int>((left + 999) / 1000);
+  }
+
+  Shared& m_shared;
+  const LoadOptions& m_options;
+  Recorder m_recorder;
+  WorkerResult& m_result;
+  CURLM* m_multi = nullptr;
+  std::vector<Handle> m_handles;
+  std::vector<Handle*> m_idle;
+  double m_period_ns = 0;
+  double m_phase_ns = 0;
+  std::uint64_t m_next_seq = 0;
+  std::size_t m_active = 0;
+  bool m_issuing = true;
 };
 
 void resolve(const Target& target, Shared& shared)
@@ -561,13 +786,18 @@ LoadGenerator::LoadGenerator(LoadOptions options, SampleSink& sink) : m_options(
 
 LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on_progress)
 {
-  if (m_options.target.scheme != Scheme::http) {
-    throw UsageError("load mode supports http:// targets (https:// is measured in probe mode)");
+  if (m_options.target.scheme == Scheme::tcp) {
+    throw UsageError("load mode needs an http:// or https:// target");
   }
+  const bool use_curl = m_options.target.scheme == Scheme::https;
   Shared shared;
   shared.options = &m_options;
   shared.sink = &m_sink;
-  resolve(m_options.target, shared);
+  if (use_curl) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+  } else {
+    resolve(m_options.target, shared);
+  }
   shared.request = build_request(m_options.target);
   shared.wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared.wake_fd < 0) {
@@ -589,8 +819,13 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
     const unsigned connections = m_options.concurrency / threads + (i < m_options.concurrency % threads ? 1 : 0);
     pool.emplace_back([&, i, connections] {
       try {
-        HttpWorker worker(shared, i, connections, results[i]);
-        worker.run();
+        if (use_curl) {
+          CurlWorker worker(shared, i, connections, results[i]);
+          worker.run();
+        } else {
+          HttpWorker worker(shared, i, connections, results[i]);
+          worker.run();
+        }
       } catch (...) {
         results[i].failure = std::current_exception();
       }

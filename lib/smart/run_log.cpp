@@ -1,6 +1,7 @@
 #include <smart/run_log.hpp>
 
 #include <smart/util/strings.hpp>
+#include <smart/util/time.hpp>
 
 #include <fmt/format.h>
 
@@ -35,7 +36,9 @@ void RunLog::line(std::string_view text)
   std::fputs(out.c_str(), stderr);
   std::fflush(stderr);
   if (m_fd >= 0) {
-    [[maybe_unused]] auto n = ::write(m_fd, out.data(), out.size());
+    // run.log carries the time; on stderr journald (or the terminal) does.
+    const auto stamped = util::format_rfc3339(std::chrono::system_clock::now()) + " " + out;
+    [[maybe_unused]] auto n = ::write(m_fd, stamped.data(), stamped.size());
   }
 }
 

@@ -30,10 +30,14 @@ json::value number_or_null(const std::optional<double>& value, int decimals = 3)
   return std::round(*value * scale) / scale;
 }
 
+// indent < 0: compact, one line.
 void pretty(std::string& out, const json::value& value, int indent)
 {
-  const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
-  const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
+  const bool compact = indent < 0;
+  const std::string pad(compact ? 0 : static_cast<std::size_t>(indent) * 2, ' ');
+  const std::string inner(compact ? 0 : static_cast<std::size_t>(indent + 1) * 2, ' ');
+  const std::string nl = compact ? "" : "\n";
+  const int next = compact ? indent : indent + 1;
   switch (value.kind()) {
   case json::kind::object: {
     const auto& object = value.as_object();
@@ -41,15 +45,15 @@ void pretty(std::string& out, const json::value& value, int indent)
       out += "{}";
       return;
     }
-    out += "{\n";
+    out += "{" + nl;
     bool first = true;
     for (const auto& [key, item] : object) {
-      out += first ? "" : ",\n";
+      out += first ? "" : "," + nl;
       first = false;
-      out += inner + json::serialize(json::string(key)) + ": ";
-      pretty(out, item, indent + 1);
+      out += inner + json::serialize(json::string(key)) + (compact ? ":" : ": ");
+      pretty(out, item, next);
     }
-    out += "\n" + pad + "}";
+    out += nl + pad + "}";
     return;
   }
   case json::kind::array: {
@@ -58,13 +62,25 @@ void pretty(std::string& out, const json::value& value, int indent)
       out += "[]";
       return;
     }
-    out += "[\n";
+    out += "[" + nl;
     for (std::size_t i = 0; i < array.size(); ++i) {
-      out += i ? ",\n" : "";
+      out += i ? "," + nl : "";
       out += inner;
-      pretty(out, array[i], indent + 1);
+      pretty(out, array[i], next);
     }
-    out += "\n" + pad + "]";
+    out += nl + pad + "]";
+    return;
+  }
+  case json::kind::double_: {
+    // Plain decimals (17.25, not Boost's 1.725E1) for people and jq alike.
+    const double d = value.as_double();
+    if (!std::isfinite(d)) {
+      out += "null";
+    } else if (d == std::trunc(d) && std::fabs(d) < 1e15) {
+      out += fmt::format("{}", static_cast<long long>(d));
+    } else {
+      out += fmt::format("{}", d);
+    }
     return;
   }
   default: out += json::serialize(value);
@@ -114,6 +130,13 @@ bool is_run_id(std::string_view name)
     return false;
   }
   return std::all_of(name.begin() + 17, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string compact_json(const json::value& value)
+{
+  std::string out;
+  pretty(out, value, -1);
+  return out;
 }
 
 std::string pretty_json(const json::value& value)
@@ -208,7 +231,8 @@ json::object state_json(const RunSummary& s)
                    {"metrics", std::move(metrics)},
                    {"updated_at", s.finished_at},
                    {"status", s.status},
-                   {"reason", s.reason}};
+                   {"reason", s.reason},
+                   {"mode", s.mode}};
   json::array variants;
   for (const auto& variant : s.variants) {
     variants.emplace_back(to_json(variant));
@@ -266,7 +290,7 @@ void RunStore::write_state(const RunSummary& summary) const
 
 void RunStore::append_history(const RunSummary& summary) const
 {
-  util::append_line(history_path(), json::serialize(to_json(summary)));
+  util::append_line(history_path(), compact_json(to_json(summary)));
 }
 
 std::optional<Pending> RunStore::read_pending() const

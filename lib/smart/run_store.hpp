@@ -126,7 +126,10 @@ bool is_run_id(std::string_view name);
 // Reads a JSON object from a file; throws smart::Error naming the file.
 boost::json::object read_json_object(const std::filesystem::path& path);
 
-// Serialises with a final newline, 2-space indentation.
+// Serialises with a final newline, 2-space indentation; numbers as plain
+// decimals (17.25, 300), never exponent notation for ordinary values.
 std::string pretty_json(const boost::json::value& value);
+// The same on one line, no final newline (history.jsonl).
+std::string compact_json(const boost::json::value& value);
 
 } // namespace smart

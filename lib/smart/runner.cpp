@@ -220,6 +220,9 @@ public:
       on_failed(failure.reason);
     } catch (const RevertFailed& failure) {
       on_revert_failed(failure.reason);
+    } catch (const std::exception& e) {
+      // Anything else (a full disk, an unreadable file): uncertain => revert.
+      on_failed(fmt::format("internal error: {}", e.what()));
     }
 
     m_summary.finished_at = now_text();
@@ -370,7 +373,10 @@ private:
     }
     log(fmt::format("✗ REVERT {}{}", variant.name,
                     decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
-    revert_variant(variant);
+    if (m_variant_on) {
+      revert_variant(variant);
+    } // else: an interleaved run ended on a baseline block, reverted and checked
+
     m_ctx.store.clear_pending();
     m_applied = false;
     return decision.decision;
@@ -419,13 +425,18 @@ private:
         log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs, variant_arm ? "variant " : "baseline",
                         format_duration(m_s.block)));
         fs::remove(block_file, ec);
+        // Block numbers run on across the run, so baseline.csv (every
+        // baseline block) never pairs one variant's block with another's.
+        const int block_no = m_blocks + pair;
+        m_last_block = block_no;
         const auto samples =
-          measure(arm, block_file, m_s.block, pair, variant_arm, variant_arm ? variant_so_far : SampleSet{});
-        append_block_rows(block_file, variant_arm ? var_file : base_file, pair);
+          measure(arm, block_file, m_s.block, block_no, variant_arm, variant_arm ? variant_so_far : SampleSet{});
+        append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
         if (!variant_arm) {
-          append_block_rows(block_file, m_dir / "baseline.csv", pair);
+          append_block_rows(block_file, m_dir / "baseline.csv", block_no);
         }
         if (variant_arm && current().outcome == "aborted") {
+          m_blocks = m_last_block;
           fs::remove(block_file, ec);
           finish_stats(label, base_file, var_file);
           return Decision{"revert", false, current().reasons, {}, {}, "abort guard"};
@@ -449,6 +460,7 @@ private:
         log(fmt::format("   look {}/{}: inconclusive — extending", look, plan.looks));
       }
     }
+    m_blocks = m_last_block;
     fs::remove(block_file, ec);
     finish_stats(label, base_file, var_file);
     return decision;
@@ -773,9 +785,10 @@ private:
       if (::access(tool.c_str(), X_OK) != 0) {
         throw StepFailed{fmt::format("smart-measure not found at {} (set SMART_BIN_DIR)", tool.string())};
       }
-      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration), "-o", out.string()};
-      // Probe mode paces by the interval; load mode by concurrency or rate.
-      if (!m_exp.load) {
+      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration), "-o",
+                   out.string()};
+      const bool load_mode = m_exp.load && (m_exp.load->concurrency || m_exp.load->rate);
+      if (!load_mode) { // probe mode: one request every interval
         spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
       }
       if (m_exp.load && m_exp.load->concurrency) {
@@ -790,6 +803,12 @@ private:
       if (guard) {
         spec.argv.insert(spec.argv.end(), {"--abort-err-pct", fmt::format("{:g}", m_s.abort_err_pct),
                                            "--abort-after", std::to_string(m_s.abort_after)});
+      }
+      if (const auto ca = m_ctx.config.get("MEASURE_CA_FILE"); !ca.empty()) {
+        spec.argv.insert(spec.argv.end(), {"--cacert", ca});
+      }
+      if (m_ctx.config.number("MEASURE_INSECURE") != 0) {
+        spec.argv.emplace_back("--insecure");
       }
       // The environment stays ours plus the configuration (not the experiment's).
       spec.env = tool_environment();
@@ -891,6 +910,8 @@ private:
     spec.stdout_file = m_dir / (label + ".decision.json");
     spec.log_file = m_dir / fmt::format("decide.{}.log", label);
     spec.timeout = m_s.timeout;
+    std::error_code size_ec;
+    const auto log_offset = fs::exists(spec.log_file, size_ec) ? fs::file_size(spec.log_file, size_ec) : 0;
     const auto result = run_process(spec);
     if (result.end == util::ProcessEnd::interrupted) {
       throw Interrupted{};
@@ -936,7 +957,7 @@ private:
       return decision;
     }
     const auto decide_log = util::read_file(spec.log_file);
-    for (auto line : util::split(decide_log, '\n')) {
+    for (auto line : util::split(std::string_view(decide_log).substr(std::min<std::size_t>(log_offset, decide_log.size())), '\n')) {
       if (!util::trim(line).empty()) {
         log(fmt::format("   {}", util::printable(line, 300)));
       }
@@ -963,7 +984,9 @@ private:
     }
     const auto tool = m_ctx.bin_dir / "smart-phone";
     const auto exchange = m_dir / "coach-exchange.log";
-    auto note = [&](const std::string& text) { util::append_line(exchange, fmt::format("{} {}", now_text(), text)); };
+    auto note = [&](const std::string& text) {
+      util::append_line(exchange, fmt::format("{} smart-run: {}", now_text(), text), 0600);
+    };
     if (::access(tool.c_str(), X_OK) != 0) {
       log("coach: smart-phone is not installed; borderline verdict stays revert");
       note(fmt::format("{}: borderline; smart-phone not found at {}", label, tool.string()));
@@ -1222,6 +1245,8 @@ private:
   std::string m_would_keep;
   bool m_applied = false;    // a variant may be applied: revert before leaving
   bool m_variant_on = false; // the variant is applied right now
+  int m_blocks = 0;          // block numbers used by earlier comparisons
+  int m_last_block = 0;
 };
 
 } // namespace

@@ -7,7 +7,9 @@
 #
 #  1. closed loop at CONNS connections: req/s, client CPU per request
 #     (user+sys from GNU time), p50/p90/p99 of wrk --latency, hey and
-#     smart-measure (one CSV row per request, written to /dev/null);
+#     smart-measure (one CSV row per request, written to a file), and
+#     smart-measure's rows with wrk's own back-filling applied
+#     (wrk_corrected_percentiles.py) for a like-for-like comparison;
 #  2. stall: nginx's worker is stopped (SIGSTOP) for 0.5 s in the middle of
 #     an open-loop run at STALL_RATE req/s, and of a closed-loop run: the
 #     open loop's p99 shows the stall, the closed loop's hides it;
@@ -47,12 +49,18 @@ for run in $(seq "$RUNS"); do
   record cpu_per_req_us.hey "$(per_req_us "$(cpu_s "$TMP/t.hey")" "$hey_n")"
   for p in 50 90 99; do record "p${p}_ms.hey" "$(hey_pct $p "$TMP/hey.out")"; done
 
-  timed "$TMP/t.sm" smart-measure --url "$URL" --concurrency "$CONNS" --threads "$THREADS" --duration "$DURATION" -o /dev/null
+  timed "$TMP/t.sm" smart-measure --url "$URL" --concurrency "$CONNS" --threads "$THREADS" --duration "$DURATION" -o "$TMP/sm.csv"
   cp "$TMP/timed.err" "$TMP/sm.err"
   sm_rps_v=$(sm_rps "$TMP/sm.err")
   record rps.smart-measure "$sm_rps_v"
   record cpu_per_req_us.smart-measure "$(per_req_us "$(cpu_s "$TMP/t.sm")" "$(sm_count "$TMP/sm.err")")"
   for p in 50 90 99; do record "p${p}_ms.smart-measure" "$(sm_pct $p "$TMP/sm.err")"; done
+  # wrk back-fills its closed-loop latencies (stats_correct) before printing
+  # them; the same correction on smart-measure's rows compares like with like.
+  read -r c50 c90 c99 < <(python3 "$SMART_SOURCE_DIR/test/bench/wrk_corrected_percentiles.py" "$TMP/sm.csv" "$CONNS" "$(secs "$DURATION")")
+  record p50_ms.smart-measure_wrk_corrected "$c50"
+  record p90_ms.smart-measure_wrk_corrected "$c90"
+  record p99_ms.smart-measure_wrk_corrected "$c99"
   record ratio.rps.smart-measure/wrk "$(awk -v a="$sm_rps_v" -v b="$wrk_rps_v" 'BEGIN { printf "%.3f", a / b }')"
   record ratio.cpu_per_req.smart-measure/wrk "$(awk -v a="$(per_req_us "$(cpu_s "$TMP/t.sm")" "$(sm_count "$TMP/sm.err")")" \
     -v b="$(per_req_us "$(cpu_s "$TMP/t.wrk")" "$wrk_n")" 'BEGIN { printf "%.3f", a / b }')"

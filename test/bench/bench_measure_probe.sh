@@ -88,6 +88,11 @@ for run in $(seq "$RUNS"); do
   record p50_ms.c1.smart-measure_probe_back_to_back "$(sm_pct 50 "$TMP/sm_probe1")"
   smart-measure --url "$URL" --count "$PROBES" --interval 10ms >/dev/null 2>"$TMP/sm_probe10"
   record p50_ms.c1.smart-measure_probe_every_10ms "$(sm_pct 50 "$TMP/sm_probe10")"
+  # The same 10 ms spacing with curl itself (--rate 100/s, one kept-alive
+  # connection): an idle server and client answer slower than a busy one,
+  # and curl's time_total shows the same as smart-measure.
+  curl -s --rate 100/s -w '%{time_total}\n' "${args[@]}" | tail -n +2 | awk '{ print $1 * 1000 }' >"$TMP/curl_10ms"
+  record p50_ms.c1.curl_time_total_every_10ms "$(p50_of <"$TMP/curl_10ms")"
   smart-measure --url "$URL" --concurrency 1 --duration "$WRK_DURATION" -o /dev/null 2>"$TMP/sm_load1"
   record p50_ms.c1.smart-measure_load "$(sm_pct 50 "$TMP/sm_load1")"
   echo "run $run/$RUNS: cpu/probe original ${orig_ms} ms, smart-measure ${sm_ms} ms;" \

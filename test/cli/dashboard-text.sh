@@ -27,4 +27,5 @@ fi
 printf 'VAR_DIR=%s\n' "$SMART_SOURCE_DIR/test/fixtures/dashboard/revert_failed" >"$TMP/rf.conf"
 expect_exit 0 smart-dashboard --config "$TMP/rf.conf" --text
 head -1 "$TMP/out" | grep -q "REVERT FAILED" || fail "first line: $(head -1 "$TMP/out")"
-expect_in "$TMP/out" "remove revert_failed.json"
+expect_in "$TMP/out" "smart-run --clear-revert-failed"
+expect_in "$TMP/out" "revert command:"

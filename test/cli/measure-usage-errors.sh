@@ -16,8 +16,6 @@ expect_exit 2 smart-measure --url http://127.0.0.1/ --append
 expect_in "$TMP/err" "--append needs -o FILE"
 expect_exit 2 smart-measure --url http://127.0.0.1/ --threads 2
 expect_in "$TMP/err" "need load mode"
-expect_exit 2 smart-measure --url http://127.0.0.1/ --rate 10 --interval 1s
-expect_in "$TMP/err" "--interval is for probe mode"
 expect_exit 2 smart-measure --url tcp://127.0.0.1:1 --concurrency 2
 expect_in "$TMP/err" "load mode needs an http:// or https:// target"
 expect_exit 2 smart-measure --url https://127.0.0.1/ --cacert "$TMP/missing.pem" -o "$TMP/x.csv"

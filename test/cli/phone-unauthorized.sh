@@ -17,4 +17,9 @@ expect_eq "$(requests 'length')" 1 "attempts"
 expect_eq "$(requests '.[0].headers.authorization')" '"Bearer wrong-token-value"'
 expect_eq "$(find "$TMP/base/var/outbox" -name '*.json' | wc -l)" 1
 expect_not_in "$TMP/err" "wrong-token-value"
+expect_not_in "$TMP/err" "readable by group or others"
+# A token file others may read: a warning (still used).
+chmod 644 "$TMP/token"
+expect_exit 2 smart-phone --config "$TMP/smart.conf" --flush
+expect_in "$TMP/err" "readable by group or others (mode 644)"
 if grep -rqF wrong-token-value "$TMP/base"; then fail "token written to the state dir"; fi

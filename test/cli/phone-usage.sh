@@ -40,6 +40,11 @@ expect_in "$TMP/err" "unknown COACH_MODE"
 phone_conf "$TMP/bad.conf" "http://127.0.0.1:9/" "COACH_TOKEN_FILE=$TMP/nope"
 expect_exit 2 smart-phone --config "$TMP/bad.conf" "$RUN"
 expect_in "$TMP/err" "token file not found"
+# A token for a coach on plain http elsewhere: warned (checked before any
+# network use: the missing decision ends this one).
+phone_conf "$TMP/far.conf" "http://192.0.2.1:9/"
+COACH_TOKEN=x expect_exit 2 smart-phone --config "$TMP/far.conf" --ask --run-dir "$TMP" --variant v
+expect_in "$TMP/err" "plain http:// to 192.0.2.1"
 # A bad summary is named.
 echo '{broken' >"$TMP/base/var/runs/$RUN/summary.json"
 expect_exit 2 smart-phone --config "$TMP/smart.conf" "$RUN"

@@ -60,19 +60,6 @@ exp_tls_directives() {
   TLS_DIRECTIVES="listen 127.0.0.1:$port ssl; ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
 }
 
-# exp_measure_tls EXPDIR CACERT: makes the experiment copy in EXPDIR measure
-# with smart-measure --cacert CACERT (smart-run has no TLS options for its
-# built-in measurement): the same probes smart-run would start, values
-# passed as arguments and environment, never pasted into the script.
-exp_measure_tls() {
-  local exp=$1 cacert=$2
-  # shellcheck disable=SC2016 # expanded by the measuring shell, not here
-  local script='exec "$1/smart-measure" --url "$SMART_TARGET_URL" --duration "$SMART_DURATION" --interval "$SMART_INTERVAL" --cacert "$2" -o "$SMART_OUTPUT" ${SMART_BLOCK:+--block "$SMART_BLOCK"}'
-  jq --arg s "$script" --arg bin "$SMART_BUILD_DIR/tools" --arg ca "$cacert" \
-    '.measure = ["/bin/sh", "-c", $s, "smart-measure-tls", $bin, $ca]' "$exp/meta.json" >"$exp/meta.json.new"
-  mv "$exp/meta.json.new" "$exp/meta.json"
-}
-
 # smart-run is built (skip the test otherwise)
 exp_need_smart_run() {
   [ -x "$SMART_BUILD_DIR/tools/smart-run" ] || skip "smart-run is not built"

@@ -157,7 +157,7 @@ TEST_CASE("the run payload has the fields the coach expects")
 TEST_CASE("requests carry the Bearer token and the Idempotency-Key")
 {
   CoachSettings settings;
-  settings.token = CoachToken{"s3cret", "test"};
+  settings.token = CoachToken{"s3cret", "test", std::nullopt};
   const auto request = coach_request(settings, "http://x", "{}", std::string("run-1"));
   CHECK(std::count(request.headers.begin(), request.headers.end(),
                    std::pair<std::string, std::string>{"Authorization", "Bearer s3cret"})
@@ -237,4 +237,15 @@ TEST_CASE("host metrics are parsed from /proc text")
   CHECK_FALSE(parse_loadavg("x y z"));
   CHECK(parse_uptime("12345.67 9999.00\n").value() == Approx(12345.67));
   CHECK_FALSE(host_name().empty());
+}
+
+TEST_CASE("plain http to another host is flagged, loopback and https are not")
+{
+  CHECK(cleartext_warning("http://coach.example.com/v1"));
+  CHECK(cleartext_warning("http://user:pw@10.0.0.5:8080/x"));
+  CHECK(cleartext_warning("http://[2001:db8::1]:80/"));
+  CHECK_FALSE(cleartext_warning("https://coach.example.com/v1"));
+  CHECK_FALSE(cleartext_warning("http://127.0.0.1:8080/"));
+  CHECK_FALSE(cleartext_warning("http://localhost/"));
+  CHECK_FALSE(cleartext_warning("http://[::1]:11434"));
 }

@@ -199,6 +199,11 @@ TEST_CASE("dashboard golden: the original scripts' state.json")
   check_fixture_goldens("original");
 }
 
+TEST_CASE("dashboard golden: borderline verdict, coach asked")
+{
+  check_fixture_goldens("borderline");
+}
+
 TEST_CASE("dashboard golden: hostile strings")
 {
   check_fixture_goldens("xss");
@@ -240,7 +245,7 @@ TEST_CASE("dashboard: hostile strings from files stay inert in the page")
 
 TEST_CASE("dashboard: every tag of the page is one we wrote")
 {
-  for (const auto* name : {"normal", "xss", "revert_failed", "corrupt"}) {
+  for (const auto* name : {"normal", "xss", "revert_failed", "corrupt", "borderline"}) {
     const Model model = load_fixture(name);
     const std::string html = render_index_html(model, context_for(model, golden_now));
     static const std::set<std::string> allowed{
@@ -347,7 +352,7 @@ TEST_CASE("dashboard health.json has the documented fields")
 
 TEST_CASE("dashboard metrics.prom follows the exposition format")
 {
-  for (const auto* name : {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original"}) {
+  for (const auto* name : {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original", "borderline"}) {
     const Model model = load_fixture(name);
     const std::string prom = render_metrics_prom(model, context_for(model, golden_now));
     INFO(name << ":\n" << prom);
@@ -416,7 +421,15 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(model.last->run_id == "20261122T233000Z");
   CHECK(model.last->kept_variant == "workers_2");
   REQUIRE(model.last->variants.size() == 2);
-  CHECK(model.last->variants[1].confidence == Approx(0.98));
+  CHECK(model.last->variants[1].estimate_pct == Approx(14.7));
+  CHECK(model.last->variants[1].ci_low_pct == Approx(13.1));
+  CHECK(model.last->variants[1].ci_high_pct == Approx(16.1));
+  CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (95% CI 13.1 to 16.1%)");
+  // smart-decide writes null for an unbounded side.
+  VariantResult open_ended;
+  merge_decision(open_ended, boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
+      "ci_improve_pct": [null, 100], "confidence_used": 0.95}})").as_object());
+  CHECK(confidence_summary(open_ended) == "improvement 15.6% (95% CI \u2212\u221e to 100.0%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");
   REQUIRE(model.last->coach);
@@ -454,6 +467,20 @@ TEST_CASE("dashboard nice_ticks are round and cover the range")
   CHECK(ticks.back() >= 31.2);
   CHECK(ticks.size() <= 8);
   CHECK(nice_ticks(5, 5, 4).size() >= 2);
+}
+
+TEST_CASE("dashboard CDF switches to a log axis for long tails")
+{
+  std::vector<float> fast;
+  for (int i = 0; i < 1000; ++i) {
+    fast.push_back(i < 950 ? 0.15F + static_cast<float>(i) * 0.0001F : 5.0F + static_cast<float>(i - 950));
+  }
+  const std::string svg = cdf_chart_svg({make_curve("baseline", fast)}, "none");
+  CHECK(svg.find("log scale") != std::string::npos);
+  CHECK(svg.find(">0.1</text>") != std::string::npos);
+  CHECK(svg.find(">10</text>") != std::string::npos);
+  std::vector<float> narrow{15, 16, 17, 18, 19, 20, 25};
+  CHECK(cdf_chart_svg({make_curve("baseline", narrow)}, "none").find("log scale") == std::string::npos);
 }
 
 TEST_CASE("dashboard render is deterministic")

@@ -273,3 +273,43 @@ TEST_CASE("decision JSON carries the documented fields")
   const auto none = to_json(decide(samples(0, 0, 10, 0), samples(10, 1), original()));
   CHECK(none.at("baseline").as_object().at("p50_ms").is_null());
 }
+
+TEST_CASE("both rules: min-samples 0 still needs one successful sample a side")
+{
+  DecideOptions o = original();
+  o.min_samples = 0;
+  const auto d = decide(samples(10, 20), samples(0, 0, 10, 0), o);
+  CHECK(d.decision == Verdict::revert);
+  CHECK(d.decided_by == "min_samples");
+  o.rule = Rule::smart;
+  o.metric = Metric::p95;
+  CHECK(decide(samples(0, 0, 3, 503), samples(0, 0, 3, 503), o).decision != Verdict::keep);
+}
+
+TEST_CASE("decision summaries: percentiles equal the sorted type-7 reference")
+{
+  // The selection works on float bit patterns in buckets; compare it with
+  // stats.hpp's sort-based summary on ties, integers, zeros and spreads.
+  std::mt19937_64 rng(11);
+  std::lognormal_distribution<double> spread(3, 1.5);
+  std::uniform_int_distribution<int> integer(0, 20);
+  for (const std::size_t n : {1u, 2u, 3u, 21u, 100u, 1001u, 70000u}) {
+    for (int kind = 0; kind < 3; ++kind) {
+      SampleSet s;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double v = kind == 0 ? spread(rng) : kind == 1 ? integer(rng) : (i % 3 == 0 ? 0.0 : 5.0);
+        s.push_back(static_cast<float>(v), 200, ProbeError::none);
+      }
+      const auto reference = summarize(s);
+      auto o = original();
+      o.min_samples = 1;
+      const auto d = decide(s, s, o);
+      CHECK(d.baseline.p50_ms == Approx(reference.p50_ms));
+      CHECK(d.baseline.p90_ms == Approx(reference.p90_ms));
+      CHECK(d.baseline.p95_ms == Approx(reference.p95_ms));
+      CHECK(d.baseline.p99_ms == Approx(reference.p99_ms));
+      CHECK(d.baseline.min_ms == Approx(reference.min_ms));
+      CHECK(d.baseline.max_ms == Approx(reference.max_ms));
+    }
+  }
+}

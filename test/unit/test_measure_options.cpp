@@ -60,10 +60,10 @@ TEST_CASE("measure options: load mode combinations")
   CHECK_NOTHROW(validate(load));
   load.threads = 17;
   CHECK_THROWS_WITH(validate(load), Catch::Contains("--threads"));
-  auto with_interval = probe();
+  auto with_interval = probe(); // smart-run passes --interval in either mode
   with_interval.rate = 100;
   with_interval.interval = smart::util::Duration(1);
-  CHECK_THROWS_WITH(validate(with_interval), Catch::Contains("--interval is for probe mode"));
+  CHECK_NOTHROW(validate(with_interval));
   auto tcp = probe("tcp://127.0.0.1:22");
   tcp.concurrency = 1;
   CHECK_THROWS_WITH(validate(tcp), Catch::Contains("http:// or https://"));

@@ -119,3 +119,24 @@ TEST_CASE("samples: a written row reads back")
   const auto s = parse_samples(std::string(samples_header) + "\n" + line + "\n", "f.csv");
   CHECK(s.error[0] == ProbeError::connect);
 }
+
+TEST_CASE("samples: fields and NUL bytes are found at every byte offset")
+{
+  // The splitter reads eight bytes at a time: every alignment of the commas
+  // and of a NUL byte must give the same result as a plain reading.
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    const std::string timestamp = "t" + std::string(pad, 'x');
+    const std::string latency = "1" + std::string(pad % 9, '0') + ".5";
+    const auto s = parse_samples("timestamp,latency_ms,response_code,error\n" + timestamp + "," + latency + ",200,\n"
+                                   + timestamp + ",2.25,0,timeout\n",
+                                 "f.csv");
+    REQUIRE(s.size() == 2);
+    CHECK(s.latency_ms[0] == Approx(std::stod(latency)));
+    CHECK(s.response_code[1] == 0);
+    CHECK(s.error[1] == ProbeError::timeout);
+    std::string with_nul = timestamp + ",12.5,200,\n";
+    with_nul[pad / 2] = '\0';
+    CHECK(failure_of("timestamp,latency_ms,response_code,error\n" + with_nul).find("f.csv:2: binary data")
+          != std::string::npos);
+  }
+}

@@ -18,11 +18,34 @@
 #include <iostream>
 #include <system_error>
 
+#ifndef SMART_DATADIR
+#define SMART_DATADIR "/usr/share"
+#endif
+
 namespace smart::cmd {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+// DASH_ASSETS_DIR, else ../share/smart/dashboard beside this executable
+// (/usr/bin -> /usr/share, /usr/local/bin -> /usr/local/share, whatever
+// prefix the package used), else the configured install prefix's.
+fs::path assets_dir(const Config& config)
+{
+  if (!config.get("DASH_ASSETS_DIR").empty()) {
+    return config.path("DASH_ASSETS_DIR");
+  }
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = self.parent_path().parent_path() / "share" / "smart" / "dashboard";
+    if (fs::is_directory(beside, ec)) {
+      return beside;
+    }
+  }
+  return fs::path(SMART_DATADIR) / "smart" / "dashboard";
+}
 
 constexpr std::array asset_files{"app.js", "style.css"};
 
@@ -130,7 +153,7 @@ int dashboard(const DashboardOptions& options)
   if (ec) {
     throw Error("cannot create {}: {}", dash_dir.string(), ec.message());
   }
-  copy_assets(config.path("DASH_ASSETS_DIR"), dash_dir);
+  copy_assets(assets_dir(config), dash_dir);
   link_runs(paths.runs_dir, dash_dir);
 
   // Data files first, the page last: a reader that sees the new page finds

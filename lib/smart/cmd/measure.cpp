@@ -112,6 +112,7 @@ struct Outcome {
   SampleTally tally;
   std::string abort_message;
   double elapsed_s = 0;
+  std::uint64_t not_sent = 0; // open loop: due, never sent before the end
 };
 
 Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSink& sink)
@@ -204,6 +205,7 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
   progress.clear();
   outcome.tally = result.tally;
   outcome.elapsed_s = result.elapsed_s;
+  outcome.not_sent = result.not_sent;
   return outcome;
 }
 
@@ -262,9 +264,8 @@ void validate(const MeasureOptions& options)
     }
     return;
   }
-  if (options.interval) {
-    throw UsageError("--interval is for probe mode; load mode takes --concurrency and/or --rate");
-  }
+  // --interval is accepted and unused: smart-run passes the experiment's
+  // measure_interval_sec whatever the mode.
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
@@ -295,6 +296,11 @@ int measure(const MeasureOptions& options)
                                                 : run_probes(options, target, sink);
 
   std::string line = outcome.tally.describe();
+  if (outcome.not_sent > 0) {
+    // Every connection was busy until the end: the server could not keep up
+    // with the rate, and these requests have no latency to report.
+    line += fmt::format(", {} due requests never sent", outcome.not_sent);
+  }
   if (is_load_mode(options) && outcome.elapsed_s > 0) {
     line += fmt::format(", {:.0f} req/s", static_cast<double>(outcome.tally.count()) / outcome.elapsed_s);
   }

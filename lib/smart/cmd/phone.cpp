@@ -17,6 +17,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <thread>
@@ -424,8 +425,17 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
     throw UsageError("{}: already exists (this host is registered); use --force to register again",
                      key_file.string());
   }
-  if (!fs::is_directory(key_file.parent_path().empty() ? fs::path(".") : key_file.parent_path(), ec)) {
+  const fs::path key_dir = key_file.parent_path().empty() ? fs::path(".") : key_file.parent_path();
+  if (configured.empty() && !fs::is_directory(key_dir, ec)) {
+    // /etc/credstore: root-only, as systemd expects it.
+    fs::create_directories(key_dir, ec);
+    ::chmod(key_dir.c_str(), 0700);
+  }
+  if (!fs::is_directory(key_dir, ec)) {
     throw UsageError("{}: the directory for the API key does not exist", key_file.string());
+  }
+  if (::access(key_dir.c_str(), W_OK) != 0) {
+    throw UsageError("{}: cannot write there (run --register as root, or set COACH_TOKEN_FILE)", key_file.string());
   }
 
   const std::string claim_token = util::to_hex(util::random_bytes(16));
@@ -466,9 +476,11 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
           util::write_file_atomically(key_file, api_key + "\n", 0600);
           note(fmt::format("claimed: API key stored in {} (mode 0600)", key_file.string()));
           if (configured.empty()) {
-            note(fmt::format("set COACH_TOKEN_FILE={} in smart.conf, or LoadCredential=coach_token:{} in the "
-                             "service, so smart-phone uses it",
-                             key_file.string(), key_file.string()));
+            note("smart-run.service passes it to smart-phone (LoadCredential=coach_token)");
+          } else {
+            note(fmt::format("the service reads it through LoadCredential=coach_token:{} (or COACH_TOKEN_FILE, "
+                             "when the smart user may read it)",
+                             key_file.string()));
           }
           return to_int(ExitCode::ok);
         }
@@ -503,6 +515,14 @@ int phone(const PhoneOptions& options)
   }
   auto settings =
     coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
+  if (settings.token && settings.token->warning) {
+    warn(*settings.token->warning);
+  }
+  if (settings.token) {
+    if (auto warning = cleartext_warning(settings.url)) {
+      warn(*warning);
+    }
+  }
   if (options.ask) {
     return ask(settings, options);
   }

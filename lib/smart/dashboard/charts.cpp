@@ -22,15 +22,55 @@ struct Frame {
 
 struct Scale {
   double lo, hi, out_lo, out_hi;
+  bool log = false; // lo > 0 required
   double operator()(double v) const
   {
     if (hi <= lo) {
       return out_lo;
     }
-    const double t = std::clamp((v - lo) / (hi - lo), 0.0, 1.0);
-    return out_lo + t * (out_hi - out_lo);
+    const double t = log ? (std::log10(std::max(v, lo)) - std::log10(lo)) / (std::log10(hi) - std::log10(lo))
+                         : (v - lo) / (hi - lo);
+    return out_lo + std::clamp(t, 0.0, 1.0) * (out_hi - out_lo);
   }
 };
+
+// 1-2-5 ticks from the largest at or below lo to the smallest at or above hi
+// (lo > 0), only the powers of ten when that makes too many.
+std::vector<double> log_ticks(double lo, double hi)
+{
+  std::vector<double> all;
+  for (int k = static_cast<int>(std::floor(std::log10(lo))) - 1; k <= static_cast<int>(std::ceil(std::log10(hi))); ++k) {
+    for (const double m : {1.0, 2.0, 5.0}) {
+      all.push_back(m * std::pow(10.0, k));
+    }
+  }
+  std::vector<double> ticks;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const bool below_next = i + 1 < all.size() && all[i + 1] <= lo;
+    const bool past_end = !ticks.empty() && ticks.back() >= hi;
+    if (!below_next && !past_end) {
+      ticks.push_back(all[i]);
+    }
+  }
+  if (ticks.size() > 8) {
+    std::vector<double> decades;
+    for (const double t : ticks) {
+      if (std::abs(std::log10(t) - std::round(std::log10(t))) < 1e-9) {
+        decades.push_back(t);
+      }
+    }
+    if (decades.size() >= 2) {
+      if (ticks.front() < decades.front() * (1 - 1e-9)) {
+        decades.insert(decades.begin(), decades.front() / 10);
+      }
+      if (ticks.back() > decades.back() * (1 + 1e-9)) {
+        decades.push_back(decades.back() * 10);
+      }
+      return decades;
+    }
+  }
+  return ticks;
+}
 
 std::string tick_label(double value, double step)
 {
@@ -110,10 +150,13 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
     return {};
   }
   const Frame frame{560, 250, 46, 14, 12, 40};
-  auto xticks = nice_ticks(lo, hi, 6);
+  // A long tail (sub-millisecond medians, tens of ms at p99) needs a log
+  // axis, or every curve is a vertical line at the left.
+  const bool log = lo > 0 && hi / lo >= 20;
+  auto xticks = log ? log_ticks(lo, hi) : nice_ticks(lo, hi, 6);
   const double x_lo = xticks.front();
   const double x_hi = std::max(xticks.back(), x_lo + 1e-9);
-  const Scale x{x_lo, x_hi, frame.x0(), frame.x1()};
+  const Scale x{x_lo, x_hi, frame.x0(), frame.x1(), log};
   const Scale y{0, 1, frame.y0(), frame.y1()};
 
   std::string out;
@@ -138,11 +181,11 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
     fmt::format_to(std::back_inserter(out),
                    "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
                    "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-                   px, frame.y0(), frame.y1(), frame.y0() + 16, tick_label(tick, xstep));
+                   px, frame.y0(), frame.y1(), frame.y0() + 16, log ? fmt::format("{:g}", tick) : tick_label(tick, xstep));
   }
   fmt::format_to(std::back_inserter(out),
-                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">latency (ms), up to p99</text>\n",
-                 (frame.x0() + frame.x1()) / 2, frame.height - 4);
+                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">latency (ms{}), up to p99</text>\n",
+                 (frame.x0() + frame.x1()) / 2, frame.height - 4, log ? ", log scale" : "");
 
   std::size_t index = 0;
   for (const auto& curve : curves) {

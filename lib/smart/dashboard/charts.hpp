@@ -14,7 +14,8 @@ namespace smart::dashboard {
 // Round tick values covering [lo, hi], about target of them.
 std::vector<double> nice_ticks(double lo, double hi, int target = 5);
 
-// The CDF of every curve; series i gets class "s<i>" (0 = baseline), the
+// The CDF of every curve, x up to the largest p99 (log scale when that is
+// 20 times the smallest latency or more); series i gets class "s<i>" (0 = baseline), the
 // kept variant also "kept". Empty string when there is no curve with points.
 std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::string& kept_variant);
 

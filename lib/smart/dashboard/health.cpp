@@ -64,7 +64,7 @@ Health assess_health(const Model& model, util::SystemTime now, const HealthPolic
   if (revert_failed) {
     health.status = HealthStatus::revert_failed;
     health.message = "A revert failed: the server may not be in its baseline state. "
-                     "smart-run refuses to start until revert_failed.json is cleared.";
+                     "smart-run refuses to start until it is cleared (smart-run --clear-revert-failed).";
     return health;
   }
   if (health.consecutive_failures >= policy.failing_after) {

@@ -100,7 +100,12 @@ std::optional<Coach> parse_coach(const json::object* object)
   coach.advice = get_string(*object, "advice");
   coach.next_variant = get_string(*object, "next_variant");
   coach.confidence = get_number(*object, "confidence");
-  if (coach.advice.empty() && coach.next_variant.empty()) {
+  coach.variant = get_string(*object, "variant");
+  coach.verdict = get_string(*object, "verdict");
+  if (const auto* applied = object->if_contains("applied"); applied && applied->is_bool()) {
+    coach.applied = applied->get_bool();
+  }
+  if (coach.advice.empty() && coach.next_variant.empty() && coach.verdict.empty()) {
     return std::nullopt;
   }
   return coach;
@@ -249,7 +254,6 @@ RunSummary parse_run(const json::object& object)
       variant.stats = parse_stats(get_object(v, "stats"));
       variant.improve_pct = get_number(v, "improve_pct");
       variant.err_delta_pct = get_number(v, "err_delta_pct");
-      variant.confidence = get_number(v, "confidence");
       variant.decided_by = get_string(v, "decided_by");
       variant.decision_file = get_string(v, "decision_file");
       variant.samples_file = get_string(v, "samples_file");
@@ -281,11 +285,26 @@ RunSummary parse_run(const json::object& object)
 
 void merge_decision(VariantResult& variant, const json::object& decision)
 {
-  if (auto confidence = get_number(decision, "confidence")) {
-    variant.confidence = confidence;
-  }
   if (const auto* thresholds = get_object(decision, "thresholds")) {
     variant.confidence_level = get_number(*thresholds, "confidence");
+  }
+  if (const auto* smart = get_object(decision, "smart")) {
+    variant.estimate_pct = get_number(*smart, "estimate_improve_pct");
+    if (const auto* ci = smart->if_contains("ci_improve_pct"); ci && ci->is_array() && ci->get_array().size() == 2) {
+      // null is an unbounded side (smart-decide writes no infinity in JSON).
+      const auto& bounds = ci->get_array();
+      auto bound = [](const json::value& value, double unbounded) -> OptNumber {
+        if (value.is_number()) {
+          return value.to_number<double>();
+        }
+        return value.is_null() ? OptNumber(unbounded) : std::nullopt;
+      };
+      variant.ci_low_pct = bound(bounds[0], -INFINITY);
+      variant.ci_high_pct = bound(bounds[1], INFINITY);
+    }
+    if (auto used = get_number(*smart, "confidence_used")) {
+      variant.confidence_level = used;
+    }
   }
   if (variant.decided_by.empty()) {
     variant.decided_by = get_string(decision, "decided_by");
@@ -382,10 +401,11 @@ Model load_model(const StatePaths& paths)
       if (failed.message.empty()) {
         failed.message = get_string(object, "message");
       }
-      failed.since = get_string(object, "since");
+      failed.since = get_string(object, "failed_at");
       if (failed.since.empty()) {
-        failed.since = get_string(object, "failed_at");
+        failed.since = get_string(object, "since");
       }
+      failed.revert_command = get_string(object, "revert");
     }
     model.revert_failed = std::move(failed);
   }

@@ -26,18 +26,22 @@ struct VariantResult {
   bool borderline = false;
   Stats stats;
   OptNumber improve_pct, err_delta_pct;
-  // From <variant>.decision.json (last run only) or summary.json: the
-  // statistical rule's confidence that the verdict is right, 0..1, and the
-  // confidence level the rule was asked for.
-  OptNumber confidence, confidence_level;
+  // From <variant>.decision.json (last run only): the statistical rule's
+  // estimate of improve_pct with its confidence interval, and the
+  // confidence level (0..1) it was computed at (else the one asked for).
+  OptNumber estimate_pct, ci_low_pct, ci_high_pct, confidence_level;
   std::string decided_by;
   std::string decision_file, samples_file;
 };
 
+// The coach's word: smart-phone's advice (advice, next_variant) and/or
+// smart-run's borderline question (variant, verdict, applied).
 struct Coach {
   std::string advice;
   std::string next_variant;
   OptNumber confidence;
+  std::string variant, verdict;
+  std::optional<bool> applied;
 };
 
 struct RunSummary {
@@ -69,7 +73,7 @@ struct LatencyCurve {
 };
 
 struct RevertFailed {
-  std::string run_id, experiment, variant, message, since;
+  std::string run_id, experiment, variant, message, since, revert_command;
 };
 
 struct Model {

@@ -36,6 +36,10 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
 // `smart-dashboard --text`: the status for a terminal; ANSI colour when color.
 std::string render_text(const Model& model, const RenderContext& context, bool color);
 
+// The decision's confidence for people: "improvement 14.7% (95% CI 13.2 to
+// 16.1%)", "at 95% confidence", or empty when the decision file said nothing.
+std::string confidence_summary(const VariantResult& variant);
+
 // Number formats shared by the renderers: "–" when absent.
 std::string format_ms(OptNumber ms);
 std::string format_pct(OptNumber pct);

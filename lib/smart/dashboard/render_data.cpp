@@ -119,34 +119,25 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
   if (model.last) {
     latest[model.last->experiment] = &*model.last;
   }
+  // role="baseline" and role="chosen" of each experiment's latest run.
+  auto per_role = [&](std::string_view name, OptNumber Stats::*field, double divisor) {
+    for (const auto& [experiment, run] : latest) {
+      const auto* chosen = run->chosen();
+      const std::pair<std::string_view, OptNumber> roles[] = {
+        {"baseline", run->baseline.*field}, {"chosen", chosen ? chosen->stats.*field : std::nullopt}};
+      for (const auto& [role, value] : roles) {
+        if (value) {
+          prom.sample(name, fmt::format("experiment=\"{}\",role=\"{}\"", label_value(experiment), role), *value / divisor);
+        }
+      }
+    }
+  };
   prom.family("smart_experiment_p50_seconds", "gauge",
               "p50 latency of the experiment's last run: role=baseline, or role=chosen (the kept variant, else the last measured).");
-  for (const auto& [experiment, run] : latest) {
-    const auto* chosen = run->chosen();
-    const auto exp = label_value(experiment);
-    if (run->baseline.p50_ms) {
-      prom.sample("smart_experiment_p50_seconds", fmt::format("experiment=\"{}\",role=\"baseline\"", exp),
-                  *run->baseline.p50_ms / 1000);
-    }
-    if (chosen && chosen->stats.p50_ms) {
-      prom.sample("smart_experiment_p50_seconds", fmt::format("experiment=\"{}\",role=\"chosen\"", exp),
-                  *chosen->stats.p50_ms / 1000);
-    }
-  }
+  per_role("smart_experiment_p50_seconds", &Stats::p50_ms, 1000);
   prom.family("smart_experiment_error_ratio", "gauge",
               "Share of failed requests (0-1) in the experiment's last run, by role as above.");
-  for (const auto& [experiment, run] : latest) {
-    const auto* chosen = run->chosen();
-    const auto exp = label_value(experiment);
-    if (run->baseline.err_pct) {
-      prom.sample("smart_experiment_error_ratio", fmt::format("experiment=\"{}\",role=\"baseline\"", exp),
-                  *run->baseline.err_pct / 100);
-    }
-    if (chosen && chosen->stats.err_pct) {
-      prom.sample("smart_experiment_error_ratio", fmt::format("experiment=\"{}\",role=\"chosen\"", exp),
-                  *chosen->stats.err_pct / 100);
-    }
-  }
+  per_role("smart_experiment_error_ratio", &Stats::err_pct, 100);
   prom.family("smart_experiment_kept", "gauge", "1 when the experiment's last run kept a variant.");
   for (const auto& [experiment, run] : latest) {
     prom.sample("smart_experiment_kept", fmt::format("experiment=\"{}\"", label_value(experiment)),

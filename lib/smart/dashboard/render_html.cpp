@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 
@@ -112,10 +113,9 @@ void delta_cell(Html& html, OptNumber improve_pct)
 
 void confidence_text(Html& html, const VariantResult& variant)
 {
-  if (variant.confidence) {
-    html.f("<span class=\"conf\">confidence {:.0f}%</span>", *variant.confidence * 100);
-  } else if (variant.confidence_level) {
-    html.f("<span class=\"conf\">at {:.0f}% confidence</span>", *variant.confidence_level * 100);
+  const std::string text = confidence_summary(variant);
+  if (!text.empty()) {
+    html.raw("<span class=\"conf\">").text(text).raw("</span>");
   }
 }
 
@@ -154,9 +154,12 @@ void banner(Html& html, const Model& model, const Health& health)
       if (!failed.message.empty()) {
         html.text(failed.message).raw(failed.message.back() == '.' ? " " : ". ");
       }
+      if (!failed.revert_command.empty()) {
+        html.raw("The revert command was <code>").text(failed.revert_command).raw("</code>. ");
+      }
     }
-    html.raw("Restore the setting by hand, then remove <code>revert_failed.json</code> from the state "
-             "directory; smart-run will not start until then.");
+    html.raw("Restore the setting by hand, then run <code>smart-run --clear-revert-failed</code>; "
+             "smart-run will not start until then.");
   } else {
     html.f("<strong>{}:</strong> ", health.status == HealthStatus::stale ? "Stale" : "Failing");
     html.text(health.message);
@@ -239,7 +242,7 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
   // Why each verdict: the decision's reasons and confidence.
   bool any = false;
   for (const auto& variant : run.variants) {
-    if (variant.reasons.empty() && !variant.confidence && !variant.confidence_level && variant.decided_by.empty()) {
+    if (variant.reasons.empty() && !variant.confidence_level && variant.decided_by.empty()) {
       continue;
     }
     if (!any) {
@@ -271,14 +274,27 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
 
 void coach_card(Html& html, const Coach& coach)
 {
-  html.raw("<section class=\"card coach\" id=\"coach\"><h2>Coach</h2>\n<p>").text(coach.advice).raw("</p>\n");
-  if (!coach.next_variant.empty() || coach.confidence) {
-    html.raw("<p class=\"muted\">");
-    if (!coach.next_variant.empty()) {
-      html.raw("next to try: <b>").text(coach.next_variant).raw("</b>");
-    }
+  html.raw("<section class=\"card coach\" id=\"coach\"><h2>Coach</h2>\n");
+  if (!coach.verdict.empty()) {
+    // smart-run asked about a borderline verdict.
+    html.raw("<p>Asked about <b>").text(coach.variant.empty() ? "a borderline verdict" : coach.variant);
+    html.f("</b>: <span class=\"pill {}\">", coach.verdict == "keep" ? "good" : "neutral").text(coach.verdict);
+    html.raw("</span>");
     if (coach.confidence) {
-      html.f("{}confidence {:.0f}%", coach.next_variant.empty() ? "" : " · ", *coach.confidence * 100);
+      html.f(" confidence {:.0f}%", *coach.confidence * 100);
+    }
+    if (coach.applied) {
+      html.raw(*coach.applied ? " · applied" : " · not applied (uncertain means revert)");
+    }
+    html.raw("</p>\n");
+  }
+  if (!coach.advice.empty()) {
+    html.raw("<p>").text(coach.advice).raw("</p>\n");
+  }
+  if (!coach.next_variant.empty()) {
+    html.raw("<p class=\"muted\">next to try: <b>").text(coach.next_variant).raw("</b>");
+    if (coach.confidence && coach.verdict.empty()) {
+      html.f(" · confidence {:.0f}%", *coach.confidence * 100);
     }
     html.raw("</p>\n");
   }
@@ -394,6 +410,21 @@ void empty_state(Html& html, const Health& health)
 }
 
 } // namespace
+
+std::string confidence_summary(const VariantResult& variant)
+{
+  if (variant.estimate_pct && variant.ci_low_pct && variant.ci_high_pct && variant.confidence_level) {
+    auto bound = [](double value) {
+      return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e") : fmt::format("{:.1f}", value);
+    };
+    return fmt::format("improvement {:.1f}% ({:.0f}% CI {} to {}%)", *variant.estimate_pct,
+                       *variant.confidence_level * 100, bound(*variant.ci_low_pct), bound(*variant.ci_high_pct));
+  }
+  if (variant.confidence_level) {
+    return fmt::format("at {:.0f}% confidence", *variant.confidence_level * 100);
+  }
+  return {};
+}
 
 std::string format_ms(OptNumber ms)
 {

@@ -69,7 +69,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     const auto& failed = *model.revert_failed;
     line(out, "            experiment {} variant {} run {}: {}", safe(failed.experiment), safe(failed.variant),
          safe(failed.run_id), safe(failed.message));
-    line(out, "            restore the setting by hand, then remove revert_failed.json");
+    if (!failed.revert_command.empty()) {
+      line(out, "            revert command: {}", safe(failed.revert_command));
+    }
+    line(out, "            restore the setting by hand, then run smart-run --clear-revert-failed");
   }
   if (!model.last) {
     line(out, "last run    none yet: the first appears after `smart-run --next` (the timer runs it)");
@@ -99,9 +102,6 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   for (const auto& variant : run.variants) {
     std::string delta = variant.improve_pct ? fmt::format("{:+.1f}%", -*variant.improve_pct) : "–";
     std::string verdict = paint(status_color(variant.outcome), variant.outcome.empty() ? "?" : safe(variant.outcome));
-    if (variant.confidence) {
-      verdict += fmt::format(" ({:.0f}% confident)", *variant.confidence * 100);
-    }
     if (variant.borderline) {
       verdict += " borderline";
     }
@@ -120,11 +120,17 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     for (const auto& reason : variant.reasons) {
       reasons += (reasons.empty() ? "" : "; ") + safe(reason);
     }
-    line(out, "  {}: {}", safe(variant.name), reasons);
+    const std::string confidence = confidence_summary(variant);
+    line(out, "  {}: {}{}{}", safe(variant.name), reasons, confidence.empty() ? "" : "; ", confidence);
   }
   if (run.coach) {
     out += '\n';
-    line(out, "coach       {}", safe(run.coach->advice));
+    if (!run.coach->verdict.empty()) {
+      line(out, "coach       asked about {}: {}{}{}", safe(run.coach->variant), safe(run.coach->verdict),
+           run.coach->confidence ? fmt::format(", confidence {:.0f}%", *run.coach->confidence * 100) : "",
+           !run.coach->applied ? "" : *run.coach->applied ? ", applied" : ", not applied");
+    }
+    line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ", safe(run.coach->advice));
     if (!run.coach->next_variant.empty()) {
       line(out, "            next to try: {}{}", safe(run.coach->next_variant),
            run.coach->confidence ? fmt::format(" (confidence {:.0f}%)", *run.coach->confidence * 100) : "");

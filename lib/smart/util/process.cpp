@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,8 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
                         int log_fd, int out_fd, int error_pipe)
 {
   ::setpgid(0, 0);
+  // If we die (kill -9), the child hears of it instead of running on alone.
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Percentiles of a smart-measure CSV as wrk would print them.
+
+    wrk_corrected_percentiles.py FILE CONNECTIONS RUNTIME_S
+
+wrk (src/wrk.c) does not print the latencies it measured: before printing it
+calls stats_correct(latency, interval) with interval = runtime /
+(requests / connections), the mean time between two requests on one
+connection, and for every latency v >= 2 * interval adds the samples v -
+interval, v - 2 * interval, ... while above interval (coordinated-omission
+back-filling, on whole microseconds). To compare smart-measure's closed loop
+with wrk at the same load, this applies the same correction to the per-request
+latencies smart-measure wrote, then prints "p50 p90 p99" in milliseconds
+(nearest rank). Successful rows only.
+"""
+import collections
+import sys
+
+
+def main():
+    path, connections, runtime_s = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    counts = collections.Counter()
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+        lat, code = header.index("latency_ms"), header.index("response_code")
+        for line in f:
+            fields = line.split(",")
+            c = int(fields[code])
+            if 0 < c < 500:
+                counts[int(round(float(fields[lat]) * 1000))] += 1
+    total = sum(counts.values())
+    if total == 0:
+        print("nan nan nan")
+        return
+    expected = int(runtime_s * 1e6 / (total / connections))
+    corrected = collections.Counter(counts)
+    if expected > 0:
+        for value, count in counts.items():
+            m = value - expected
+            while value >= 2 * expected and m > expected:
+                corrected[m] += count
+                m -= expected
+    values = sorted(corrected)
+    n = sum(corrected.values())
+    out = []
+    for q in (0.50, 0.90, 0.99):
+        rank = max(1, int(q * n + 0.5))
+        seen = 0
+        for v in values:
+            seen += corrected[v]
+            if seen >= rank:
+                out.append(v / 1000)
+                break
+    print(" ".join(f"{v:.4f}" for v in out))
+
+
+if __name__ == "__main__":
+    main()

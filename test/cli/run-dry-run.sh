@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# --dry-run validates and prints the plan, executes nothing, needs no lock,
+# writes no state; --json gives the plan as JSON; durations come from the
+# command line > meta.json > smart.conf.
+. "$(dirname "$0")/../lib/common.sh"
+. "$SMART_SOURCE_DIR/test/lib/run.sh"
+command -v jq >/dev/null || skip "jq is not installed"
+plain_experiment "$TMP/exp" plain '.variants[0].apply = "touch applied" | .variant_seconds = 7'
+plain_conf "$TMP/smart.conf" "$TMP/exp"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run plain
+expect_in "$TMP/out" "experiment plain"
+expect_in "$TMP/out" "variant fast: apply"
+expect_in "$TMP/out" "revert: echo baseline > state"
+expect_in "$TMP/out" "nothing was executed"
+[ ! -e "$TMP/exp/plain/applied" ] || fail "--dry-run executed the baseline apply"
+[ ! -e "$TMP/base" ] || fail "--dry-run wrote state"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --json --cooldown-seconds 2s plain
+expect_eq "$(jq -r .variant_seconds "$TMP/out")" 7 "meta.json over smart.conf"
+expect_eq "$(jq -r .cooldown_seconds "$TMP/out")" 2 "command line over meta.json"
+expect_eq "$(jq -r .design "$TMP/out")" sequential
+expect_eq "$(jq -r '.variants | length' "$TMP/out")" 2
+# By directory path too, and interleaved by default.
+jq 'del(.design)' "$TMP/exp/plain/meta.json" >"$TMP/m" && mv "$TMP/m" "$TMP/exp/plain/meta.json"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --json "$TMP/exp/plain"
+expect_eq "$(jq -r .design "$TMP/out")" interleaved
+expect_exit 2 smart-run --config "$TMP/smart.conf" --dry-run nosuch
+expect_in "$TMP/err" "experiment 'nosuch': not found"

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The borderline coach hook: when smart-decide's verdict is borderline and
+# COACH_URL is set, smart-run asks smart-phone --ask; only a keep with
+# confidence >= COACH_MIN_CONFIDENCE keeps the variant. A weak answer or no
+# answer (coach down) leaves it reverted, and the run still succeeds. The
+# exchange is in coach-exchange.log.
+. "$(dirname "$0")/../lib/common.sh"
+. "$SMART_SOURCE_DIR/test/lib/coach.sh"
+. "$SMART_SOURCE_DIR/test/lib/run.sh"
+command -v jq >/dev/null || skip "jq is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
+# Identical latencies and only 4 block pairs: smart-decide cannot tell, the
+# verdict is borderline (inconclusive).
+plain_experiment "$TMP/exp" plain '.design = "interleaved" | .variant_seconds = 2 | .block_seconds = 0.5 | .warmup_seconds = 0'
+state=$TMP/base/var/state.json
+conf() {
+  plain_conf "$TMP/smart.conf" "$TMP/exp"
+  { echo "COACH_URL=$1"; echo "COACH_TIMEOUT=3s"; echo "COACH_MIN_CONFIDENCE=0.8"; } >>"$TMP/smart.conf"
+}
+asks() { requests '[.[] | select(.path | endswith("/ask"))] | length'; }
+
+# No coach: borderline stays revert, nobody is asked.
+plain_conf "$TMP/smart.conf" "$TMP/exp"
+expect_exit 0 smart-run --config "$TMP/smart.conf" plain
+dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
+expect_eq "$(jq -r .variants[0].borderline "$state")" true "the no-op variant is borderline"
+expect_eq "$(jq -r .kept_variant "$state")" none
+[ ! -e "$dir/coach-exchange.log" ] || fail "asked a coach that is not configured"
+
+# A confident keep keeps it.
+start_coach --ask-verdict keep --ask-confidence 0.9
+conf "http://127.0.0.1:$COACH_PORT/api"
+expect_exit 0 smart-run --config "$TMP/smart.conf" plain
+dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
+expect_eq "$(jq -r .kept_variant "$state")" fast
+expect_eq "$(state_of "$TMP/exp/plain")" fast "the kept variant stays applied"
+expect_eq "$(asks)" 1
+expect_eq "$(requests '[.[] | select(.path | endswith("/ask"))][0].body.variant')" '"fast"'
+expect_in "$dir/coach-exchange.log" "fast: borderline"
+expect_in "$dir/coach-exchange.log" '"verdict":"keep"'
+expect_in "$dir/coach-exchange.log" "kept"
+jq -e '.variants[0].reasons | any(startswith("coach: keep (confidence 0.90"))' "$state" >/dev/null \
+  || fail "the coach's part is not in the reasons"
+stop_coach
+echo baseline >"$TMP/exp/plain/state"
+
+# A keep below COACH_MIN_CONFIDENCE does not.
+rm -f "$COACH_LOG"
+start_coach --ask-verdict keep --ask-confidence 0.5
+conf "http://127.0.0.1:$COACH_PORT/api"
+expect_exit 0 smart-run --config "$TMP/smart.conf" plain
+expect_eq "$(jq -r .kept_variant "$state")" none
+expect_eq "$(state_of "$TMP/exp/plain")" baseline
+expect_eq "$(asks)" 2 "both variants asked"
+# Block numbers run on across the run: the second variant's pairs are 5..8.
+dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
+expect_eq "$(tail -n +2 "$dir/slow.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "5 6 7 8 "
+expect_eq "$(tail -n +2 "$dir/slow.baseline.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "5 6 7 8 "
+expect_eq "$(tail -n +2 "$dir/baseline.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" "1 2 3 4 5 6 7 8 "
+stop_coach
+
+# The coach is down: no answer => revert, within COACH_TIMEOUT, run succeeds.
+conf "http://127.0.0.1:$(free_port)/api"
+start=$(date +%s)
+expect_exit 0 smart-run --config "$TMP/smart.conf" plain
+[ $(($(date +%s) - start)) -le 30 ] || fail "the coach question was not bounded by COACH_TIMEOUT"
+expect_eq "$(jq -r .kept_variant "$state")" none
+dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
+expect_in "$dir/coach-exchange.log" "no answer"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# kill -9 of smart-run while a variant is applied on a real nginx: the next
+# run reverts it first (nginx.conf byte-identical to the baseline), records
+# the interrupted run as aborted, then does its own work.
+. "$(dirname "$0")/../lib/common.sh"
+. "$SMART_SOURCE_DIR/test/lib/experiment.sh"
+. "$SMART_SOURCE_DIR/test/lib/run.sh"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
+command -v jq >/dev/null || skip "jq is not installed"
+
+on_exit nginx_stop "$TMP/nginx"
+nginx_start "$TMP/nginx"
+sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
+nginx_reload "$TMP/nginx"
+cp -p "$NGINX_CONF" "$TMP/baseline.conf"
+exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$TMP/exp/002_nginx_keepalive" "$NGINX_URL" "$TMP/smart.conf"
+
+smart-run --config "$TMP/smart.conf" --design sequential --baseline-seconds 1 --variant-seconds 30 \
+  --cooldown-seconds 0 002_nginx_keepalive >"$TMP/out1" 2>"$TMP/err1" &
+pid=$!
+on_exit "kill -9 $pid 2>/dev/null"
+wait_until grep -q 'keepalive_timeout 65;' "$NGINX_CONF"
+wait_until run_file_nonempty "$TMP/base/var/runs" keepalive_65.csv
+kill -9 $pid
+wait $pid 2>/dev/null || true
+[ -f "$TMP/base/var/pending.json" ] || fail "no pending.json after kill -9"
+grep -q 'keepalive_timeout 65;' "$NGINX_CONF" || fail "the variant should still be applied"
+killed=$(jq -r .run_id "$TMP/base/var/pending.json")
+
+# The next run (a dry run does not count: it changes nothing) reverts first.
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run 002_nginx_keepalive
+[ -f "$TMP/base/var/pending.json" ] || fail "--dry-run must not touch pending.json"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --design sequential --baseline-seconds 1 --variant-seconds 1 \
+  --cooldown-seconds 0 --advise 002_nginx_keepalive
+expect_in "$TMP/err" "found pending.json: run $killed"
+[ ! -e "$TMP/base/var/pending.json" ] || fail "pending.json left"
+cmp "$NGINX_CONF" "$TMP/baseline.conf" || fail "nginx.conf not byte-identical to the baseline after recovery"
+expect_eq "$(jq -r .status "$TMP/base/var/runs/$killed/summary.json")" aborted
+jq -s -e --arg id "$killed" 'map(select(.run_id == $id)) | .[0].status == "aborted"' "$TMP/base/var/history.jsonl" >/dev/null \
+  || fail "interrupted run not in history as aborted"
+expect_eq "$(jq -r .mode "$TMP/base/var/state.json")" advise
