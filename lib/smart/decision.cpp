@@ -471,8 +471,11 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   a.ci_low_pct = shift_to_pct(shift.interval.low);
   a.ci_high_pct = shift_to_pct(shift.interval.high);
 
-  const std::string interval = fmt::format("{}% [{}%, {}%] at {}", number(a.estimate_pct), number(a.ci_low_pct),
-                                           number(a.ci_high_pct), number(a.confidence_used));
+  // "12.3% (90% interval 4.5% .. 19.8%)": its lower end is the one-sided
+  // bound at confidence_used.
+  const std::string interval =
+    fmt::format("{}% ({}% interval {}% .. {}%)", number(a.estimate_pct), number(two_sided * 100),
+                number(a.ci_low_pct), number(a.ci_high_pct));
   const std::string err_text =
     fmt::format("error rate {} pp (bounds {} pp .. {} pp)", signed_number(d.err_delta_pct),
                 signed_number(a.err_delta_low_pct), signed_number(a.err_delta_high_pct));
