@@ -234,6 +234,76 @@ std::string signed_number(double value)
   return (value >= 0 ? "+" : "") + number(value);
 }
 
+// Numbers in reasons, rounded for reading: percentages to 1 decimal,
+// percentage points to 2 (signed), levels as "90" or "99.5".
+std::string pct_text(double value)
+{
+  if (std::isnan(value)) {
+    return "n/a";
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "inf" : "-inf";
+  }
+  std::string text = fmt::format("{:.1f}", value);
+  return text == "-0.0" ? "0.0" : text;
+}
+
+std::string pp_text(double value)
+{
+  if (std::isnan(value)) {
+    return "n/a";
+  }
+  if (std::isinf(value)) {
+    return value > 0 ? "+inf" : "-inf";
+  }
+  std::string text = fmt::format("{:+.2f}", value);
+  return text == "-0.00" ? "+0.00" : text;
+}
+
+std::string level_text(double fraction)
+{
+  std::string text = fmt::format("{:.1f}", fraction * 100);
+  if (text == "100.0" && fraction < 1) {
+    text = fmt::format("{:.3f}", fraction * 100);
+  }
+  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+// An improvement (positive = variant faster), % as "12.3% faster" or
+// "4.5% slower".
+std::string change_text(double improvement)
+{
+  if (std::isnan(improvement)) {
+    return "n/a";
+  }
+  const std::string size = pct_text(std::abs(improvement));
+  if (size == "0.0") {
+    return "unchanged";
+  }
+  return size + (improvement > 0 ? "% faster" : "% slower");
+}
+
+// "p50 12.3% faster (90% CI 4.5% to 19.8%, paired blocks)": the interval is
+// on the quantity named (the slow-down, for "slower"); its lower end is the
+// one-sided bound at confidence_used.
+std::string latency_text(const SmartAnalysis& a, Metric metric, double level)
+{
+  const bool quantiles = a.method == "quantile-order-statistics";
+  const std::string what = quantiles ? std::string(to_string(metric)) : std::string("p50");
+  const std::string method = a.method == "paired-blocks"    ? "paired blocks"
+                             : a.method == "hodges-lehmann" ? "Hodges-Lehmann"
+                                                            : "order statistics";
+  const bool slower = change_text(a.estimate_pct).ends_with("slower");
+  const double low = slower ? -a.ci_high_pct : a.ci_low_pct;
+  const double high = slower ? -a.ci_low_pct : a.ci_high_pct;
+  return fmt::format("{} {} ({}% CI {}% to {}%, {})", what, change_text(a.estimate_pct), level_text(level),
+                     pct_text(low), pct_text(high), method);
+}
+
+
 double improvement_pct(double base, double var)
 {
   if (!(base > 0) || std::isnan(var)) {
@@ -471,75 +541,83 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   a.ci_low_pct = shift_to_pct(shift.interval.low);
   a.ci_high_pct = shift_to_pct(shift.interval.high);
 
-  // "12.3% (90% interval 4.5% .. 19.8%)": its lower end is the one-sided
-  // bound at confidence_used.
-  const std::string interval =
-    fmt::format("{}% ({}% interval {}% .. {}%)", number(a.estimate_pct), number(two_sided * 100),
-                number(a.ci_low_pct), number(a.ci_high_pct));
-  const std::string err_text =
-    fmt::format("error rate {} pp (bounds {} pp .. {} pp)", signed_number(d.err_delta_pct),
-                signed_number(a.err_delta_low_pct), signed_number(a.err_delta_high_pct));
+  // Reasons are prose for people, rounded for reading (the JSON fields keep
+  // the full precision); each number is stated once: the first reason says
+  // why, the others add what it did not say.
+  const std::string latency = latency_text(a, o.metric, two_sided);
+  const std::string errors =
+    fmt::format("errors {} pp (bound {} pp {} {} pp)", pp_text(d.err_delta_pct), pp_text(a.err_delta_high_pct),
+                errors_bounded ? "<=" : ">", o.max_err_delta_pct.text());
+  // The tails, unless the latency reason is already about that quantile.
+  std::string tails;
+  const bool quantiles = a.method == "quantile-order-statistics";
+  for (const auto& [metric, change] : {std::pair{Metric::p95, a.p95_change_pct}, std::pair{Metric::p99, a.p99_change_pct}}) {
+    if (!std::isnan(change) && !(quantiles && o.metric == metric)) {
+      tails += fmt::format("{}{} {}", tails.empty() ? "" : ", ", to_string(metric), change_text(-change));
+    }
+  }
+  const std::string min_effect = number(a.min_effect_pct);
 
-  auto finish = [&](Verdict verdict, std::string decided_by, std::string reason) {
+  // The first reason, then the others that it does not already cover.
+  auto finish = [&](Verdict verdict, std::string decided_by, std::string reason, bool with_latency,
+                    bool with_errors) {
     d.decision = verdict;
     d.borderline = verdict == Verdict::inconclusive;
     d.decided_by = std::move(decided_by);
-    d.reasons.insert(d.reasons.begin(), std::move(reason));
+    d.reasons.push_back(std::move(reason));
+    if (with_latency && !a.method.empty()) {
+      d.reasons.push_back(latency);
+    }
+    if (with_errors) {
+      d.reasons.push_back(errors);
+    }
+    if (!tails.empty()) {
+      d.reasons.push_back(tails);
+    }
     d.smart = a;
   };
 
-  d.reasons.push_back(fmt::format("latency improvement ({}) {}", a.method.empty() ? "n/a" : a.method, interval));
-  d.reasons.push_back(err_text);
-  if (!std::isnan(a.p95_change_pct)) {
-    d.reasons.push_back(fmt::format("p95 {}%{}", signed_number(a.p95_change_pct),
-                                    std::isnan(a.p99_change_pct) ? std::string()
-                                                                 : fmt::format(", p99 {}%", signed_number(a.p99_change_pct))));
-  }
-
   if (errors_rose) {
     return finish(Verdict::revert, "errors_rose",
-                  fmt::format("errors rose: error rate {} pp, lower bound {} pp > 0", signed_number(d.err_delta_pct),
-                              signed_number(a.err_delta_low_pct)));
+                  fmt::format("errors rose: {} pp (lower bound {} pp > 0)", pp_text(d.err_delta_pct),
+                              pp_text(a.err_delta_low_pct)),
+                  true, false);
   }
   if (!enough) {
     return finish(Verdict::inconclusive, "min_samples",
                   fmt::format("too few successful samples (baseline {}, variant {}; need {})", d.baseline.n_good,
-                              d.variant.n_good, o.min_samples));
+                              d.variant.n_good, o.min_samples),
+                  true, true);
   }
   if (a.ci_high_pct < 0) {
-    return finish(Verdict::revert, "latency_worse",
-                  fmt::format("latency worse: improvement {}, interval below 0", interval));
+    return finish(Verdict::revert, "latency_worse", fmt::format("latency worse: {}", latency), false, true);
   }
   const double tolerance = o.tail_tolerance_pct;
   const bool p95_worse = a.p95_change_low_pct > tolerance;
   const bool p99_worse = a.p99_change_low_pct > tolerance;
   if (p95_worse || p99_worse) {
     return finish(Verdict::revert, "tail_worse",
-                  fmt::format("tail worse: {} at least {}% worse (lower bound) > {}%", p95_worse ? "p95" : "p99",
-                              signed_number(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct),
-                              number(tolerance)));
+                  fmt::format("tail worse: {} at least {}% slower (> {}% tolerated)", p95_worse ? "p95" : "p99",
+                              pct_text(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct), number(tolerance)),
+                  true, true);
   }
   const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
   const bool shown_better = a.ci_low_pct > 0;
   if (worthwhile && shown_better && errors_bounded) {
-    return finish(Verdict::keep, "all_conditions",
-                  fmt::format("better: improvement {} >= {}% with the interval above 0; error increase bound {} pp <= {} pp",
-                              interval, number(a.min_effect_pct), signed_number(a.err_delta_high_pct),
-                              o.max_err_delta_pct.text()));
+    return finish(Verdict::keep, "all_conditions", fmt::format("better: {} >= {}%", latency, min_effect), false,
+                  true);
   }
   if (a.ci_high_pct < a.min_effect_pct) {
     return finish(Verdict::revert, "no_worthwhile_gain",
-                  fmt::format("no worthwhile gain: interval {} below the minimum effect {}%", interval,
-                              number(a.min_effect_pct)));
+                  fmt::format("no worthwhile gain: {}, all below {}%", latency, min_effect), false, true);
   }
   if (worthwhile && shown_better) {
     return finish(Verdict::inconclusive, "errors_uncertain",
-                  fmt::format("latency better but the error increase is not bounded: upper bound {} pp > {} pp",
-                              signed_number(a.err_delta_high_pct), o.max_err_delta_pct.text()));
+                  fmt::format("error increase not bounded: {}", errors), true, false);
   }
   return finish(Verdict::inconclusive, "latency_uncertain",
-                fmt::format("cannot tell: improvement {} (need >= {}% with the interval above 0)", interval,
-                            number(a.min_effect_pct)));
+                fmt::format("cannot tell: {} (need >= {}% with the whole CI above 0)", latency, min_effect), false,
+                true);
 }
 
 boost::json::value json_number(double value, int decimals = 3)

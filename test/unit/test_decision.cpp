@@ -1,9 +1,12 @@
 #include <smart/decision.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <random>
+#include <regex>
+#include <string>
 #include <vector>
 
 using namespace smart;
@@ -154,6 +157,52 @@ TEST_CASE("smart rule: a clear 30 % gain keeps, with its interval")
   CHECK(d.smart->ci_low_pct > 0);
   CHECK(d.smart->estimate_pct == Approx(30).margin(8));
   CHECK_FALSE(d.borderline);
+}
+
+TEST_CASE("smart rule: reasons are short, rounded, and say each number once")
+{
+  std::mt19937_64 rng(2);
+  const auto d = decide(lognormal(rng, 300, 20, 0.3), lognormal(rng, 300, 14, 0.3), DecideOptions{});
+  REQUIRE(d.decision == Verdict::keep);
+  REQUIRE(d.smart);
+  REQUIRE(d.reasons.size() == 3);
+  CHECK(std::regex_match(d.reasons[0], std::regex(R"(better: p50 \d+\.\d% faster \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\) >= 10%)")));
+  CHECK(std::regex_match(d.reasons[1], std::regex(R"(errors [+-]\d+\.\d\d pp \(bound \+\d+\.\d\d pp <= 2 pp\))")));
+  CHECK(std::regex_match(d.reasons[2], std::regex(R"(p95 \d+\.\d% faster, p99 \d+\.\d% faster)")));
+  // The estimate, rounded, appears once across all reasons.
+  const std::string estimate = fmt::format("{:.1f}%", d.smart->estimate_pct);
+  std::string all;
+  for (const auto& r : d.reasons) {
+    all += r + "\n";
+  }
+  CHECK(all.find(estimate) != std::string::npos);
+  CHECK(all.find(estimate) == all.rfind(estimate));
+  CHECK(all.find(" pp (bound") == all.rfind(" pp (bound"));
+
+  // Slower: the interval is on the slow-down.
+  const auto worse = decide(lognormal(rng, 300, 14, 0.3), lognormal(rng, 300, 20, 0.3), DecideOptions{});
+  REQUIRE(worse.decided_by == "latency_worse");
+  CHECK(std::regex_match(worse.reasons[0], std::regex(R"(latency worse: p50 \d+\.\d% slower \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\))")));
+
+  // Errors that rose are the first reason and not repeated.
+  SampleSet var = lognormal(rng, 190, 14, 0.3);
+  for (int i = 0; i < 10; ++i) {
+    var.push_back(14, 503, ProbeError::none);
+  }
+  const auto rose = decide(lognormal(rng, 200, 20, 0.3), var, DecideOptions{});
+  REQUIRE(rose.decided_by == "errors_rose");
+  CHECK(std::regex_match(rose.reasons[0], std::regex(R"(errors rose: \+5\.00 pp \(lower bound \+\d+\.\d\d pp > 0\))")));
+  for (std::size_t i = 1; i < rose.reasons.size(); ++i) {
+    CHECK(rose.reasons[i].find("errors") == std::string::npos);
+  }
+}
+
+TEST_CASE("original rule: reasons keep their wording")
+{
+  const auto d = decide(samples(100, 20), samples(100, 15), original());
+  REQUIRE(d.reasons.size() == 2);
+  CHECK(d.reasons[0] == "p50 improved 25% >= 10%");
+  CHECK(d.reasons[1] == "error rate +0 pp <= 2 pp");
 }
 
 TEST_CASE("smart rule: a gain with +5 points of errors reverts")
