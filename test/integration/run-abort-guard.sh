@@ -39,7 +39,9 @@ expect_eq "$(jq -r .status "$state")" reverted
 expect_eq "$(jq -r '.variants[0].outcome' "$state")" aborted
 jq -e '.variants[0].reasons | any(startswith("abort guard"))' "$state" >/dev/null || fail "no abort guard reason"
 expect_in "$TMP/err" "abort guard"
-curl -fsS "$NGINX_URL" >/dev/null || fail "nginx does not answer 200 after the revert"
+# nginx -s reload only signals the master: old workers may answer a moment
+# longer, so wait for the reverted config to serve (fails after 10 s).
+wait_for curl -fsS -o /dev/null "$NGINX_URL"
 
 # An own measure command, interleaved: smart-run watches the CSV itself.
 plain_experiment "$TMP/exp" plain 'del(.variants[2]) | .design = "interleaved" | .variant_seconds = 60 | .block_seconds = 4 | .warmup_seconds = 0'
