@@ -9,8 +9,7 @@
 exp_need_smart_run
 
 mkdir -p "$TMP/nginx"
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 
 # An experiment of our own whose variants change nothing: the data must say so.
 mkdir -p "$TMP/exp/900_dashboard_e2e"

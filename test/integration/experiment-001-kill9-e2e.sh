@@ -7,8 +7,7 @@
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
 exp_need_smart_run
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 sed -i 's/^worker_processes 1;$/worker_processes 3;/' "$NGINX_CONF"
 nginx_reload "$TMP/nginx"
 cp -p "$NGINX_CONF" "$TMP/before"

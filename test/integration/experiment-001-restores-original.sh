@@ -5,11 +5,9 @@
 # original scripts' hard-coded 1), leaving nginx.conf byte-identical.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 # a non-default value the experiment knows nothing about
 sed -i 's/^worker_processes 1;$/worker_processes 3;/' "$NGINX_CONF"
 nginx_reload "$TMP/nginx"

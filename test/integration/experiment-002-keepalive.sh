@@ -5,13 +5,10 @@
 # no keepalive_timeout at all, apply inserts it and revert removes it again.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
-sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
-nginx_reload "$TMP/nginx"
+exp_start_nginx
+exp_nginx_keepalive_off
 cp -p "$NGINX_CONF" "$TMP/off"
 exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$TMP/exp/002" "$NGINX_URL" "$TMP/smart.conf"
 expect_eq "$(jq -r .target_url "$TMP/exp/002/meta.json")" "$NGINX_URL" "target_url rewritten"

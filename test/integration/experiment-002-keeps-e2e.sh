@@ -14,8 +14,7 @@ mkdir -p "$TMP/nginx"
 exp_tls_directives "$TMP/nginx" "$tls_port"
 on_exit nginx_stop "$TMP/nginx"
 nginx_start "$TMP/nginx" "$TLS_DIRECTIVES"
-sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
-nginx_reload "$TMP/nginx"
+exp_nginx_keepalive_off
 cp -p "$NGINX_CONF" "$TMP/before"
 
 exp=$TMP/exp/002_nginx_keepalive

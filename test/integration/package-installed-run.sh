@@ -13,8 +13,7 @@ command -v dpkg-deb >/dev/null || skip "dpkg-deb is not installed"
 dpkg-deb -x "$TMP"/pkg/smart_*.deb "$TMP/root"
 root=$TMP/root
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 sed -i 's/^worker_processes 1;$/worker_processes 3;/' "$NGINX_CONF"
 nginx_reload "$TMP/nginx"
 cp -p "$NGINX_CONF" "$TMP/before"

@@ -6,11 +6,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
 . "$SMART_SOURCE_DIR/test/lib/run.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 cp -p "$NGINX_CONF" "$TMP/baseline.conf"
 exp_nginx_env
 mkdir -p "$TMP/exp/broken"

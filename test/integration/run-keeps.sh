@@ -6,13 +6,10 @@
 # original fields, right.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
-sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
-nginx_reload "$TMP/nginx"
+exp_start_nginx
+exp_nginx_keepalive_off
 exp=$TMP/exp/002_nginx_keepalive
 exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "$NGINX_URL" "$TMP/smart.conf"
 jq '.measure_interval_sec = 0.01' "$exp/meta.json" >"$TMP/m" && mv "$TMP/m" "$exp/meta.json"

@@ -5,13 +5,10 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
 . "$SMART_SOURCE_DIR/test/lib/run.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
-sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
-nginx_reload "$TMP/nginx"
+exp_start_nginx
+exp_nginx_keepalive_off
 cp -p "$NGINX_CONF" "$TMP/baseline.conf"
 exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$TMP/exp/002_nginx_keepalive" "$NGINX_URL" "$TMP/smart.conf"
 

@@ -8,10 +8,8 @@
 exp_need_smart_run
 
 mkdir -p "$TMP/nginx"
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
-sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
-nginx_reload "$TMP/nginx"
+exp_start_nginx
+exp_nginx_keepalive_off
 
 exp=$TMP/exp/002_nginx_keepalive
 exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "$NGINX_URL" "$TMP/smart.conf"

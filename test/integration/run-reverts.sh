@@ -4,11 +4,9 @@
 # byte-identical to the baseline afterwards, in both designs.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
-command -v jq >/dev/null || skip "jq is not installed"
+exp_need_nginx
 
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx"
+exp_start_nginx
 cp -p "$NGINX_CONF" "$TMP/baseline.conf"
 exp=$TMP/exp/keepalive_off
 exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "$NGINX_URL" "$TMP/smart.conf"

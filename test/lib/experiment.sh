@@ -16,6 +16,26 @@
 #                                 server answer https on PORT (pass them as
 #                                 nginx_start's second argument)
 
+# exp_need_nginx                skips the test unless nginx and jq are installed
+# exp_start_nginx [DIRECTIVES]  nginx_start in $TMP/nginx, stopped at exit
+# exp_nginx_keepalive_off       keepalive_timeout 65 -> 0 in the test nginx
+#                               (002's starting point), reloaded
+exp_need_nginx() {
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
+  command -v jq >/dev/null || skip "jq is not installed"
+}
+
+exp_start_nginx() {
+  mkdir -p "$TMP/nginx"
+  on_exit nginx_stop "$TMP/nginx"
+  nginx_start "$TMP/nginx" "${1:-}"
+}
+
+exp_nginx_keepalive_off() {
+  sed -i 's/^\( *\)keepalive_timeout 65;$/\1keepalive_timeout 0;/' "$NGINX_CONF"
+  nginx_reload "$(exp_nginx_dir)"
+}
+
 exp_nginx_dir() {
   [ -n "${NGINX_CONF:-}" ] || fail "exp: start nginx (nginx_start) first"
   dirname "$NGINX_CONF"
@@ -63,6 +83,5 @@ exp_tls_directives() {
 # smart-run is built (skip the test otherwise)
 exp_need_smart_run() {
   [ -x "$SMART_BUILD_DIR/tools/smart-run" ] || skip "smart-run is not built"
-  command -v jq >/dev/null || skip "jq is not installed"
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || skip "nginx is not installed"
+  exp_need_nginx
 }
