@@ -2,6 +2,8 @@
 #include <smart/util/process.hpp>
 #include <smart/util/signals.hpp>
 
+#include "temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 #include <iterator>
 #include <thread>
@@ -15,16 +17,6 @@ using namespace smart::util;
 namespace fs = std::filesystem;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir()
-  {
-    char pattern[] = "/tmp/smart-unit-process.XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 ProcessSpec shell(std::string script, const fs::path& dir)
 {
   ProcessSpec spec;

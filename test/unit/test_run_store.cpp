@@ -2,6 +2,8 @@
 #include <smart/util/atomic_file.hpp>
 
 #include <boost/json.hpp>
+#include "temp_dir.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -12,16 +14,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
-struct TempDir {
-  fs::path path;
-  TempDir()
-  {
-    char pattern[] = "/tmp/smart-unit-store.XXXXXX";
-    path = ::mkdtemp(pattern);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
 RunStore store_in(const fs::path& dir)
 {
   RunStore store(dir / "var", dir / "var/runs", dir / "var/state.json");
