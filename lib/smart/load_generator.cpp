@@ -1,5 +1,6 @@
 #include <smart/load_generator.hpp>
 
+#include <smart/curl_easy.hpp>
 #include <smart/error.hpp>
 #include <smart/http_response_parser.hpp>
 #include <smart/probe.hpp>
@@ -573,7 +574,6 @@ public:
       throw Error("libcurl: cannot create a multi handle");
     }
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(connections));
-    const auto timeout_ms = std::max(1L, static_cast<long>(m_options.timeout.count() * 1000.0 + 0.5));
     m_handles.resize(connections);
     for (std::size_t i = 0; i < connections; ++i) {
       Handle& h = m_handles[i];
@@ -581,20 +581,8 @@ public:
       if (h.easy == nullptr) {
         throw Error("libcurl: cannot create a handle");
       }
-      curl_easy_setopt(h.easy, CURLOPT_URL, m_options.target.url.c_str());
-      curl_easy_setopt(h.easy, CURLOPT_PROTOCOLS_STR, "http,https");
-      curl_easy_setopt(h.easy, CURLOPT_NOSIGNAL, 1L);
-      curl_easy_setopt(h.easy, CURLOPT_TIMEOUT_MS, timeout_ms);
-      curl_easy_setopt(h.easy, CURLOPT_USERAGENT, "smart-measure/" SMART_VERSION);
-      curl_easy_setopt(h.easy, CURLOPT_WRITEFUNCTION, &CurlWorker::discard);
+      curl_easy::configure(h.easy, {m_options.target.url, m_options.timeout, m_options.insecure, m_options.cacert});
       curl_easy_setopt(h.easy, CURLOPT_PRIVATE, &h);
-      if (m_options.insecure) {
-        curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h.easy, CURLOPT_SSL_VERIFYHOST, 0L);
-      }
-      if (m_options.cacert) {
-        curl_easy_setopt(h.easy, CURLOPT_CAINFO, m_options.cacert->c_str());
-      }
       m_idle.push_back(&h);
     }
     if (m_options.rate) {
@@ -653,8 +641,6 @@ private:
     steady::time_point begin;
   };
 
-  static std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
-
   steady::time_point intended(std::uint64_t seq) const
   {
     return m_shared.start + nanoseconds(static_cast<nanoseconds::rep>(m_phase_ns + static_cast<double>(seq) * m_period_ns));
@@ -702,17 +688,7 @@ private:
       h->active = false;
       --m_active;
       if (h->recorded) {
-        Phases phases;
-        curl_off_t dns = 0, connect = 0, app = 0, pre = 0, start = 0;
-        curl_easy_getinfo(h->easy, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-        curl_easy_getinfo(h->easy, CURLINFO_CONNECT_TIME_T, &connect);
-        curl_easy_getinfo(h->easy, CURLINFO_APPCONNECT_TIME_T, &app);
-        curl_easy_getinfo(h->easy, CURLINFO_PRETRANSFER_TIME_T, &pre);
-        curl_easy_getinfo(h->easy, CURLINFO_STARTTRANSFER_TIME_T, &start);
-        phases.dns_ms = static_cast<double>(dns) / 1e3;
-        phases.connect_ms = connect > dns ? static_cast<double>(connect - dns) / 1e3 : 0.0;
-        phases.tls_ms = app > connect ? static_cast<double>(app - connect) / 1e3 : 0.0;
-        phases.ttfb_ms = start > pre ? static_cast<double>(start - pre) / 1e3 : 0.0;
+        const Phases phases = curl_easy::phases(h->easy);
         const ProbeError error = classify_curl_error(code);
         m_recorder.record(h->begin, ms(now - h->begin), error == ProbeError::none ? static_cast<int>(response) : 0, error,
                           phases);
@@ -753,13 +729,8 @@ private:
 
 void resolve(const Target& target, Shared& shared)
 {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
   addrinfo* result = nullptr;
-  const std::string port = std::to_string(target.port);
-  const int rc = ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, &result);
+  const int rc = resolve_stream(target, &result);
   if (rc != 0 || result == nullptr) {
     throw Error("cannot resolve {}: {}", target.host, ::gai_strerror(rc));
   }
@@ -794,7 +765,7 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
   shared.options = &m_options;
   shared.sink = &m_sink;
   if (use_curl) {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    curl_easy::global_init();
   } else {
     resolve(m_options.target, shared);
   }

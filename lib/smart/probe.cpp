@@ -1,9 +1,7 @@
 #include <smart/probe.hpp>
 
+#include <smart/curl_easy.hpp>
 #include <smart/error.hpp>
-#include <smart/version.hpp>
-
-#include <curl/curl.h>
 
 #include <fmt/format.h>
 
@@ -15,7 +13,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <mutex>
 
 namespace smart {
 
@@ -60,43 +57,20 @@ double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_c
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-void global_init()
-{
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-      throw Error("libcurl: global initialisation failed");
-    }
-  });
-}
-
 class CurlProber final : public Prober {
 public:
   CurlProber(const Target& target, const ProbeOptions& options) : m_options(options)
   {
-    global_init();
+    curl_easy::global_init();
     m_curl = curl_easy_init();
     if (m_curl == nullptr) {
       throw Error("libcurl: cannot create a handle");
     }
-    const auto timeout_ms = static_cast<long>(options.timeout.count() * 1000.0 + 0.5);
-    curl_easy_setopt(m_curl, CURLOPT_URL, target.url.c_str());
-    curl_easy_setopt(m_curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(m_curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(m_curl, CURLOPT_TIMEOUT_MS, timeout_ms < 1 ? 1L : timeout_ms);
-    curl_easy_setopt(m_curl, CURLOPT_USERAGENT, "smart-measure/" SMART_VERSION);
-    curl_easy_setopt(m_curl, CURLOPT_WRITEFUNCTION, &CurlProber::discard);
+    curl_easy::configure(m_curl, {target.url, options.timeout, options.insecure, options.cacert});
     curl_easy_setopt(m_curl, CURLOPT_ERRORBUFFER, m_error);
     curl_easy_setopt(m_curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(m_curl, CURLOPT_XFERINFOFUNCTION, &CurlProber::progress);
     curl_easy_setopt(m_curl, CURLOPT_XFERINFODATA, this);
-    if (options.insecure) {
-      curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(m_curl, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
-    if (options.cacert) {
-      curl_easy_setopt(m_curl, CURLOPT_CAINFO, options.cacert->c_str());
-    }
     if (options.fresh_connection) {
       // Like the original's curl process per probe: DNS, connect and TLS
       // every time.
@@ -116,20 +90,10 @@ public:
     m_interrupted = false;
     const CURLcode code = curl_easy_perform(m_curl);
     ProbeResult result;
-    curl_off_t total = 0, dns = 0, connect = 0, app = 0, pre = 0, start = 0;
+    curl_off_t total = 0;
     curl_easy_getinfo(m_curl, CURLINFO_TOTAL_TIME_T, &total);
-    curl_easy_getinfo(m_curl, CURLINFO_NAMELOOKUP_TIME_T, &dns);
-    curl_easy_getinfo(m_curl, CURLINFO_CONNECT_TIME_T, &connect);
-    curl_easy_getinfo(m_curl, CURLINFO_APPCONNECT_TIME_T, &app);
-    curl_easy_getinfo(m_curl, CURLINFO_PRETRANSFER_TIME_T, &pre);
-    curl_easy_getinfo(m_curl, CURLINFO_STARTTRANSFER_TIME_T, &start);
     result.latency_ms = static_cast<double>(total) / 1e3;
-    // curl's times are cumulative from the start; a reused connection
-    // reports 0 for the phases it skipped.
-    result.phases.dns_ms = static_cast<double>(dns) / 1e3;
-    result.phases.connect_ms = connect > dns ? static_cast<double>(connect - dns) / 1e3 : 0.0;
-    result.phases.tls_ms = app > connect ? static_cast<double>(app - connect) / 1e3 : 0.0;
-    result.phases.ttfb_ms = start > pre ? static_cast<double>(start - pre) / 1e3 : 0.0;
+    result.phases = curl_easy::phases(m_curl);
     if (code == CURLE_ABORTED_BY_CALLBACK && m_interrupted) {
       result.interrupted = true;
       return result;
@@ -146,8 +110,6 @@ public:
   }
 
 private:
-  static std::size_t discard(char*, std::size_t size, std::size_t count, void*) { return size * count; }
-
   static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
   {
     auto* prober = static_cast<CurlProber*>(self);
@@ -176,13 +138,8 @@ public:
     const auto start = clock::now();
     const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
     ProbeResult result;
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
     addrinfo* addresses = nullptr;
-    const std::string port = std::to_string(m_target.port);
-    const int rc = ::getaddrinfo(m_target.host.c_str(), port.c_str(), &hints, &addresses);
+    const int rc = resolve_stream(m_target, &addresses);
     const auto resolved = clock::now();
     result.phases.dns_ms = ms_between(start, resolved);
     if (rc != 0) {

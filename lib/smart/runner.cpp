@@ -450,7 +450,8 @@ private:
         const bool last = look == plan.look_after.size();
         decision = decide(base_file, var_file, label, confidence,
                           plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
-                                         : std::nullopt);
+                                         : std::nullopt,
+                          false, last);
         if (decision.decision != "inconclusive" || last) {
           if (!last) {
             log(fmt::format("   look {}/{}: {} — stopping early", look, plan.looks, decision.decision));
@@ -886,8 +887,10 @@ private:
     return env;
   }
 
+  // The coach is asked only about a final verdict (never at an interim look:
+  // an inconclusive interim look extends the measurement instead).
   Decision decide(const fs::path& base, const fs::path& var, const std::string& label, double confidence,
-                  std::optional<std::pair<int, int>> look, bool quiet = false)
+                  std::optional<std::pair<int, int>> look, bool quiet = false, bool final_look = true)
   {
     if (signals::received()) {
       throw Interrupted{};
@@ -969,7 +972,7 @@ private:
     vr.borderline = decision.borderline;
     vr.improve_pct = decision.improve_pct;
     vr.err_delta_pct = decision.err_delta_pct;
-    if (decision.borderline && decision.decision != "keep") {
+    if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
     }
     return decision;
@@ -1159,8 +1162,11 @@ private:
       log(fmt::format("retention: removed {} old run director{} (their summaries stay in history.jsonl)",
                       removed.size(), removed.size() == 1 ? "y" : "ies"));
     }
-    hook("smart-dashboard", {});
+    // The coach first, so advice it returns is on the page the dashboard
+    // renders now rather than the next one (smart-phone bounds itself to
+    // 45 s of sending; the hook's 60 s timeout is the backstop).
     hook("smart-phone", {m_id});
+    hook("smart-dashboard", {});
     log(fmt::format("results in: {}", m_dir.string()));
   }
 
@@ -1169,7 +1175,7 @@ private:
     const auto dir = m_ctx.store.var_dir() / "fingerprints";
     std::error_code ec;
     fs::create_directories(dir, ec);
-    util::write_file_atomically(dir / (m_exp.id + ".txt"), fingerprint(m_exp) + "\n");
+    util::write_file_atomically(dir / (m_exp.id + ".txt"), fingerprint(m_exp, m_ctx.config) + "\n");
   }
 
   // After the run: never fails it.
@@ -1419,10 +1425,25 @@ int exit_code_for(const RunSummary& summary)
   return to_int(ExitCode::failed);
 }
 
-std::string fingerprint(const Experiment& exp)
+std::string fingerprint(const Experiment& exp, const Config& config)
 {
   std::string out;
-  for (const auto& path : exp.manages) {
+  for (const auto& raw : exp.manages) {
+    // ${KEY} names a configuration value (smart.conf or the environment).
+    std::string text = raw.string();
+    for (std::size_t at = text.find("${"); at != std::string::npos; at = text.find("${", at)) {
+      const auto close = text.find('}', at);
+      if (close == std::string::npos) {
+        break;
+      }
+      const auto key = text.substr(at + 2, close - at - 2);
+      const auto values = config.exported();
+      const auto it = values.find(key);
+      const std::string value = it != values.end() ? it->second : std::string();
+      text.replace(at, close - at + 1, value);
+      at += value.size();
+    }
+    const fs::path path(text);
     const auto full = path.is_absolute() ? path : exp.dir / path;
     std::string content;
     bool present = true;

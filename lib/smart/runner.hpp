@@ -83,8 +83,9 @@ bool recover_pending(const RunContext& ctx, const Pending& pending);
 // The exit code a finished run maps to.
 int exit_code_for(const RunSummary& summary);
 
-// The fingerprint of the files an experiment manages ("" when none).
-std::string fingerprint(const Experiment& exp);
+// The fingerprint (size and hash) of the files an experiment manages ("" when
+// none). A path may name configuration values: "${NGINX_CONF}".
+std::string fingerprint(const Experiment& exp, const Config& config);
 
 // The environment experiment commands get: ours without secrets, smart.conf's
 // values, then SMART_EXPERIMENT SMART_VARIANT SMART_RUN_ID SMART_RUN_DIR SMART_OUTPUT.

@@ -3,6 +3,9 @@
 #include <smart/error.hpp>
 #include <smart/util/strings.hpp>
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <charconv>
 
 namespace smart {
@@ -24,6 +27,16 @@ std::string_view to_string(Scheme scheme)
   case Scheme::tcp: return "tcp";
   }
   return "?";
+}
+
+int resolve_stream(const Target& target, addrinfo** result)
+{
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+  const std::string port = std::to_string(target.port);
+  return ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, result);
 }
 
 std::string Target::authority() const

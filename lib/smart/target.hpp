@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+struct addrinfo;
+
 // What smart-measure measures: an http://, https:// or tcp://host:port URL.
 // Pure: parse_target() checks the text only (no DNS).
 
@@ -21,6 +23,11 @@ struct Target {
   // "host:port", IPv6 literals in brackets, for a Host header and messages.
   std::string authority() const;
 };
+
+// getaddrinfo() for a TCP connection to the target's host and port (any
+// address family); returns getaddrinfo's code, 0 on success. The caller
+// frees *result with freeaddrinfo().
+int resolve_stream(const Target& target, addrinfo** result);
 
 // Throws smart::UsageError "--url 'X': why" for an unsupported scheme, a
 // missing host, a bad port, or a tcp:// URL without a port.

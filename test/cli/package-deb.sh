@@ -29,9 +29,6 @@ has '-rwxr-xr-x' /usr/libexec/smart/nginx-directive
 has '-rwxr-xr-x' /usr/libexec/smart/nginx-experiment
 has '-rw-r--r--' /usr/share/doc/smart/copyright
 has '-rw-r--r--' /usr/share/doc/smart/changelog.gz
-has '-rw-r--r--' /usr/share/smart/dashboard/app.js
-has '-rw-r--r--' /usr/share/smart/dashboard/style.css
-has '-rw-r--r--' /usr/share/smart/nginx/smart-dashboard.conf
 for exp in "$SMART_SOURCE_DIR"/experiments/*/; do
   id=$(basename "$exp")
   has '-rw-r--r--' "/usr/share/smart/experiments/$id/meta.json"

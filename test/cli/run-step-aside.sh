@@ -5,8 +5,10 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/run.sh"
 command -v jq >/dev/null || skip "jq is not installed"
-plain_experiment "$TMP/exp" plain '.manages = ["state"] | .baseline_seconds = 0.3 | .variant_seconds = 0.3'
+plain_experiment "$TMP/exp" plain '.manages = ["state", "${MANAGED_FILE}"] | .baseline_seconds = 0.3 | .variant_seconds = 0.3'
 plain_conf "$TMP/smart.conf" "$TMP/exp"
+echo "MANAGED_FILE=$TMP/managed.conf" >>"$TMP/smart.conf"
+echo "operator's" >"$TMP/managed.conf"
 expect_exit 0 smart-run --config "$TMP/smart.conf" plain
 [ -s "$TMP/base/var/fingerprints/plain.txt" ] || fail "no fingerprint recorded"
 expect_exit 0 smart-run --config "$TMP/smart.conf" plain # unchanged: runs
@@ -21,3 +23,9 @@ expect_eq "$(ls "$TMP/base/var/runs" | wc -l)" "$runs" "no run started"
 
 expect_exit 0 smart-run --config "$TMP/smart.conf" --accept-changes --advise plain
 expect_in "$TMP/err" "adopted the current state"
+expect_in "$TMP/base/var/fingerprints/plain.txt" "$TMP/managed.conf="
+
+# A path from the configuration (${KEY}) is watched the same way.
+echo "edited by hand" >>"$TMP/managed.conf"
+expect_exit 1 smart-run --config "$TMP/smart.conf" plain
+expect_in "$TMP/err" "stepping aside"

@@ -5,13 +5,8 @@
 # Load mode over https:// (libcurl multi): verified against --cacert, a tls
 # error row per request without it, the open loop holding its rate.
 
-command -v openssl >/dev/null || skip "openssl not installed"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-  -addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
-tls_port=$(free_port)
-nginx_start "$TMP/nginx" "listen 127.0.0.1:$tls_port ssl; ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;"
-on_exit "nginx_stop '$TMP/nginx'"
-url="https://127.0.0.1:$tls_port/"
+tls_nginx_start
+url=$TLS_URL
 
 expect_exit 0 smart-measure --url "$url" --concurrency 2 --count 300 --cacert "$TMP/cert.pem" --phases -o "$TMP/ok.csv"
 expect_eq "$(data_rows "$TMP/ok.csv")" 300 "rows"

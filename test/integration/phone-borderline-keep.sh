@@ -46,6 +46,10 @@ expect_eq "$(requests '[.[] | select(.path == "/api/ask")][0].body.variant')" '"
 expect_eq "$(requests "[.[] | select(.path == \"/api\")] | map(.headers[\"idempotency-key\"])")" "[\"$RUN_ID\"]"
 expect_eq "$(requests '[.[].headers.authorization] | unique')" "[\"Bearer $COACH_TOKEN\"]"
 expect_in "$DIR/coach-exchange.log" '"verdict":"keep"'
+# The run report's advice is stored and already on the dashboard rendered
+# after the run (smart-run calls smart-phone before smart-dashboard).
+expect_eq "$(jq -r .advice "$DIR/coach.json")" "try 4 workers next" "advice in coach.json"
+expect_in "$TMP/base/www/index.html" "try 4 workers next"
 if grep -rqF -- "$COACH_TOKEN" "$TMP/base"; then fail "token in a run file"; fi
 stop_coach
 

@@ -148,3 +148,39 @@ TEST_CASE("experiment: a variant besides the baseline is required")
   CHECK(has_problem(problems_of(R"({"id": "x", "variants": [{"name": "baseline", "apply": "true"}],
     "revert": "true", "target_url": "http://h/"})"), "no variant to try"));
 }
+
+TEST_CASE("experiment: mangled meta.json never crashes the parser, only reports problems")
+{
+  // A poor man's fuzzer (deterministic): truncations, byte flips and
+  // insertions of JSON punctuation into the original file.
+  const auto original = util::read_file(SMART_FIXTURES_DIR "/original/001_nginx_workers.meta.json");
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525U + 1013904223U;
+    return state >> 8;
+  };
+  const std::string punctuation = "{}[]\",:0-9.e\\ntfu ";
+  int rejected = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = original;
+    const int edits = 1 + static_cast<int>(next() % 4);
+    for (int e = 0; e < edits && !text.empty(); ++e) {
+      const auto at = next() % text.size();
+      switch (next() % 3) {
+      case 0: text.resize(at); break;
+      case 1: text[at] = static_cast<char>(next() % 256); break;
+      default: text.insert(at, 1, punctuation[next() % punctuation.size()]);
+      }
+    }
+    try {
+      parse_experiment(text, "meta.json", "/x");
+    } catch (const ExperimentError& e) {
+      ++rejected;
+      REQUIRE(!e.problems().empty());
+      for (const auto& problem : e.problems()) {
+        REQUIRE(problem.rfind("meta.json: ", 0) == 0);
+      }
+    }
+  }
+  CHECK(rejected > 2000);
+}

@@ -403,7 +403,7 @@ int run(const RunOptions& o)
   if (!exp.manages.empty()) {
     const auto file = store.var_dir() / "fingerprints" / (exp.id + ".txt");
     std::error_code ec;
-    const auto now = fingerprint(exp);
+    const auto now = fingerprint(exp, config);
     if (fs::exists(file, ec)) {
       const auto before = std::string(util::trim(util::read_file(file)));
       if (before != now && !o.accept_changes) {

@@ -149,7 +149,7 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
   if (!std::isfinite(lo)) {
     return {};
   }
-  const Frame frame{560, 250, 46, 14, 12, 40};
+  const Frame frame{560, 250, 54, 14, 12, 40};
   // A long tail (sub-millisecond medians, tens of ms at p99) needs a log
   // axis, or every curve is a vertical line at the left.
   const bool log = lo > 0 && hi / lo >= 20;
@@ -210,7 +210,7 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
 
 std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const std::string& experiment)
 {
-  const Frame frame{560, 170, 46, 14, 10, 24};
+  const Frame frame{560, 170, 54, 14, 10, 24};
   double lo = INFINITY;
   double hi = -INFINITY;
   for (const auto* run : runs) {

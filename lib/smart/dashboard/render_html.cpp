@@ -365,15 +365,15 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
   html.f("<p class=\"muted\">The last {} of {} runs, newest first. Each run's files are in "
          "<a href=\"runs/\">runs/</a>.</p>\n",
          rows, model.history.size());
-  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th>finished</th>"
-           "<th>experiment</th><th>status</th><th>kept</th><th class=\"num\">base p50</th>"
+  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th class=\"col-when\">finished</th>"
+           "<th>experiment</th><th>status</th><th>kept</th><th class=\"num col-base\">base p50</th>"
            "<th class=\"num\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
-           "<th>files</th></tr></thead>\n<tbody>\n");
+           "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& run = model.history[model.history.size() - 1 - k];
     html.raw("<tr><td>");
     run_link(html, run.run_id);
-    html.raw("</td><td>");
+    html.raw("</td><td class=\"col-when\">");
     if (run.finished) {
       const std::string iso = util::format_rfc3339(*run.finished);
       html.raw("<time datetime=\"").text(iso).raw("\">").text(iso.substr(0, 10)).raw(" ");
@@ -385,10 +385,10 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
     html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run.status), status_label(run.status));
     html.text(run.kept_variant).raw("</td>");
     const auto* chosen = run.chosen();
-    html.f("<td class=\"num\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
+    html.f("<td class=\"num col-base\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
            format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
     delta_cell(html, chosen ? chosen->improve_pct : std::nullopt);
-    html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td>");
+    html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td class=\"col-files\">");
     run_link(html, run.run_id, "summary.json");
     html.raw(" ");
     run_link(html, run.run_id, "run.log");
