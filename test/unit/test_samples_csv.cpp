@@ -85,6 +85,22 @@ TEST_CASE("samples: malformed lines name file and line")
   CHECK(failure_of(std::string("ts,latency_ms,rcode\nt,1,2\0\n", 28)).find("f.csv:2: binary data") == 0);
 }
 
+TEST_CASE("samples: latency decimals in every form, as strtod reads them")
+{
+  const auto latency = [](const std::string& text) {
+    return parse_samples("ts,latency_ms,rcode\nt," + text + ",200\n", "f.csv").latency_ms.at(0);
+  };
+  CHECK(latency("12") == 12.0f);
+  CHECK(latency("12.345") == 12.345f);
+  CHECK(latency(".5") == 0.5f);
+  CHECK(latency("0.001") == 0.001f);
+  CHECK(latency("1e3") == 1000.0f);                     // not the fast path: std::from_chars
+  CHECK(latency("1234567890.1234567") == 1234567890.1234567f); // 17 digits: from_chars
+  CHECK(failure_of("ts,latency_ms,rcode\nt,1.2.3,200\n") == "f.csv:2: invalid latency_ms '1.2.3'");
+  CHECK(failure_of("ts,latency_ms,rcode\nt,1.x,200\n") == "f.csv:2: invalid latency_ms '1.x'");
+  CHECK(failure_of("ts,latency_ms,rcode\nt,.,200\n") == "f.csv:2: invalid latency_ms '.'");
+}
+
 TEST_CASE("samples: an over-long line is refused without reading it whole")
 {
   SamplesParser parser("big.csv");
