@@ -12,5 +12,8 @@ expect_exit 0 smart-measure --url "$NGINX_URL" --duration 1s --interval 5s -o "$
   --concurrency 4 --rate 200 --block 2 --abort-err-pct 50 --abort-after 10
 expect_eq "$(head -1 "$TMP/v.csv")" "timestamp,latency_ms,response_code,error,block"
 rows=$(data_rows "$TMP/v.csv")
-[ "$rows" -ge 190 ] && [ "$rows" -le 210 ] || fail "load mode expected about 200 rows, got $rows (probe mode would give 1)"
+# The point is load mode (about 200 rows) rather than probe mode (1 row); the
+# exact count is integration/measure-load-rate's job. A loaded machine may
+# leave a few due requests unsent at the end, hence the loose lower bound.
+[ "$rows" -ge 100 ] && [ "$rows" -le 210 ] || fail "load mode expected about 200 rows, got $rows (probe mode would give 1)"
 expect_eq "$(tail -n +2 "$TMP/v.csv" | cut -d, -f3,5 | sort -u)" "200,2"
