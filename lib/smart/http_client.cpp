@@ -1,5 +1,7 @@
 #include <smart/http_client.hpp>
 
+#include <smart/curl_easy.hpp>
+
 #include <smart/error.hpp>
 #include <smart/util/strings.hpp>
 
@@ -7,7 +9,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
 namespace smart {
 
@@ -93,11 +94,7 @@ long to_ms(Seconds duration)
 
 class CurlClient final : public HttpClient {
 public:
-  CurlClient()
-  {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
+  CurlClient() { curl_easy::global_init(); }
 
   HttpResult send(const HttpRequest& request) override
   {
