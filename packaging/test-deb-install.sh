@@ -5,7 +5,8 @@
 #
 #   sudo packaging/test-deb-install.sh [build/smart_VERSION_ARCH.deb]
 #
-# Needs root, debootstrap and the network (the Debian mirror): it builds a
+# Needs root, debootstrap, the network (the Debian mirror) and, for step 6,
+# systemd-nspawn (systemd-container; skipped without it): it builds a
 # minimal bookworm root under /tmp with debootstrap, then in a chroot:
 #   1. apt-get install ./smart_*.deb (its dependencies come from Debian);
 #   2. the tools run (--version, --help, --list, --dry-run --next with the
@@ -21,8 +22,14 @@
 #      drop-in: edits survive, the state survives;
 #   5. apt-get remove (configuration and state stay), apt-get purge (nothing
 #      left but the smart user and group, as documented), then a second
-#      install/purge cycle that must leave the root exactly as before it.
-# It is slow (minutes) and networked, so it is not part of ctest.
+#      install/purge cycle that must leave the root exactly as before it;
+#   6. booted (when systemd-nspawn is installed): the same root booted as a
+#      container with a private network (loopback only), systemd as PID 1;
+#      there the package is installed again, smart-run.service runs
+#      `smart-run --next` with the shipped sudo rules (systemctl reload
+#      nginx included), the timer is enabled, then remove stops it and
+#      purge forgets it.
+# It takes a minute or more and needs the network, so it is not in ctest.
 #
 # Environment:
 #   SMART_DEB_MIRROR     Debian mirror (default http://deb.debian.org/debian)
@@ -62,16 +69,30 @@ R=$work/root
 mounts=()
 started=$(date +%s)
 
-cleanup() {
-  local rc=$? m i
-  # our nginx (started in the chroot, in its own network namespace), by pid
-  if [ -s "$R/run/smart-test-nginx.pid" ]; then
-    kill -TERM "$(cat "$R/run/smart-test-nginx.pid")" 2>/dev/null || true
-  fi
+# the chroot's /proc, /dev and /dev/pts (not while the container runs)
+mount_root() {
+  mount -t proc proc "$R/proc" || die "cannot mount /proc in $R"
+  mounts+=("$R/proc")
+  mount --bind /dev "$R/dev" || die "cannot bind /dev into $R"
+  mounts+=("$R/dev")
+  mount --bind /dev/pts "$R/dev/pts" || die "cannot bind /dev/pts into $R"
+  mounts+=("$R/dev/pts")
+}
+umount_root() {
+  local i m
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
     m=${mounts[i]}
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
+  mounts=()
+}
+cleanup() {
+  local rc=$?
+  # our nginx (started in the chroot, in its own network namespace), by pid
+  if [ -s "$R/run/smart-test-nginx.pid" ]; then
+    kill -TERM "$(cat "$R/run/smart-test-nginx.pid")" 2>/dev/null || true
+  fi
+  umount_root
   if grep -qF " $R/" /proc/mounts || grep -qF " $R " /proc/mounts; then
     echo "$me: something is still mounted under $R; not deleting it" >&2
   elif [ "${SMART_DEB_KEEP:-0}" = 1 ]; then
@@ -136,12 +157,7 @@ else
     { tail -20 "$work/debootstrap.log"; die "debootstrap failed (network? mirror $mirror)"; }
   if [ -n "${SMART_DEB_BASE_TAR:-}" ]; then tar -C "$R" -cf "$SMART_DEB_BASE_TAR" .; fi
 fi
-mount -t proc proc "$R/proc" || die "cannot mount /proc in $R"
-mounts+=("$R/proc")
-mount --bind /dev "$R/dev" || die "cannot bind /dev into $R"
-mounts+=("$R/dev")
-mount --bind /dev/pts "$R/dev/pts" || die "cannot bind /dev/pts into $R"
-mounts+=("$R/dev/pts")
+mount_root
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 # sudo resolves the host name (the chroot shares the machine's)
 echo "127.0.0.1 localhost $(hostname)" >"$R/etc/hosts"
@@ -352,6 +368,122 @@ else cat "$work/purge2.log"; fail "second purge failed"; fi
 after=$(snapshot)
 if [ "$before" = "$after" ]; then ok "the root is as before the install (every path, type, mode, owner)"
 else fail "the second purge left changes: $(diff <(echo "$before") <(echo "$after"))"; fi
+
+step "booted: the package under systemd as PID 1 (systemd-nspawn, private network)"
+# The maintainer scripts' systemd calls and the unit itself only run on a
+# booted system: boot the same root as a container with no network but its
+# loopback, and let a unit of ours install, run, enable, remove and purge.
+if ! command -v systemd-nspawn >/dev/null; then
+  echo "SKIP: systemd-nspawn is not installed (apt-get install systemd-container)"
+else
+  umount_root
+  # a real system now: services may start (the network is private)
+  rm -f "$R/usr/sbin/policy-rc.d"
+  # nginx.service starts our loopback config at boot (Debian's pid file)
+  sed -e 's#^pid .*#pid /run/nginx.pid;#' -e 's/^# smart test-deb-install.*/&, booted/' \
+    "$work/nginx.conf.ours" >"$R/etc/nginx/nginx.conf"
+  cp "$R/etc/nginx/nginx.conf" "$R/root/nginx.conf.ours"
+  cp "$deb" "$R/root/smart.deb"   # the container's /tmp is a fresh tmpfs
+  # short phases for the timer's run: an administrator's drop-in, as
+  # docs/install.md describes (environment beats smart.conf)
+  mkdir -p "$R/etc/systemd/system/smart-run.service.d"
+  printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=4 COOLDOWN_SECONDS=0\n' \
+    >"$R/etc/systemd/system/smart-run.service.d/zz-test.conf"
+  cat >"$R/root/booted.sh" <<EOF
+#!/bin/sh
+# test-deb-install, booted phase: results go to /root/booted.out
+export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+port=$port
+EOF
+  cat >>"$R/root/booted.sh" <<'EOF'
+out=/root/booted.out
+: >$out
+ok() { echo "ok - booted: $*" >>$out; }
+fail() { echo "FAIL: booted: $*" >>$out; }
+chk() { w=$1; shift; if o=$("$@" 2>&1); then ok "$w"; else fail "$w: $* -> $o"; fi; }
+is() { w=$1; want=$2; shift 2; o=$("$@" 2>&1); if [ "$o" = "$want" ]; then ok "$w"; else fail "$w: $* printed '$o', expected '$want'"; fi; }
+apt() { apt-get -q -y -o Dpkg::Use-Pty=0 "$@" >>/root/booted-apt.log 2>&1; }
+
+is "systemd is PID 1" systemd cat /proc/1/comm
+is "nginx.service runs our loopback config" active systemctl is-active nginx.service
+chk "apt-get install ./smart.deb (no network: the dependencies are there)" apt install /root/smart.deb
+is "smart-run.service is loaded (postinst's daemon-reload)" loaded systemctl show -p LoadState --value smart-run.service
+is "the timer is not enabled by installing" disabled systemctl is-enabled smart-run.timer
+is "the timer is not started by installing" inactive systemctl is-active smart-run.timer
+cp -r /usr/share/smart/experiments/001_nginx_workers /usr/share/smart/experiments/002_nginx_keepalive /etc/smart/experiments/
+sed -i -e "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
+  -e 's#"measure_interval_sec": *[0-9.]*#"measure_interval_sec": 0.2#' /etc/smart/experiments/*/meta.json
+chk "no coach token in /etc/credstore (LoadCredential= must not need it)" test ! -e /etc/credstore/coach_token
+
+# what the timer does: the packaged unit, User=smart, the shipped sudo rules
+# (nginx -t, systemctl reload nginx, nginx-directive), the hardening
+start=$(date +%s)
+if systemctl start smart-run.service; then ok "systemctl start smart-run.service ($(($(date +%s) - start)) s)"
+else fail "systemctl start smart-run.service: $(systemctl status --no-pager smart-run.service 2>&1 | tail -20)"; fi
+is "smart-run.service Result" success systemctl show -p Result --value smart-run.service
+is "smart-run.service exit status" 0 systemctl show -p ExecMainStatus --value smart-run.service
+run=$(ls /var/lib/smart/var/runs 2>/dev/null | sort | tail -1)
+if [ -n "$run" ] && [ -f "/var/lib/smart/var/runs/$run/summary.json" ]; then
+  s=/var/lib/smart/var/runs/$run/summary.json
+  chk "--next chose 001_nginx_workers" grep -q '"experiment": "001_nginx_workers"' "$s"
+  status=$(sed -n 's/^  "status": "\([a-z_]*\)".*/\1/p' "$s")
+  case $status in
+  reverted) chk "reverted: nginx.conf back byte for byte" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours ;;
+  kept) chk "kept: nginx.conf has the kept worker_processes" grep -q '^worker_processes [a-z0-9]*;' /etc/nginx/nginx.conf ;;
+  *) fail "run status '$status' (expected kept or reverted)" ;;
+  esac
+  chk "the journal has each variant's revert" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'smart-run.*: revert workers_auto'"
+  chk "sudo ran nginx-directive, nginx -t and systemctl reload nginx for smart" sh -c \
+    "j=\$(journalctl --no-pager _COMM=sudo); for c in '/usr/libexec/smart/nginx-directive set /etc/nginx/nginx.conf main worker_processes' '/usr/sbin/nginx -t -q' '/usr/bin/systemctl reload nginx'; do echo \"\$j\" | grep -qF \"smart : PWD=/etc/smart/experiments/001_nginx_workers ; USER=root ; COMMAND=\$c\" || { echo \"no sudo \$c\"; exit 1; }; done"
+  echo "booted run: $(grep -m1 '"reason"' "$s")" >>$out
+else
+  fail "no run with a summary.json: $(journalctl -u smart-run.service --no-pager | tail -30)"
+fi
+is "nginx.conf stays root:root 0644" "644 root:root" stat -c '%a %U:%G' /etc/nginx/nginx.conf
+is "nginx still runs after the reloads" active systemctl is-active nginx.service
+chk "nginx still answers" smart-measure --url "http://127.0.0.1:$port/" --count 3 -o /dev/null
+chk "the run is in the journal" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'run $run'"
+
+chk "systemctl enable --now smart-run.timer" systemctl enable --now smart-run.timer
+is "the timer is active" active systemctl is-active smart-run.timer
+chk "the timer has a next elapse" sh -c 'systemctl list-timers --no-legend smart-run.timer | grep -q smart-run'
+
+chk "apt-get remove smart" apt remove smart
+is "remove stopped the timer" inactive systemctl is-active smart-run.timer
+is "remove: the unit is gone" not-found systemctl show -p LoadState --value smart-run.timer
+chk "apt-get purge smart" apt purge smart
+chk "purge removed the timer's enablement" test ! -e /etc/systemd/system/timers.target.wants/smart-run.timer -a ! -L /etc/systemd/system/timers.target.wants/smart-run.timer
+chk "purge removed /etc/smart and /var/lib/smart" test ! -e /etc/smart -a ! -e /var/lib/smart
+is "no smart unit is left" "" sh -c 'systemctl list-unit-files --no-legend "smart-run*"'
+echo done >>$out
+EOF
+  cat >"$R/etc/systemd/system/smart-deb-test.service" <<'EOF'
+[Unit]
+Description=test-deb-install booted phase
+After=multi-user.target nginx.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh /root/booted.sh
+ExecStopPost=/bin/systemctl --no-block poweroff
+TimeoutStartSec=240
+[Install]
+WantedBy=multi-user.target
+EOF
+  ln -sf /etc/systemd/system/smart-deb-test.service "$R/etc/systemd/system/multi-user.target.wants/smart-deb-test.service"
+  t0=$(date +%s)
+  timeout 300 systemd-nspawn -q --private-network --register=no --keep-unit \
+    -M "smart-deb-test-$$" -D "$R" --boot </dev/null >"$work/booted.log" 2>&1
+  rc=$?
+  if [ -f "$R/root/booted.out" ] && grep -qx 'done' "$R/root/booted.out"; then
+    ok "booted and powered off ($(($(date +%s) - t0)) s)"
+    grep -v -x 'done' "$R/root/booted.out"
+    fails=$((fails + $(grep -c '^FAIL' "$R/root/booted.out")))
+  else
+    tail -30 "$work/booted.log"
+    cat "$R/root/booted.out" 2>/dev/null
+    fail "the booted phase did not finish (systemd-nspawn exit $rc)"
+  fi
+fi
 
 echo
 if [ $fails -gt 0 ]; then
