@@ -16,7 +16,9 @@ verdicts. The run's payload (state, summary, host name and load) is queued in
 VAR_DIR/outbox first, then the outbox is sent oldest first; a payload leaves
 the outbox only after the coach answered 2xx. Transient failures (timeouts,
 refused connections, 5xx, 429) are retried with exponential backoff and
-jitter, honouring Retry-After.
+jitter, honouring Retry-After. A payload the coach rejects for good (a 4xx
+other than 401/403/404/408/429) moves to VAR_DIR/outbox/rejected/ and is not
+sent again; move it back into the outbox and run --flush to resend it.
 
 RUN_ID defaults to the latest run in STATE_FILE. The coach's advice
 ({advice, next_variant, confidence}) is stored in runs/RUN_ID/coach.json
@@ -36,7 +38,8 @@ constexpr const char* footer = R"(Configuration keys: COACH_URL COACH_MODE (api|
 
 Exit status:
   0   delivered (or nothing to send); --ask: the coach answered
-  1   the coach rejected a payload, or --ask got no usable answer
+  1   the coach rejected a payload (4xx; see outbox/rejected/), or --ask
+      got no usable answer
   2   usage or configuration error, or the coach refused the token (401/403)
   75  deferred: payloads wait in the outbox for the next run
 

@@ -21,14 +21,74 @@ Outbox::Outbox(fs::path dir, OutboxLimits limits, Warn warn)
 {
 }
 
-void Outbox::write(const OutboxEntry& entry)
+namespace {
+
+json::object envelope_of(const OutboxEntry& entry)
 {
   json::object envelope;
   envelope["key"] = entry.key;
   envelope["queued_at"] = util::format_rfc3339_ms(entry.queued_at);
   envelope["attempts"] = entry.attempts;
   envelope["payload"] = json::parse(entry.payload);
-  util::write_file_atomically(entry.file, json::serialize(envelope) + "\n", 0600);
+  return envelope;
+}
+
+// The payload an entry's file holds now; nullopt when it cannot be read.
+std::optional<std::string> stored_payload(const fs::path& file)
+{
+  try {
+    const auto value = json::parse(util::read_file(file));
+    return json::serialize(value.as_object().at("payload"));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+struct DeadLetter {
+  std::string key;
+  util::SystemTime rejected_at;
+  fs::path file;
+};
+
+// The dead letters, oldest rejection first. A file that cannot be read is
+// left alone (a human's), and not counted.
+std::vector<DeadLetter> load_dead_letters(const fs::path& dir)
+{
+  std::vector<DeadLetter> out;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return out;
+  }
+  for (const auto& item : fs::directory_iterator(dir, ec)) {
+    if (item.path().extension() != ".json" || !item.is_regular_file(ec)) {
+      continue;
+    }
+    try {
+      const auto value = json::parse(util::read_file(item.path()));
+      const auto& object = value.as_object();
+      const auto* rejected = object.if_contains("rejected");
+      const auto* at = rejected != nullptr && rejected->is_object() ? rejected->as_object().if_contains("at")
+                                                                    : nullptr;
+      const auto when = util::parse_rfc3339(at != nullptr ? at->as_string() : object.at("queued_at").as_string());
+      if (!when) {
+        continue;
+      }
+      out.push_back(DeadLetter{std::string(object.at("key").as_string()), *when, item.path()});
+    } catch (const std::exception&) {
+      continue;
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const DeadLetter& a, const DeadLetter& b) {
+    return a.rejected_at != b.rejected_at ? a.rejected_at < b.rejected_at : a.key < b.key;
+  });
+  return out;
+}
+
+} // namespace
+
+void Outbox::write(const OutboxEntry& entry)
+{
+  util::write_file_atomically(entry.file, json::serialize(envelope_of(entry)) + "\n", 0600);
 }
 
 void Outbox::put(const std::string& key, const std::string& payload, util::SystemTime now)
@@ -147,6 +207,62 @@ void Outbox::record_attempt(OutboxEntry& entry)
 {
   ++entry.attempts;
   write(entry);
+}
+
+std::optional<fs::path> Outbox::reject(const OutboxEntry& entry, long status, std::string_view response,
+                                       util::SystemTime now)
+{
+  if (auto stored = stored_payload(entry.file); stored && *stored != entry.payload) {
+    return std::nullopt; // a newer report of the same run, not tried yet
+  }
+  const fs::path dir = rejected_dir();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    throw Error("failed to create {}: {}", dir.string(), ec.message());
+  }
+  ::chmod(dir.c_str(), 0700);
+  const fs::path target = dir / (entry.key + ".json");
+  // The move is one rename: the entry is in the outbox or among the dead
+  // letters, never in both (sent again) nor in neither (lost).
+  fs::rename(entry.file, target, ec);
+  if (ec && fs::exists(entry.file)) {
+    throw Error("failed to move rejected payload {} to {}: {}", entry.file.string(), dir.string(), ec.message());
+  }
+  util::fsync_directory(m_dir);
+  // Then why: a crash before this leaves a dead letter without the reason,
+  // never a payload sent again.
+  auto envelope = envelope_of(entry);
+  envelope["rejected"] = json::object{
+    {"status", status},
+    {"response", util::printable(response, 2000)},
+    {"at", util::format_rfc3339(now)},
+  };
+  util::write_file_atomically(target, json::serialize(envelope) + "\n", 0600);
+  rejected_count(now);
+  return target;
+}
+
+std::size_t Outbox::rejected_count(util::SystemTime now)
+{
+  const auto letters = load_dead_letters(rejected_dir());
+  std::size_t count = letters.size();
+  std::error_code ec;
+  for (const auto& letter : letters) { // oldest first
+    if (now - letter.rejected_at > m_limits.max_age) {
+      m_warn(fmt::format("outbox: dropping rejected payload {} (rejected {}): older than the {}s limit",
+                         letter.file.string(), util::format_rfc3339(letter.rejected_at), m_limits.max_age.count()));
+    } else if (count > m_limits.max_entries) {
+      m_warn(fmt::format("outbox: rejected/ full ({} entries max): dropping the oldest rejected payload {} "
+                         "(rejected {})",
+                         m_limits.max_entries, letter.file.string(), util::format_rfc3339(letter.rejected_at)));
+    } else {
+      continue;
+    }
+    fs::remove(letter.file, ec);
+    --count;
+  }
+  return count;
 }
 
 } // namespace smart

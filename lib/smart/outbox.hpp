@@ -5,7 +5,9 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // The coach outbox (SPEC.md "Nothing is lost"): payloads not yet accepted
@@ -19,6 +21,14 @@
 // Entries come out oldest first (queued_at, then key). Bounds: at most
 // max_entries files and nothing older than max_age; anything dropped to keep
 // them is reported through `warn` — never silently.
+//
+// Dead letters: a payload the coach rejected for good (a 4xx about the
+// payload itself, see rejects_payload) is moved to rejected/<key>.json (0700
+// directory, 0600 files) with one rename, then annotated with
+//   "rejected": {"status": 422, "response": "printable, truncated", "at": "RFC 3339"}
+// It is never sent again unless a human moves it back into the outbox
+// (smart-phone --flush then sends it; the "rejected" member is ignored).
+// rejected/ has the same bounds, counted from the rejection.
 
 namespace smart {
 
@@ -57,7 +67,20 @@ public:
   // After a failed attempt: attempts + 1, rewritten atomically.
   void record_attempt(OutboxEntry& entry);
 
+  // After a 4xx that rejects the payload for good: moves it to the dead
+  // letters with the status, the response (which must hold no secret; kept
+  // printable and at most 2000 characters) and `now`. Returns the dead
+  // letter, or nullopt when the entry was not moved because a newer payload
+  // of the same key was queued meanwhile (not tried yet: it stays). Throws
+  // smart::Error when the entry cannot be moved.
+  std::optional<std::filesystem::path> reject(const OutboxEntry& entry, long status, std::string_view response,
+                                              util::SystemTime now);
+  // How many dead letters there are, after dropping (with a warning) those
+  // beyond the bounds.
+  std::size_t rejected_count(util::SystemTime now);
+
   const std::filesystem::path& dir() const { return m_dir; }
+  std::filesystem::path rejected_dir() const { return m_dir / "rejected"; }
 
 private:
   void write(const OutboxEntry& entry);

@@ -65,6 +65,25 @@ bool is_retryable_status(long status)
   return status >= 500 || status == 408 || status == 429;
 }
 
+bool rejects_payload(long status)
+{
+  if (status < 400 || status >= 500 || is_retryable_status(status)) {
+    return false;
+  }
+  switch (status) {
+  case 401: // the token
+  case 403:
+  case 404: // COACH_URL
+  case 405:
+  case 410:
+  case 421:
+  case 407: // a proxy wants credentials
+  case 426: // the coach wants another scheme (https)
+    return false;
+  default: return true;
+  }
+}
+
 std::string describe(const HttpResult& result)
 {
   if (const auto* error = std::get_if<TransportError>(&result)) {

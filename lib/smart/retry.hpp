@@ -62,6 +62,16 @@ Seconds backoff_delay(const RetryPolicy& policy, int retry, double random_unit);
 
 bool is_retryable_status(long status);
 
+// A non-retried answer to a run report: is it about this payload (true) or
+// about the configuration (false)? About the payload: a 4xx other than those
+// below (400, 409, 413, 422 ...): the coach will never take it as it is, so
+// it goes to the outbox's dead letters rather than being sent again. About
+// the configuration, every payload would fare the same until a human fixes
+// it, so it waits in the outbox: 401/403 (the token), 404, 405, 410, 421
+// (COACH_URL), 407 (a proxy), 426 (the scheme), a 3xx (redirects are not
+// followed). 408 and 429 are retried, never rejections.
+bool rejects_payload(long status);
+
 Delivery send_with_retries(HttpClient& client, const HttpRequest& request, const RetryPolicy& policy,
                            const RetryEnvironment& environment = real_retry_environment());
 

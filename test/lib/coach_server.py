@@ -8,7 +8,8 @@ The bound port is written to --port-file once the server listens.
 Behaviours (--mode):
   ok            2xx with advice {advice, next_variant, confidence}
   fail N        the first N requests get 503, then ok
-  status CODE   always CODE (401, 404, 500 ...)
+  status CODE   always CODE (401, 404, 422, 500 ...); with --echo-auth the error
+                body repeats the Authorization header (a coach echoing the token)
   retry-after V the first --count requests (default 1) get 429 with Retry-After: V, then ok
   hang          accept, read, never answer (until --hang-seconds, default 60)
   garbage       200 with a body that is not JSON
@@ -101,7 +102,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.reply(503, {"error": "down for maintenance"})
         if mode == "status":
             record(self, body, args.code)
-            return self.reply(args.code, {"error": "scripted status"})
+            answer = {"error": "scripted status"}
+            if args.echo_auth:
+                answer["you_sent"] = self.headers.get("Authorization", "")
+            return self.reply(args.code, answer)
         if mode == "retry-after" and n <= args.count:
             record(self, body, 429)
             return self.reply(429, {"error": "slow down"}, {"Retry-After": args.retry_after})
@@ -142,6 +146,7 @@ def main():
     p.add_argument("--mode", default="ok")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--code", type=int, default=500)
+    p.add_argument("--echo-auth", action="store_true")
     p.add_argument("--retry-after", default="1")
     p.add_argument("--hang-seconds", type=float, default=60)
     p.add_argument("--advice", default="try 4 workers next")

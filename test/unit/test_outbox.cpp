@@ -1,5 +1,7 @@
 #include <smart/outbox.hpp>
 
+#include <boost/json.hpp>
+
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -145,4 +147,121 @@ TEST_CASE_METHOD(OutboxFixture, "remove keeps a payload replaced while the old o
   entries = outbox.entries(t0 + 3s);
   REQUIRE(entries.size() == 1);
   CHECK(entries[0].payload == R"({"v":2})");
+}
+
+namespace {
+
+boost::json::object read_object(const fs::path& file)
+{
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return boost::json::parse(text).as_object();
+}
+
+std::size_t json_files(const fs::path& dir)
+{
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& item : fs::directory_iterator(dir, ec)) {
+    n += item.path().extension() == ".json" ? 1U : 0U;
+  }
+  return n;
+}
+
+} // namespace
+
+TEST_CASE_METHOD(OutboxFixture, "a rejected payload moves to the private dead letters with the coach's answer")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"run_id":"r1"})", t0);
+  outbox.put("r2", R"({"run_id":"r2"})", t0 + 1s);
+  auto entries = outbox.entries(t0 + 2s);
+  const auto letter = outbox.reject(entries[0], 422, "bad field\x01 \"summary\"", t0 + 3s);
+  REQUIRE(letter);
+  CHECK(*letter == dir / "rejected" / "r1.json");
+  CHECK_FALSE(fs::exists(dir / "r1.json"));
+  // never offered again: the outbox holds r2 only
+  CHECK(keys(outbox.entries(t0 + 4s)) == std::vector<std::string>{"r2"});
+  CHECK(outbox.rejected_count(t0 + 4s) == 1);
+
+  const auto object = read_object(*letter);
+  CHECK(object.at("key").as_string() == "r1");
+  CHECK(boost::json::serialize(object.at("payload")) == R"({"run_id":"r1"})");
+  const auto& why = object.at("rejected").as_object();
+  CHECK(why.at("status").to_number<int>() == 422);
+  CHECK(why.at("response").as_string() == "bad field\\x01 \"summary\""); // printable
+  CHECK(why.at("at").as_string() == util::format_rfc3339(t0 + 3s));
+
+  struct stat st{};
+  REQUIRE(::stat(letter->c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat((dir / "rejected").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
+  CHECK(warnings.empty());
+}
+
+TEST_CASE_METHOD(OutboxFixture, "a long response is truncated in the dead letter")
+{
+  auto outbox = make();
+  outbox.put("r1", "{}", t0);
+  const auto letter = outbox.reject(outbox.entries(t0)[0], 400, std::string(10000, 'x'), t0);
+  REQUIRE(letter);
+  const auto response = read_object(*letter).at("rejected").at("response").as_string();
+  CHECK(response.size() < 2100);
+  CHECK(response.ends_with("..."));
+}
+
+TEST_CASE_METHOD(OutboxFixture, "a dead letter moved back into the outbox is sent again")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"v":1})", t0);
+  const auto letter = outbox.reject(outbox.entries(t0)[0], 409, "conflict", t0 + 1s);
+  REQUIRE(letter);
+  fs::rename(*letter, dir / "r1.json"); // what a human does
+  const auto entries = outbox.entries(t0 + 2s);
+  REQUIRE(keys(entries) == std::vector<std::string>{"r1"});
+  CHECK(entries[0].payload == R"({"v":1})");
+  CHECK(outbox.rejected_count(t0 + 2s) == 0);
+}
+
+TEST_CASE_METHOD(OutboxFixture, "reject keeps a newer payload queued while the old one was on the wire")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"v":1})", t0);
+  const auto entries = outbox.entries(t0 + 1s);
+  outbox.put("r1", R"({"v":2})", t0 + 2s);
+  CHECK_FALSE(outbox.reject(entries[0], 422, "no", t0 + 3s));
+  const auto now = outbox.entries(t0 + 4s);
+  REQUIRE(now.size() == 1);
+  CHECK(now[0].payload == R"({"v":2})");
+  CHECK(outbox.rejected_count(t0 + 4s) == 0);
+}
+
+TEST_CASE_METHOD(OutboxFixture, "dead letters are bounded by count and age, with warnings")
+{
+  auto outbox = make(OutboxLimits{2, std::chrono::hours(1)});
+  outbox.put("r0", "{}", t0);
+  outbox.put("r1", "{}", t0 + 1s);
+  auto entries = outbox.entries(t0 + 10s);
+  REQUIRE(entries.size() == 2);
+  // rejected in the order r1, r0, r2: the count bound drops the oldest rejection
+  REQUIRE(outbox.reject(entries[1], 422, "", t0 + 20s));
+  REQUIRE(outbox.reject(entries[0], 422, "", t0 + 21s));
+  outbox.put("r2", "{}", t0 + 22s);
+  CHECK(warnings.empty());
+  REQUIRE(outbox.reject(outbox.entries(t0 + 22s).at(0), 422, "", t0 + 22s));
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("r1.json") != std::string::npos);
+  CHECK(warnings[0].find("rejected/ full") != std::string::npos);
+  CHECK_FALSE(fs::exists(dir / "rejected" / "r1.json"));
+  CHECK(json_files(dir / "rejected") == 2);
+
+  // the age counts from the rejection, not from the queueing
+  CHECK(outbox.rejected_count(t0 + 21s + 1h) == 2);
+  CHECK(warnings.size() == 1);
+  CHECK(outbox.rejected_count(t0 + 21s + 1h + 1s) == 1);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[1].find("r0.json") != std::string::npos);
+  CHECK(warnings[1].find("older than") != std::string::npos);
+  CHECK(fs::exists(dir / "rejected" / "r2.json"));
 }

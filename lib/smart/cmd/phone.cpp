@@ -188,19 +188,26 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
 
 enum class FlushResult { all_delivered, deferred, unauthorized, rejected };
 
+struct FlushCounts {
+  int delivered = 0;
+  int dead_lettered = 0; // rejected for good: moved to outbox/rejected/
+};
+
 // smart-run gives its after-run hooks 60 s; stopping before that leaves a
 // clean outbox and an honest exit 75 instead of a kill in mid-request (which
 // would lose nothing either: the payload is queued before it is sent).
 constexpr Seconds flush_budget{45};
 
 // Sends the outbox oldest first. Stops at the first entry the coach cannot
-// take now (unreachable, or a bad token: the rest would fail the same way);
-// an entry the coach rejects stays (kept for a human) and the flush goes on.
+// take now (unreachable, a bad token, a wrong COACH_URL: the rest would fail
+// the same way; the entry stays). An entry the coach rejects for good (a 4xx
+// about the payload: rejects_payload) goes to the dead letters, never to be
+// sent again by itself, and the flush goes on.
 FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& paths, HttpClient& client,
-                  int& delivered)
+                  FlushCounts& counts)
 {
-  bool rejected = false;
   const auto start = std::chrono::steady_clock::now();
+  const std::string token = settings.token ? settings.token->value : std::string();
   auto entries = outbox.entries(std::chrono::system_clock::now());
   for (auto& entry : entries) {
     const Seconds used = std::chrono::steady_clock::now() - start;
@@ -212,10 +219,9 @@ FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& pa
     policy.deadline = flush_budget - used;
     auto request = coach_request(settings, settings.url, entry.payload, entry.key);
     const Delivery delivery = send_with_retries(client, request, policy);
-    const std::string token = settings.token ? settings.token->value : std::string();
     if (delivery.status == DeliveryStatus::delivered) {
       outbox.remove(entry);
-      ++delivered;
+      ++counts.delivered;
       note(fmt::format("run {}: delivered to the coach (HTTP {}, {} attempt{})", entry.key,
                        delivery.response->status, delivery.attempts, delivery.attempts == 1 ? "" : "s"));
       if (auto advice = parse_advice(delivery.response->body)) {
@@ -224,22 +230,31 @@ FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& pa
       }
       continue;
     }
-    outbox.record_attempt(entry);
-    const std::string message =
-      redact(message_for(delivery, fmt::format("run {}", entry.key)), token) + "; kept in the outbox";
-    if (delivery.status == DeliveryStatus::unauthorized) {
-      warn(message);
-      return FlushResult::unauthorized;
-    }
-    if (delivery.status == DeliveryStatus::rejected) {
-      warn(message);
-      rejected = true;
+    const std::string message = redact(message_for(delivery, fmt::format("run {}", entry.key)), token);
+    if (delivery.status == DeliveryStatus::rejected && delivery.response
+        && rejects_payload(delivery.response->status)) {
+      ++entry.attempts;
+      const auto dead_letter = outbox.reject(entry, delivery.response->status,
+                                             redact(delivery.response->body, token), std::chrono::system_clock::now());
+      if (dead_letter) {
+        ++counts.dead_lettered;
+        warn(fmt::format("{}; moved to {} and not sent again: to resend it, move it back into {}/ and run "
+                         "smart-phone --flush",
+                         message, dead_letter->string(), paths.outbox_dir.string()));
+      } else {
+        warn(fmt::format("{}; a newer report of that run was queued meanwhile and stays in the outbox", message));
+      }
       continue;
     }
-    warn(message);
-    return FlushResult::deferred;
+    outbox.record_attempt(entry);
+    warn(message + "; kept in the outbox");
+    switch (delivery.status) {
+    case DeliveryStatus::unauthorized: return FlushResult::unauthorized;
+    case DeliveryStatus::rejected: return FlushResult::rejected; // COACH_URL or the way to it: fix, then --flush
+    default: return FlushResult::deferred;
+    }
   }
-  return rejected ? FlushResult::rejected : FlushResult::all_delivered;
+  return counts.dead_lettered > 0 ? FlushResult::rejected : FlushResult::all_delivered;
 }
 
 OutboxLimits outbox_limits(const Config& config)
@@ -297,24 +312,36 @@ int post(const Config& config, const CoachSettings& settings, const PhoneOptions
     return to_int(ExitCode::busy);
   }
   auto client = make_curl_client();
-  int delivered = 0;
-  const FlushResult result = flush(outbox, settings, paths, *client, delivered);
-  const auto left = outbox.entries(std::chrono::system_clock::now()).size();
+  FlushCounts counts;
+  const FlushResult result = flush(outbox, settings, paths, *client, counts);
+  const auto now = std::chrono::system_clock::now();
+  const auto left = outbox.entries(now).size();
+  if (const auto dead = outbox.rejected_count(now); dead > static_cast<std::size_t>(counts.dead_lettered)) {
+    note(fmt::format("{} payload{} the coach rejected wait{} in {} for a human (docs/coach.md, \"Rejected "
+                     "payloads\")",
+                     dead, dead == 1 ? "" : "s", dead == 1 ? "s" : "", outbox.rejected_dir().string()));
+  }
+  const auto plural = [](auto n) { return n == 1 ? "" : "s"; };
   switch (result) {
   case FlushResult::all_delivered:
     if (options.flush_only) {
-      note(fmt::format("outbox flushed: {} delivered", delivered));
+      note(fmt::format("outbox flushed: {} delivered", counts.delivered));
     }
     return to_int(ExitCode::ok);
   case FlushResult::deferred:
-    note(fmt::format("{} delivered, {} waiting in {} for the next attempt", delivered, left,
+    note(fmt::format("{} delivered, {} waiting in {} for the next attempt", counts.delivered, left,
                      paths.outbox_dir.string()));
     return to_int(ExitCode::busy);
   case FlushResult::unauthorized:
-    throw UsageError("coach authentication failed; {} payload{} waiting in {}", left, left == 1 ? "" : "s",
+    throw UsageError("coach authentication failed; {} payload{} waiting in {}", left, plural(left),
                      paths.outbox_dir.string());
   case FlushResult::rejected:
-    throw Error("the coach rejected {} payload{} (kept in {})", left, left == 1 ? "" : "s",
+    if (counts.dead_lettered > 0) {
+      throw Error("the coach rejected {} payload{} (moved to {}); {} delivered, {} waiting in {}",
+                  counts.dead_lettered, plural(counts.dead_lettered), outbox.rejected_dir().string(),
+                  counts.delivered, left, paths.outbox_dir.string());
+    }
+    throw Error("the coach did not take the payloads (see above); {} waiting in {}", left,
                 paths.outbox_dir.string());
   }
   return to_int(ExitCode::failed);

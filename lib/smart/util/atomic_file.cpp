@@ -14,8 +14,6 @@
 
 namespace smart::util {
 
-namespace {
-
 void fsync_directory(const std::filesystem::path& dir)
 {
   const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -24,6 +22,8 @@ void fsync_directory(const std::filesystem::path& dir)
     ::close(fd);
   }
 }
+
+namespace {
 
 void write_all(int fd, std::string_view data, const std::filesystem::path& path)
 {

@@ -39,6 +39,9 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
 // readers never see half of it.
 void append_line(const std::filesystem::path& path, std::string_view line, unsigned mode = 0644);
 
+// fsync a directory, making a rename or unlink in it durable (best effort).
+void fsync_directory(const std::filesystem::path& dir);
+
 // Whole file as a string; throws smart::Error naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 
