@@ -26,9 +26,9 @@
 #   6. booted (when systemd-nspawn is installed): the same root booted as a
 #      container with a private network (loopback only), systemd as PID 1;
 #      there the package is installed again, smart-run.service runs
-#      `smart-run --next` with the shipped sudo rules (systemctl reload
-#      nginx included), the timer is enabled, then remove stops it and
-#      purge forgets it.
+#      `smart-run --next` with the shipped sudo rules, the dashboard is
+#      served, the timer is enabled, a remove in the middle of a second run
+#      stops it and the run reverts, and purge forgets the timer.
 # It takes a minute or more and needs the network, so it is not in ctest.
 #
 # Environment:
@@ -212,7 +212,7 @@ check_out "conffiles" "/etc/logrotate.d/smart
 /etc/sudoers.d/smart" sh -c "dpkg-query -W -f='\${Conffiles}\n' smart | awk 'NF { print \$1 }' | sort"
 check_out "/etc/sudoers.d/smart is root:root 0440" "440 root:root" stat -c '%a %U:%G' /etc/sudoers.d/smart
 check "visudo -cf /etc/sudoers.d/smart" visudo -cf /etc/sudoers.d/smart
-check_has "the smart user may run nginx -t -q through sudo" 'NOPASSWD: /usr/sbin/nginx -t -q, /usr/bin/systemctl reload nginx, /usr/libexec/smart/nginx-directive$' \
+check_has "the smart user may run nginx -t -q through sudo" 'NOPASSWD: /usr/sbin/nginx -t -q, /usr/sbin/nginx -s reload, /usr/libexec/smart/nginx-directive$' \
   runuser -u smart -- sudo -n -l
 check_has "smart is a system user with no login" '^smart:x:[0-9]{1,3}:[0-9]+:[^:]*:/var/lib/smart:/usr/sbin/nologin$' getent passwd smart
 check_has "smart's primary group is smart" '^smart$' id -gn smart
@@ -230,8 +230,7 @@ check "logrotate -d /etc/logrotate.d/smart" logrotate -d /etc/logrotate.d/smart
 
 step "a real run: 002_nginx_keepalive as the smart user against our nginx on 127.0.0.1"
 # our own nginx config in place of Debian's (which listens on *:80); the
-# package's sudo rules test it and nginx-directive edits it. systemctl cannot
-# reload in a chroot, so a test-only rule allows `nginx -s reload` instead.
+# package's sudo rules test it, edit it (nginx-directive) and reload nginx.
 port=8089
 cp "$R/etc/nginx/nginx.conf" "$work/nginx.conf.debian"
 cat >"$R/etc/nginx/nginx.conf" <<EOF
@@ -251,8 +250,6 @@ http {
 }
 EOF
 cp "$R/etc/nginx/nginx.conf" "$work/nginx.conf.ours"
-echo 'smart ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload' >"$R/etc/sudoers.d/zz-smart-test"
-chmod 0440 "$R/etc/sudoers.d/zz-smart-test"
 sed -i "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
   "$R/etc/smart/experiments/002_nginx_keepalive/meta.json"
 cat >"$R/tmp/real-run.sh" <<'EOF'
@@ -260,8 +257,7 @@ ip link set lo up 2>/dev/null || true
 nginx -t -q || exit 90
 nginx || exit 91
 trap 'nginx -s quit' EXIT
-runuser -u smart -- env NGINX_RELOAD="sudo -n /usr/sbin/nginx -s reload" \
-  smart-run --variant-seconds 4s --block-seconds 1s --warmup-seconds 0 --timeout-seconds 30s 002_nginx_keepalive
+runuser -u smart -- smart-run --variant-seconds 4s --block-seconds 1s --warmup-seconds 0 --timeout-seconds 30s 002_nginx_keepalive
 EOF
 t0=$(date +%s)
 # a network namespace of its own: nginx and smart-measure see only a loopback
@@ -297,7 +293,6 @@ fi
 check "the dashboard was rendered" test -s /var/lib/smart/www/index.html
 check_out "everything under /var/lib/smart belongs to smart" "" \
   find /var/lib/smart \( ! -user smart -o ! -group smart \) -print
-rm -f "$R/etc/sudoers.d/zz-smart-test"
 cp "$work/nginx.conf.debian" "$R/etc/nginx/nginx.conf"
 
 step "reinstall and upgrade, with local changes"
@@ -380,7 +375,9 @@ else
   # a real system now: services may start (the network is private)
   rm -f "$R/usr/sbin/policy-rc.d"
   # nginx.service starts our loopback config at boot (Debian's pid file)
+  # (and conf.d, as Debian's does, for the dashboard's server block)
   sed -e 's#^pid .*#pid /run/nginx.pid;#' -e 's/^# smart test-deb-install.*/&, booted/' \
+    -e 's#^    access_log off;#&\n    include /etc/nginx/conf.d/*.conf;#' \
     "$work/nginx.conf.ours" >"$R/etc/nginx/nginx.conf"
   cp "$R/etc/nginx/nginx.conf" "$R/root/nginx.conf.ours"
   cp "$deb" "$R/root/smart.deb"   # the container's /tmp is a fresh tmpfs
@@ -416,7 +413,7 @@ sed -i -e "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$por
 chk "no coach token in /etc/credstore (LoadCredential= must not need it)" test ! -e /etc/credstore/coach_token
 
 # what the timer does: the packaged unit, User=smart, the shipped sudo rules
-# (nginx -t, systemctl reload nginx, nginx-directive), the hardening
+# (nginx -t, nginx -s reload, nginx-directive), the hardening
 start=$(date +%s)
 if systemctl start smart-run.service; then ok "systemctl start smart-run.service ($(($(date +%s) - start)) s)"
 else fail "systemctl start smart-run.service: $(systemctl status --no-pager smart-run.service 2>&1 | tail -20)"; fi
@@ -433,8 +430,8 @@ if [ -n "$run" ] && [ -f "/var/lib/smart/var/runs/$run/summary.json" ]; then
   *) fail "run status '$status' (expected kept or reverted)" ;;
   esac
   chk "the journal has each variant's revert" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'smart-run.*: revert workers_auto'"
-  chk "sudo ran nginx-directive, nginx -t and systemctl reload nginx for smart" sh -c \
-    "j=\$(journalctl --no-pager _COMM=sudo); for c in '/usr/libexec/smart/nginx-directive set /etc/nginx/nginx.conf main worker_processes' '/usr/sbin/nginx -t -q' '/usr/bin/systemctl reload nginx'; do echo \"\$j\" | grep -qF \"smart : PWD=/etc/smart/experiments/001_nginx_workers ; USER=root ; COMMAND=\$c\" || { echo \"no sudo \$c\"; exit 1; }; done"
+  chk "sudo ran nginx-directive, nginx -t and nginx -s reload for smart" sh -c \
+    "j=\$(journalctl --no-pager _COMM=sudo); for c in '/usr/libexec/smart/nginx-directive set /etc/nginx/nginx.conf main worker_processes' '/usr/sbin/nginx -t -q' '/usr/sbin/nginx -s reload'; do echo \"\$j\" | grep -qF \"smart : PWD=/etc/smart/experiments/001_nginx_workers ; USER=root ; COMMAND=\$c\" || { echo \"no sudo \$c\"; exit 1; }; done"
   echo "booted run: $(grep -m1 '"reason"' "$s")" >>$out
 else
   fail "no run with a summary.json: $(journalctl -u smart-run.service --no-pager | tail -30)"
@@ -444,13 +441,70 @@ is "nginx still runs after the reloads" active systemctl is-active nginx.service
 chk "nginx still answers" smart-measure --url "http://127.0.0.1:$port/" --count 3 -o /dev/null
 chk "the run is in the journal" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'run $run'"
 
+# the dashboard, served as docs/install.md says (127.0.0.1:8080)
+http_code() { smart-measure --url "$1" --count 1 2>/dev/null | awk -F, 'NR == 2 { print $3 }'; }
+chk "enable the dashboard's server block" sh -c 'ln -s /usr/share/smart/nginx/smart-dashboard.conf /etc/nginx/conf.d/smart-dashboard.conf && nginx -t -q && systemctl reload nginx'
+is "the dashboard serves health.json" 200 http_code http://127.0.0.1:8080/health.json
+is "the dashboard serves the run's summary.json (/runs link)" 200 http_code "http://127.0.0.1:8080/runs/$run/summary.json"
+
 chk "systemctl enable --now smart-run.timer" systemctl enable --now smart-run.timer
 is "the timer is active" active systemctl is-active smart-run.timer
 chk "the timer has a next elapse" sh -c 'systemctl list-timers --no-legend smart-run.timer | grep -q smart-run'
 
-chk "apt-get remove smart" apt remove smart
+# runs that are stopped while a variant is applied: 10 s blocks, so the
+# stop comes while the variant is in place. wait_applied: pending.json is
+# there and nginx.conf differs (bounded: 30 s)
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+wait_applied() {
+  i=0
+  while [ $i -lt 300 ]; do
+    if [ -e /var/lib/smart/var/pending.json ] && ! cmp -s /etc/nginx/nginx.conf /root/nginx.conf.ours; then
+      echo yes
+      return
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo no
+}
+last_status() {
+  r=$(ls /var/lib/smart/var/runs 2>/dev/null | sort | tail -1)
+  [ -n "$r" ] && [ "$r" != "$1" ] && sed -n 's/^  "status": "\([a-z_]*\)".*/\1/p' "/var/lib/smart/var/runs/$r/summary.json"
+}
+# the start timeout: systemd sends SIGTERM, smart-run reverts, the unit fails
+printf 'TimeoutStartSec=15s\n' >>/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+start=$(date +%s)
+systemctl start smart-run.service
+i=0 # until the unit has settled (the revert runs after the timeout; bounded)
+while [ $i -lt 600 ] && systemctl is-active smart-run.service | grep -qE 'activating|deactivating'; do
+  sleep 0.1
+  i=$((i + 1))
+done
+is "a run past TimeoutStartSec: Result=timeout" timeout systemctl show -p Result --value smart-run.service
+is "a run past TimeoutStartSec: the unit failed" failed systemctl is-active smart-run.service
+chk "a run past TimeoutStartSec: nginx.conf back byte for byte ($(($(date +%s) - start)) s)" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours
+chk "a run past TimeoutStartSec: nothing pending" test ! -e /var/lib/smart/var/pending.json
+is "a run past TimeoutStartSec: recorded as aborted" aborted last_status "$run"
+run=$(ls /var/lib/smart/var/runs | sort | tail -1)
+systemctl reset-failed smart-run.service
+# removing the package in the middle of a run: prerm stops the service,
+# smart-run gets SIGTERM, reverts and exits 143 (success for the unit)
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+systemctl start --no-block smart-run.service
+is "another run applied its variant" yes wait_applied
+chk "apt-get remove smart, during that run" apt remove smart
+is "remove during a run: the service stopped cleanly" inactive systemctl is-active smart-run.service
+chk "remove during a run: nginx.conf back byte for byte" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours
+chk "remove during a run: nothing pending" test ! -e /var/lib/smart/var/pending.json
+is "remove during a run: recorded as aborted" aborted last_status "$run"
 is "remove stopped the timer" inactive systemctl is-active smart-run.timer
 is "remove: the unit is gone" not-found systemctl show -p LoadState --value smart-run.timer
+chk "remove: no dangling link to the dashboard's server block" test ! -L /etc/nginx/conf.d/smart-dashboard.conf
+chk "remove: nginx -t still passes and nginx reloads" sh -c 'nginx -t -q && systemctl reload nginx'
 chk "apt-get purge smart" apt purge smart
 chk "purge removed the timer's enablement" test ! -e /etc/systemd/system/timers.target.wants/smart-run.timer -a ! -L /etc/systemd/system/timers.target.wants/smart-run.timer
 chk "purge removed /etc/smart and /var/lib/smart" test ! -e /etc/smart -a ! -e /var/lib/smart
