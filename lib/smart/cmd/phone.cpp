@@ -48,7 +48,7 @@ Paths paths_of(const Config& config)
 
 void note(std::string_view message)
 {
-  fmt::print(stderr, "{}: {}\n", program_name(), message);
+  say(fmt::format("{}: {}\n", program_name(), message));
   std::fflush(stderr);
 }
 
