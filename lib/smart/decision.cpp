@@ -260,17 +260,6 @@ std::string pp_text(double value)
   return text == "-0.00" ? "+0.00" : text;
 }
 
-std::string level_text(double fraction)
-{
-  std::string text = fmt::format("{:.1f}", fraction * 100);
-  if (text == "100.0" && fraction < 1) {
-    text = fmt::format("{:.3f}", fraction * 100);
-  }
-  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
-    text.pop_back();
-  }
-  return text;
-}
 
 // An improvement (positive = variant faster), % as "12.3% faster" or
 // "4.5% slower".
@@ -660,6 +649,18 @@ std::string ms_text(double value)
 }
 
 } // namespace
+
+std::string level_text(double fraction)
+{
+  std::string text = fmt::format("{:.1f}", fraction * 100);
+  if (text == "100.0" && fraction < 1) {
+    text = fmt::format("{:.3f}", fraction * 100);
+  }
+  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
+    text.pop_back();
+  }
+  return text;
+}
 
 std::string_view to_string(Rule rule)
 {

@@ -133,4 +133,8 @@ boost::json::object to_json(const Decision& decision);
 // "baseline_p50_ms=17 variant_p50_ms=14.5 improve_pct=14.71 baseline_err=0.00 variant_err=0.00 err_delta=0.00"
 std::string metrics_line(const Decision& decision);
 
+// A confidence level (0.9 -> "90", 0.98888 -> "98.9", 0.999988 -> "99.999"),
+// as the reasons print it.
+std::string level_text(double fraction);
+
 } // namespace smart

@@ -37,6 +37,15 @@ expect_not_in "$TMP/calls" "adduser"
 expect_not_in "$TMP/calls" "addgroup"
 expect_in "$TMP/calls" "install -d -o smart -g smart -m 0755 /var/lib/smart"
 
+# upgrade after the administrator deleted the sudoers drop-in (a deleted
+# conffile stays deleted): postinst still succeeds and checks nothing
+printf '#!/bin/sh\necho "chmod $*" >>"%s"\nexit 1\n' "$TMP/calls" >"$TMP/bin/chmod"
+maint postinst configure 0.0.9 || fail "postinst configure failed without /etc/sudoers.d/smart"
+expect_in "$TMP/calls" "chmod 0440 /etc/sudoers.d/smart"
+expect_not_in "$TMP/calls" "visudo"
+expect_in "$TMP/calls" "install -d -o smart -g smart -m 0755 /var/lib/smart"
+printf '#!/bin/sh\necho "chmod $*" >>"%s"\n' "$TMP/calls" >"$TMP/bin/chmod"
+
 # other postinst actions do nothing
 maint postinst abort-upgrade 0.0.9 || fail "postinst abort-upgrade failed"
 expect_not_in "$TMP/calls" "adduser"
@@ -46,6 +55,7 @@ maint prerm remove || fail "prerm remove failed"
 maint postrm remove || fail "postrm remove failed"
 expect_not_in "$TMP/calls" "rm -rf"
 maint postrm purge || fail "postrm purge failed"
-expect_in "$TMP/calls" "rm -rf /var/lib/smart /var/log/smart"
+expect_in "$TMP/calls" "rm -rf /var/lib/smart /var/log/smart /etc/smart/experiments"
+expect_in "$TMP/calls" "rmdir /etc/smart"
 expect_in "$TMP/calls" "deb-systemd-helper purge smart-run.timer"
 expect_not_in "$TMP/calls" "deluser"

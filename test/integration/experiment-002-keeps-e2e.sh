@@ -7,20 +7,15 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
 exp_need_smart_run
-command -v openssl >/dev/null || skip "openssl is not installed"
 
-tls_port=$(free_port)
-mkdir -p "$TMP/nginx"
-exp_tls_directives "$TMP/nginx" "$tls_port"
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx" "$TLS_DIRECTIVES"
+exp_start_nginx_https
 exp_nginx_keepalive_off
 cp -p "$NGINX_CONF" "$TMP/before"
 
 exp=$TMP/exp/002_nginx_keepalive
-exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "https://127.0.0.1:$tls_port/" "$TMP/smart.conf"
+exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "$NGINX_HTTPS_URL" "$TMP/smart.conf"
 # smart-run verifies the self-signed certificate against its CA file
-echo "MEASURE_CA_FILE=$TLS_CACERT" >>"$TMP/smart.conf"
+exp_conf_trust_tls "$TMP/smart.conf"
 # short phases for a test: many small interleaved blocks, probes every 20 ms
 jq '.measure_interval_sec = 0.02' "$exp/meta.json" >"$exp/m" && mv "$exp/m" "$exp/meta.json"
 

@@ -5,8 +5,10 @@
 . "$SMART_SOURCE_DIR/test/lib/run.sh"
 command -v jq >/dev/null || skip "jq is not installed"
 
+# timeout_seconds bounds every command, the measurement too (its duration plus
+# the timeout): 3 s leaves the 0.5 s measurement slack on a loaded machine.
 plain_experiment "$TMP/exp" plain \
-  '.timeout_seconds = 1 | .variants[1].apply = "echo fast > state; sleep 60 & echo $! > grandchild.pid; wait"'
+  '.timeout_seconds = 3 | .baseline_seconds = 0.5 | .variants[1].apply = "echo fast > state; sleep 60 & echo $! > grandchild.pid; wait"'
 plain_conf "$TMP/smart.conf" "$TMP/exp"
 start=$(date +%s)
 expect_exit 1 smart-run --config "$TMP/smart.conf" plain

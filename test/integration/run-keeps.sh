@@ -12,16 +12,12 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
 exp_need_smart_run
-command -v openssl >/dev/null || skip "openssl is not installed"
 
-tls_port=$(free_port)
-mkdir -p "$TMP/nginx"
-exp_tls_directives "$TMP/nginx" "$tls_port"
-exp_start_nginx "$TLS_DIRECTIVES"
+exp_start_nginx_https
 exp_nginx_keepalive_off
 exp=$TMP/exp/002_nginx_keepalive
-exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "https://127.0.0.1:$tls_port/" "$TMP/smart.conf"
-echo "MEASURE_CA_FILE=$TLS_CACERT" >>"$TMP/smart.conf"
+exp_copy_for_test "$SMART_SOURCE_DIR/experiments/002_nginx_keepalive" "$exp" "$NGINX_HTTPS_URL" "$TMP/smart.conf"
+exp_conf_trust_tls "$TMP/smart.conf"
 jq '.measure_interval_sec = 0.01' "$exp/meta.json" >"$TMP/m" && mv "$TMP/m" "$exp/meta.json"
 
 expect_exit 0 smart-run --config "$TMP/smart.conf" --json --variant-seconds 8s --block-seconds 1s \

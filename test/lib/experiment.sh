@@ -25,6 +25,29 @@ exp_need_nginx() {
   command -v jq >/dev/null || skip "jq is not installed"
 }
 
+# exp_start_nginx_https         exp_start_nginx, also answering https on a
+#                               second port (a self-signed certificate):
+#                               sets NGINX_HTTPS_URL and TLS_CACERT. Use it
+#                               when a test needs keep-alive to matter: over
+#                               plain loopback http a connect costs ~0.02 ms,
+#                               a few percent of a request; a TLS handshake
+#                               costs milliseconds.
+# exp_conf_trust_tls CONF       lets smart-run's measurements verify that
+#                               certificate (MEASURE_CA_FILE in CONF)
+exp_start_nginx_https() {
+  command -v openssl >/dev/null || skip "openssl is not installed"
+  local port
+  port=$(free_port)
+  mkdir -p "$TMP/nginx"
+  exp_tls_directives "$TMP/nginx" "$port"
+  exp_start_nginx "$TLS_DIRECTIVES"
+  NGINX_HTTPS_URL=https://127.0.0.1:$port/
+}
+
+exp_conf_trust_tls() {
+  echo "MEASURE_CA_FILE=$TLS_CACERT" >>"$1"
+}
+
 exp_start_nginx() {
   mkdir -p "$TMP/nginx"
   on_exit nginx_stop "$TMP/nginx"

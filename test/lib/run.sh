@@ -22,12 +22,14 @@ plain_experiment() {
 # One row every 50 ms for $SMART_DURATION seconds (bounded).
 n=$(awk -v d="${SMART_DURATION:-1}" 'BEGIN { n = int(d / 0.05); if (n < 1) n = 1; print n }')
 echo timestamp,latency_ms,response_code >"$SMART_OUTPUT"
-burst=$(cat burst 2>/dev/null || echo 1)
+# Shell builtins (read) rather than cat: one fork a row (date), so the loop
+# keeps close to its duration on a loaded machine.
+burst=1; [ -r burst ] && read -r burst <burst
 i=0
 while [ "$i" -lt "$n" ]; do
-  s=$(cat state)
-  lat=$(cat "latency.$s" 2>/dev/null || echo 10)
-  code=$(cat "code.$s" 2>/dev/null || echo 200)
+  read -r s <state
+  lat=10; [ -r "latency.$s" ] && read -r lat <"latency.$s"
+  code=200; [ -r "code.$s" ] && read -r code <"code.$s"
   now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
   k=0
   while [ "$k" -lt "$burst" ]; do

@@ -426,12 +426,14 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(model.last->variants[1].estimate_pct == Approx(14.7));
   CHECK(model.last->variants[1].ci_low_pct == Approx(13.1));
   CHECK(model.last->variants[1].ci_high_pct == Approx(16.1));
-  CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (95% CI 13.1 to 16.1%)");
+  // The interval is two-sided at 2c - 1 for a one-sided level c, as
+  // smart-decide's reasons say: 0.95 -> "90% CI".
+  CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (90% CI 13.1 to 16.1%)");
   // smart-decide writes null for an unbounded side.
   VariantResult open_ended;
   merge_decision(open_ended, boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
-      "ci_improve_pct": [null, 100], "confidence_used": 0.95}})").as_object());
-  CHECK(confidence_summary(open_ended) == "improvement 15.6% (95% CI \u2212\u221e to 100.0%)");
+      "ci_improve_pct": [null, 100], "confidence_used": 0.9944}})").as_object());
+  CHECK(confidence_summary(open_ended) == "improvement 15.6% (98.9% CI \u2212\u221e to 100.0%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");
   REQUIRE(model.last->coach);

@@ -1,6 +1,7 @@
 #include <smart/dashboard/render.hpp>
 
 #include <smart/dashboard/charts.hpp>
+#include <smart/decision.hpp>
 #include <smart/util/html.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
@@ -420,8 +421,12 @@ std::string confidence_summary(const VariantResult& variant)
     auto bound = [](double value) {
       return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e") : fmt::format("{:.1f}", value);
     };
-    return fmt::format("improvement {:.1f}% ({:.0f}% CI {} to {}%)", *variant.estimate_pct,
-                       *variant.confidence_level * 100, bound(*variant.ci_low_pct), bound(*variant.ci_high_pct));
+    // confidence_level is the one-sided level of the interval's lower end;
+    // the interval itself is two-sided at 2c - 1, as smart-decide's reasons
+    // say ("90% CI" for 0.95).
+    return fmt::format("improvement {:.1f}% ({}% CI {} to {}%)", *variant.estimate_pct,
+                       level_text(2 * *variant.confidence_level - 1), bound(*variant.ci_low_pct),
+                       bound(*variant.ci_high_pct));
   }
   if (variant.confidence_level) {
     return fmt::format("at {:.0f}% confidence", *variant.confidence_level * 100);
