@@ -27,8 +27,10 @@
 #      container with a private network (loopback only), systemd as PID 1;
 #      there the package is installed again, smart-run.service runs
 #      `smart-run --next` with the shipped sudo rules, the dashboard is
-#      served, the timer is enabled, a remove in the middle of a second run
-#      stops it and the run reverts, and purge forgets the timer.
+#      served, the timer is enabled, a run past TimeoutStartSec reverts, a
+#      remove in the middle of another run stops it and the run reverts,
+#      and purge forgets the timer; then a second boot is powered off in
+#      the middle of a run (the run reverts before nginx stops).
 # It takes a minute or more and needs the network, so it is not in ctest.
 #
 # Environment:
@@ -536,6 +538,58 @@ EOF
     tail -30 "$work/booted.log"
     cat "$R/root/booted.out" 2>/dev/null
     fail "the booted phase did not finish (systemd-nspawn exit $rc)"
+  fi
+
+  step "booted: shutdown in the middle of a run"
+  # smart-run.service is ordered after nginx.service, so at shutdown it is
+  # stopped first: smart-run reverts while nginx still runs
+  cat >"$R/root/booted.sh" <<EOF
+#!/bin/sh
+export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+port=$port
+EOF
+  cat >>"$R/root/booted.sh" <<'EOF'
+out=/root/booted2.out
+: >$out
+apt-get -q -y -o Dpkg::Use-Pty=0 install /root/smart.deb >>/root/booted-apt.log 2>&1 || echo "FAIL: shutdown: apt-get install" >>$out
+cp -r /usr/share/smart/experiments/002_nginx_keepalive /etc/smart/experiments/
+sed -i -e "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
+  -e 's#"measure_interval_sec": *[0-9.]*#"measure_interval_sec": 0.2#' /etc/smart/experiments/*/meta.json
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+systemctl start --no-block smart-run.service
+i=0
+while [ $i -lt 300 ]; do # until the variant is applied (bounded: 30 s)
+  if [ -e /var/lib/smart/var/pending.json ] && ! cmp -s /etc/nginx/nginx.conf /root/nginx.conf.ours; then
+    echo applied >>$out
+    break
+  fi
+  sleep 0.1
+  i=$((i + 1))
+done
+EOF
+  rm -f "$R/root/booted2.out"
+  t0=$(date +%s)
+  timeout 300 systemd-nspawn -q --private-network --register=no --keep-unit \
+    -M "smart-deb-test-$$" -D "$R" --boot </dev/null >"$work/booted2.log" 2>&1
+  rc=$?
+  if grep -qx 'applied' "$R/root/booted2.out" 2>/dev/null; then
+    ok "booted, a run applied its variant, powered off ($(($(date +%s) - t0)) s)"
+    if grep '^FAIL' "$R/root/booted2.out"; then fails=$((fails + 1)); fi
+    if cmp -s "$R/etc/nginx/nginx.conf" "$R/root/nginx.conf.ours"; then ok "shutdown during a run: nginx.conf back byte for byte"
+    else fail "shutdown during a run: nginx.conf differs: $(diff "$R/root/nginx.conf.ours" "$R/etc/nginx/nginx.conf")"; fi
+    if [ ! -e "$R/var/lib/smart/var/pending.json" ]; then ok "shutdown during a run: nothing pending"
+    else fail "shutdown during a run: pending.json is left: $(cat "$R/var/lib/smart/var/pending.json")"; fi
+    last=$(find "$R/var/lib/smart/var/runs" -mindepth 1 -maxdepth 1 -type d | sort | tail -1)
+    if grep -q '"status": "aborted"' "$last/summary.json" 2>/dev/null; then ok "shutdown during a run: recorded as aborted"
+    else fail "shutdown during a run: ${last#"$R"}/summary.json does not say aborted: $(grep -m1 '"status"' "$last/summary.json" 2>&1)"; fi
+    if [ ! -e "$R/var/lib/smart/var/revert_failed.json" ]; then ok "shutdown during a run: no revert_failed.json"
+    else fail "shutdown during a run: revert_failed.json: $(cat "$R/var/lib/smart/var/revert_failed.json")"; fi
+  else
+    tail -30 "$work/booted2.log"
+    cat "$R/root/booted2.out" 2>/dev/null
+    fail "shutdown during a run: the run never applied its variant (systemd-nspawn exit $rc)"
   fi
 fi
 
