@@ -23,19 +23,51 @@ if [ "${1:-}" = "--tests" ]; then
   want+=("${test_deps[@]}")
 fi
 
+# promtool (dashboard-promtool test: metrics.prom must pass `promtool check
+# metrics`) comes with Debian's prometheus package, which would also install
+# and start a Prometheus server listening on every interface. Only the one
+# binary is taken from the package, into a directory of the tests' own.
+promtool_dir=/usr/local/lib/smart-test
+install_promtool() {
+  [ -x "$promtool_dir/promtool" ] && return 0
+  command -v promtool >/dev/null && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root prometheus >/dev/null) &&
+     dpkg-deb --fsys-tarfile "$tmp"/prometheus_*.deb | tar -x -C "$tmp" ./usr/bin/promtool; then
+    install -D -m 0755 "$tmp/usr/bin/promtool" "$promtool_dir/promtool"
+  else
+    echo "install-deps: warning: could not extract promtool from Debian's prometheus package; the promtool test will be skipped" >&2
+  fi
+  rm -rf "$tmp"
+}
+
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
-if [ ${#missing[@]} -eq 0 ]; then
+need_promtool=false
+if [ "${1:-}" = "--tests" ] && [ ! -x "$promtool_dir/promtool" ] && ! command -v promtool >/dev/null; then
+  need_promtool=true
+fi
+if [ ${#missing[@]} -eq 0 ] && ! $need_promtool; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: warning: promtool is missing and extracting it needs root; the promtool test will be skipped" >&2
+    exit 0
+  fi
   echo "install-deps: these packages are missing and installing them needs root: ${missing[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if $need_promtool; then
+  install_promtool
+fi
 # The Debian nginx package starts the machine's own nginx; smart's tests and
 # demo never use it, and it is left as the package set it up.

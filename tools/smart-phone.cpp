@@ -22,12 +22,13 @@ sent again; move it back into the outbox and run --flush to resend it.
 
 RUN_ID defaults to the latest run in STATE_FILE. The coach's advice
 ({advice, next_variant, confidence}) is stored in runs/RUN_ID/coach.json
-and merged into state.json.
+and, while RUN_ID is the latest run, merged into state.json as "coach".
 
 --ask prints {"verdict":"keep|revert","confidence":0..1,"reason":"..."}
 and exits 0 when the coach answered within COACH_TIMEOUT. COACH_MODE=openai
 asks an OpenAI-compatible chat-completions endpoint (llama.cpp, Ollama)
-instead of the coach API. The exchange is logged in DIR/coach-exchange.log.
+instead of the coach API. The exchange is written to stderr (smart-run logs
+it in DIR/coach-exchange.log); --ask writes no file.
 
 The token comes from COACH_TOKEN (environment), COACH_TOKEN_FILE, or the
 systemd credential coach_token -- never from the command line.)";

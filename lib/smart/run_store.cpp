@@ -200,8 +200,8 @@ json::object to_json(const RunSummary& s)
     variants.emplace_back(to_json(variant));
   }
   out["variants"] = std::move(variants);
-  if (s.coach) {
-    out["coach"] = *s.coach;
+  if (s.coach_ask) {
+    out["coach_ask"] = *s.coach_ask;
   }
   for (const auto& [key, value] : s.extra) {
     out[key] = value;
@@ -238,8 +238,8 @@ json::object state_json(const RunSummary& s)
     variants.emplace_back(to_json(variant));
   }
   out["variants"] = std::move(variants);
-  if (s.coach) {
-    out["coach"] = *s.coach;
+  if (s.coach_ask) {
+    out["coach_ask"] = *s.coach_ask;
   }
   return out;
 }

@@ -53,7 +53,10 @@ struct RunSummary {
   std::string mode = "run"; // run, advise, calibrate
   std::optional<StatsBrief> baseline;
   std::vector<VariantResult> variants;
-  std::optional<boost::json::object> coach;
+  // smart-run's record of its last borderline question to the coach:
+  // {variant, verdict, confidence, reason, applied}. (The coach's advice is
+  // smart-phone's: runs/<id>/coach.json and state.json "coach".)
+  std::optional<boost::json::object> coach_ask;
   boost::json::object extra; // mode-specific results (calibration figures ...)
 };
 

@@ -1044,13 +1044,14 @@ private:
     }
     const double min_confidence = m_ctx.config.number("COACH_MIN_CONFIDENCE");
     const bool keep = verdict && verdict->is_string() && verdict->as_string() == "keep" && confidence >= min_confidence;
-    json::object advice{{"variant", label},
-                        {"verdict", verdict && verdict->is_string() ? json::value(verdict->as_string()) : nullptr},
-                        {"confidence", confidence},
-                        {"advice", reason},
-                        {"applied", keep}};
-    m_summary.coach = advice;
-    util::write_file_atomically(m_dir / "coach.json", pretty_json(advice));
+    // Recorded in summary.json and state.json, which smart-run writes;
+    // coach.json is smart-phone's (the advice of the run report).
+    m_summary.coach_ask = json::object{
+      {"variant", label},
+      {"verdict", verdict && verdict->is_string() ? json::value(verdict->as_string()) : nullptr},
+      {"confidence", confidence},
+      {"reason", reason},
+      {"applied", keep}};
     auto& vr = result_of(label);
     if (keep) {
       decision.decision = "keep";

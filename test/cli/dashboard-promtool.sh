@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # metrics.prom passes `promtool check metrics` (Debian's prometheus package
-# ships promtool; SMART_PROMTOOL may point at one). Skipped without it: the
-# unit tests check the format with a parser of their own either way.
+# ships promtool; packaging/install-deps.sh --tests extracts just that binary
+# into /usr/local/lib/smart-test; SMART_PROMTOOL may point at another).
+# Skipped without it: the unit tests check the format with a parser of their
+# own either way.
 . "$(dirname "$0")/../lib/common.sh"
 
-promtool=${SMART_PROMTOOL:-$(command -v promtool || true)}
+promtool=${SMART_PROMTOOL:-$(command -v promtool || echo /usr/local/lib/smart-test/promtool)}
 [ -n "$promtool" ] && [ -x "$promtool" ] || skip "promtool not installed (Debian package prometheus)"
 
 # promtool really checks: a counter without _total is refused.

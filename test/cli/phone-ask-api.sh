@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --ask (COACH_MODE=api): the decision goes to COACH_URL/ask; the answer is
-# printed as one JSON object; the exchange is logged in the run dir without
-# the token.
+# printed as one JSON object; the exchange goes to stderr (smart-run logs it
+# in the run dir), without the token; --ask writes no file.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/coach.sh"
 
@@ -19,11 +19,11 @@ expect_eq "$(requests '.[0].body.variant')" '"workers_2"'
 expect_eq "$(requests '.[0].body.run_id')" '"20261122T232318Z"'
 expect_eq "$(requests '.[0].body.decision.borderline')" true
 expect_eq "$(requests '.[0].headers.authorization')" "\"Bearer $COACH_TOKEN\""
-expect_in "$DIR/coach-exchange.log" '"verdict":"keep"'
-expect_in "$DIR/coach-exchange.log" "/api/ask"
-expect_eq "$(stat -c %a "$DIR/coach-exchange.log")" 600
-expect_not_in "$DIR/coach-exchange.log" "$COACH_TOKEN"
+expect_in "$TMP/err" '"verdict":"keep"'
+expect_in "$TMP/err" "/api/ask"
+expect_in "$TMP/err" "--- answer:"
 expect_not_in "$TMP/err" "$COACH_TOKEN"
+expect_eq "$(ls "$DIR")" "workers_2.decision.json" "files in the run dir"
 stop_coach
 
 # A revert answer is passed on as it is.

@@ -16,8 +16,8 @@ expect_eq "$(requests '.[0].body.model')" '"llama3.1:8b"'
 expect_eq "$(requests '.[0].body.messages[1].content | test("Baseline: 45.00ms p50")')" true
 expect_eq "$(requests '.[0].body.messages[1].content | test("Threshold: 10.00% minimum")')" true
 expect_eq "$(requests '.[0].body.messages[1].content | test("wants to REVERT this change")')" true
-expect_in "$DIR/coach-exchange.log" "You are a server optimization coach"
-expect_in "$DIR/coach-exchange.log" "--- answer:"
+expect_in "$TMP/err" "You are a server optimization coach"
+expect_in "$TMP/err" "--- answer:"
 stop_coach
 
 # An answer that is neither KEEP nor REVERT: exit 1, nothing on stdout.
@@ -26,4 +26,5 @@ phone_conf "$TMP/smart.conf" "http://127.0.0.1:$COACH_PORT/v1" COACH_MODE=openai
 expect_exit 1 smart-phone --config "$TMP/smart.conf" --ask --run-dir "$DIR" --variant workers_2
 expect_eq "$(cat "$TMP/out")" ""
 expect_in "$TMP/err" "neither KEEP nor REVERT"
-expect_in "$DIR/coach-exchange.log" "=> revert"
+expect_in "$TMP/err" "=> revert"
+expect_eq "$(ls "$DIR")" "workers_2.decision.json" "files in the run dir"

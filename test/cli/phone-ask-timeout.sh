@@ -14,4 +14,4 @@ elapsed=$(( $(date +%s) - start ))
 [ "$elapsed" -le 6 ] || fail "--ask took ${elapsed}s with COACH_TIMEOUT=2s"
 expect_eq "$(cat "$TMP/out")" ""
 expect_in "$TMP/err" "timeout"
-expect_in "$DIR/coach-exchange.log" "no answer"
+expect_in "$TMP/err" "--- no answer"

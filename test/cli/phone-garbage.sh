@@ -18,4 +18,4 @@ make_decision "$DIR" workers_2
 expect_exit 1 smart-phone --config "$TMP/smart.conf" --ask --run-dir "$DIR" --variant workers_2
 expect_eq "$(cat "$TMP/out")" ""
 expect_in "$TMP/err" "no coach answer: revert"
-expect_in "$DIR/coach-exchange.log" "no answer"
+expect_in "$TMP/err" "--- no answer"

@@ -46,6 +46,16 @@ expect_eq "$(requests '[.[] | select(.path == "/api/ask")][0].body.variant')" '"
 expect_eq "$(requests "[.[] | select(.path == \"/api\")] | map(.headers[\"idempotency-key\"])")" "[\"$RUN_ID\"]"
 expect_eq "$(requests '[.[].headers.authorization] | unique')" "[\"Bearer $COACH_TOKEN\"]"
 expect_in "$DIR/coach-exchange.log" '"verdict":"keep"'
+expect_in "$DIR/coach-exchange.log" "--- answer:"
+expect_eq "$(stat -c %a "$DIR/coach-exchange.log")" 600 "exchange log mode"
+# One writer per record: smart-run's answer in summary.json and state.json
+# ("coach_ask"), the run report's advice in coach.json and state.json ("coach").
+for f in "$DIR/summary.json" "$TMP/base/var/state.json"; do
+  expect_eq "$(jq -c '.coach_ask | [.variant, .verdict, .confidence, .applied]' "$f")" '["fast","keep",0.95,true]' "$f"
+done
+expect_eq "$(jq 'has("coach")' "$DIR/summary.json")" false "advice in summary.json"
+expect_eq "$(jq -r .coach.advice "$TMP/base/var/state.json")" "try 4 workers next" "advice in state.json"
+expect_eq "$(jq 'has("verdict") or has("ask")' "$DIR/coach.json")" false "smart-run's record in coach.json"
 # The run report's advice is stored and already on the dashboard rendered
 # after the run (smart-run calls smart-phone before smart-dashboard).
 expect_eq "$(jq -r .advice "$DIR/coach.json")" "try 4 workers next" "advice in coach.json"

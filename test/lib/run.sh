@@ -33,7 +33,7 @@ while [ "$i" -lt "$n" ]; do
   now=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
   k=0
   while [ "$k" -lt "$burst" ]; do
-    echo "$now,$lat,$code" >>"$SMART_OUTPUT"
+    echo "$now,$lat,$code" >>"$SMART_OUTPUT" || exit 1 # a full disk, say
     k=$((k + 1))
   done
   i=$((i + 1))

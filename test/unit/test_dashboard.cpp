@@ -5,6 +5,8 @@
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/html.hpp>
 
+#include "temp_dir.hpp"
+
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
@@ -442,6 +444,67 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(model.curves[0].points.front().second == 0);
   CHECK(model.curves[0].points.back().second == 1);
   CHECK(model.history.size() == 16);
+}
+
+TEST_CASE("dashboard coach: smart-run's question and smart-phone's advice, in every shape written")
+{
+  const std::string run = "20261122T233000Z";
+  const std::string ask = R"({"variant": "workers_2", "verdict": "keep", "confidence": 0.93, "REASON": "clear gain",
+                              "applied": true})";
+  const std::string advice = R"({"advice": "try 4 workers", "next_variant": "workers_4", "confidence": 0.85})";
+  const auto load = [&](const std::string& summary_extra, const std::string& coach_json) {
+    TempDir dir("dashboard-coach");
+    fs::create_directories(dir.path / "runs" / run);
+    const std::string summary = R"({"run_id": ")" + run + R"(", "experiment": "e", "status": "kept",
+      "kept_variant": "workers_2", "finished_at": "2026-11-22T23:40:09Z", "variants": [])" + summary_extra + "}";
+    util::write_file_atomically(dir.path / "runs" / run / "summary.json", summary);
+    util::write_file_atomically(dir.path / "state.json", summary);
+    if (!coach_json.empty()) {
+      util::write_file_atomically(dir.path / "runs" / run / "coach.json", coach_json);
+    }
+    return load_model({dir.path / "state.json", dir.path, dir.path / "runs"});
+  };
+  const auto with = [](std::string text, const std::string& key) {
+    return std::regex_replace(text, std::regex("REASON"), key);
+  };
+  const auto check_both = [&](const Model& model) {
+    REQUIRE(model.last);
+    REQUIRE(model.last->coach);
+    const Coach& coach = *model.last->coach;
+    CHECK(coach.variant == "workers_2");
+    CHECK(coach.verdict == "keep");
+    CHECK(coach.ask_confidence == Approx(0.93));
+    CHECK(coach.reason == "clear gain");
+    CHECK(coach.applied == true);
+    CHECK(coach.advice == "try 4 workers");
+    CHECK(coach.next_variant == "workers_4");
+    CHECK(coach.confidence == Approx(0.85));
+    const std::string text = render_text(model, context_for(model, golden_now), false);
+    CHECK(text.find("asked about workers_2: keep, confidence 93%, applied") != std::string::npos);
+    CHECK(text.find("clear gain") != std::string::npos);
+    CHECK(text.find("try 4 workers") != std::string::npos);
+    CHECK(text.find("next to try: workers_4 (confidence 85%)") != std::string::npos);
+  };
+  SECTION("now: coach_ask in summary.json (smart-run), the advice in coach.json (smart-phone)")
+  {
+    check_both(load(R"(, "coach_ask": )" + with(ask, "reason"), advice));
+  }
+  SECTION("before: smart-run's record as coach, smart-phone's merged over it with the record under ask")
+  {
+    const std::string merged = advice.substr(0, advice.size() - 1) + R"(, "ask": )" + with(ask, "advice") + "}";
+    check_both(load(R"(, "coach": )" + merged, merged));
+  }
+  SECTION("before, no advice yet: smart-run's record as coach and in coach.json")
+  {
+    const Model model = load(R"(, "coach": )" + with(ask, "advice"), with(ask, "advice"));
+    REQUIRE(model.last);
+    REQUIRE(model.last->coach);
+    CHECK(model.last->coach->verdict == "keep");
+    CHECK(model.last->coach->reason == "clear gain");
+    CHECK(model.last->coach->ask_confidence == Approx(0.93));
+    CHECK(model.last->coach->advice.empty());
+    CHECK_FALSE(model.last->coach->confidence);
+  }
 }
 
 TEST_CASE("dashboard CDF curve: thinned, monotonic, exact ends")

@@ -1,5 +1,6 @@
 #include <smart/cmd/decide.hpp>
 
+#include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
 
@@ -96,10 +97,10 @@ int decide(DecideCommand command)
 
   std::fputs(metrics_line(decision).c_str(), stderr);
   std::fputc('\n', stderr);
-  fmt::print(stderr, "decision: {} ({}; rule {})\n", to_string(decision.decision), decision.decided_by,
-             to_string(decision.rule));
+  say(fmt::format("decision: {} ({}; rule {})\n", to_string(decision.decision), decision.decided_by,
+             to_string(decision.rule)));
   for (const auto& reason : decision.reasons) {
-    fmt::print(stderr, "reason: {}\n", reason);
+    say(fmt::format("reason: {}\n", reason));
   }
   std::fflush(stderr);
   if (command.json) {

@@ -76,7 +76,7 @@ public:
   void show(const std::string& text)
   {
     if (m_enabled) {
-      fmt::print(stderr, "\r\033[K{}", text);
+      say(fmt::format("\r\033[K{}", text));
       std::fflush(stderr);
       m_shown = true;
     }
@@ -84,7 +84,7 @@ public:
   void clear()
   {
     if (m_shown) {
-      fmt::print(stderr, "\r\033[K");
+      say(fmt::format("\r\033[K"));
       std::fflush(stderr);
       m_shown = false;
     }
@@ -305,13 +305,13 @@ int measure(const MeasureOptions& options)
     line += fmt::format(", {:.0f} req/s", static_cast<double>(outcome.tally.count()) / outcome.elapsed_s);
   }
   if (!outcome.abort_message.empty()) {
-    fmt::print(stderr, "{}: {}\n", tool, outcome.abort_message);
+    say(fmt::format("{}: {}\n", tool, outcome.abort_message));
   }
   if (const int number = util::signals::received(); number != 0) {
-    fmt::print(stderr, "{}: interrupted by {}; {}\n", tool, ::strsignal(number), line);
+    say(fmt::format("{}: interrupted by {}; {}\n", tool, ::strsignal(number), line));
     return 128 + number; // 130 SIGINT, 143 SIGTERM
   }
-  fmt::print(stderr, "{}: {}\n", tool, line);
+  say(fmt::format("{}: {}\n", tool, line));
   return 0;
 }
 

@@ -48,7 +48,7 @@ Paths paths_of(const Config& config)
 
 void note(std::string_view message)
 {
-  fmt::print(stderr, "{}: {}\n", program_name(), message);
+  say(fmt::format("{}: {}\n", program_name(), message));
   std::fflush(stderr);
 }
 
@@ -113,22 +113,10 @@ std::optional<std::unique_ptr<util::FileLock>> state_lock(const Paths& paths)
   return std::nullopt;
 }
 
-// The borderline record smart-run writes as "coach" ({variant, verdict,
-// confidence, advice, applied}), or one already moved under "ask".
-std::optional<json::value> ask_record(const json::value& coach)
-{
-  if (!coach.is_object()) {
-    return std::nullopt;
-  }
-  if (const auto* ask = coach.as_object().if_contains("ask")) {
-    return *ask;
-  }
-  if (coach.as_object().contains("verdict")) {
-    return coach;
-  }
-  return std::nullopt;
-}
-
+// The advice is smart-phone's record: runs/<id>/coach.json, and "coach" in
+// state.json while that run is the latest. (smart-run writes summary.json,
+// history.jsonl and the rest of state.json, with its borderline question as
+// "coach_ask"; neither tool rewrites the other's record.)
 void store_advice(const Paths& paths, const std::string& run_id, const Advice& advice)
 {
   const auto now = std::chrono::system_clock::now();
@@ -136,54 +124,33 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
   const fs::path run_dir = paths.runs_dir / run_id;
   std::error_code ec;
   if (fs::is_directory(run_dir, ec)) {
-    json::object file = advice_json;
-    // smart-run records its borderline question in coach.json too: keep that
-    // record, under "ask", rather than overwrite it.
-    if (fs::exists(run_dir / "coach.json", ec)) {
-      boost::system::error_code json_ec;
-      const auto old = json::parse(util::read_file(run_dir / "coach.json"), json_ec);
-      if (auto ask = json_ec ? std::nullopt : ask_record(old)) {
-        file["ask"] = *ask;
-      }
-    }
-    util::write_file_atomically(run_dir / "coach.json", json::serialize(file) + "\n");
+    util::write_file_atomically(run_dir / "coach.json", json::serialize(advice_json) + "\n");
   }
+  if (!fs::exists(paths.state_file, ec)) {
+    return;
+  }
+  // state.json is smart-run's file too: merged only under its lock.
   auto lock = state_lock(paths);
   if (!lock) {
     warn(fmt::format("{}: locked by another smart process; the advice for {} is in coach.json only",
                      (paths.var_dir / "smart.lock").string(), run_id));
     return;
   }
+  boost::system::error_code json_ec;
+  auto state = json::parse(util::read_file(paths.state_file), json_ec);
+  if (json_ec || !state.is_object()) {
+    warn(fmt::format("{}: not a JSON object; advice not merged into it", paths.state_file.string()));
+    return;
+  }
+  auto& object = state.as_object();
+  const auto* id = object.if_contains("run_id");
+  if (id == nullptr || !id->is_string() || id->as_string() != run_id) {
+    return; // state.json already describes a newer run
+  }
   json::object coach_field = advice_json;
   coach_field.erase("received_at");
-  const auto merge = [&](const fs::path& file, bool only_if_latest) {
-    if (!fs::exists(file, ec)) {
-      return;
-    }
-    boost::system::error_code json_ec;
-    auto value = json::parse(util::read_file(file), json_ec);
-    if (json_ec || !value.is_object()) {
-      warn(fmt::format("{}: not a JSON object; advice not merged into it", file.string()));
-      return;
-    }
-    auto& object = value.as_object();
-    if (only_if_latest) {
-      const auto* id = object.if_contains("run_id");
-      if (id == nullptr || !id->is_string() || id->as_string() != run_id) {
-        return; // state.json already describes a newer run
-      }
-    }
-    json::object merged = coach_field;
-    if (const auto* old = object.if_contains("coach")) {
-      if (auto ask = ask_record(*old)) {
-        merged["ask"] = *ask;
-      }
-    }
-    object["coach"] = std::move(merged);
-    util::write_file_atomically(file, json::serialize(value) + "\n");
-  };
-  merge(run_dir / "summary.json", false);
-  merge(paths.state_file, true);
+  object["coach"] = std::move(coach_field);
+  util::write_file_atomically(paths.state_file, json::serialize(state) + "\n");
 }
 
 enum class FlushResult { all_delivered, deferred, unauthorized, rejected };
@@ -347,13 +314,12 @@ int post(const Config& config, const CoachSettings& settings, const PhoneOptions
   return to_int(ExitCode::failed);
 }
 
-void log_exchange(const fs::path& file, const std::string& text)
+// The borderline exchange goes to stderr: smart-run, which owns the run
+// directory, appends it to DIR/coach-exchange.log; --ask writes no file.
+void log_exchange(const std::string& text)
 {
-  try {
-    util::append_line(file, text, 0600);
-  } catch (const std::exception& e) {
-    warn(fmt::format("cannot write the exchange log: {}", e.what()));
-  }
+  fmt::print(stderr, "{}\n", text);
+  std::fflush(stderr);
 }
 
 int ask(CoachSettings settings, const PhoneOptions& options)
@@ -389,8 +355,7 @@ int ask(CoachSettings settings, const PhoneOptions& options)
   settings.retry.max_delay = std::min(settings.retry.max_delay, settings.timeout / 4);
   settings.retry.base_delay = std::min(settings.retry.base_delay, settings.timeout / 10);
 
-  const fs::path log = options.run_dir / "coach-exchange.log";
-  log_exchange(log, fmt::format("=== {} ask {} mode={} url={}\n--- request:\n{}",
+  log_exchange(fmt::format("=== {} ask {} mode={} url={}\n--- request:\n{}",
                                 util::format_rfc3339(std::chrono::system_clock::now()), options.variant,
                                 settings.mode == CoachMode::openai ? "openai" : "api", request.url,
                                 redact(prompt.empty() ? request.body : prompt, token)));
@@ -401,12 +366,12 @@ int ask(CoachSettings settings, const PhoneOptions& options)
   if (body.size() > 8192) {
     body = body.substr(0, 8192) + "...(truncated)";
   }
-  log_exchange(log, redact(fmt::format("--- response: {} ({} attempt{})\n{}", delivery.detail, delivery.attempts,
+  log_exchange(redact(fmt::format("--- response: {} ({} attempt{})\n{}", delivery.detail, delivery.attempts,
                                        delivery.attempts == 1 ? "" : "s", body),
                            token));
 
   const auto fail = [&](const std::string& why, ExitCode code) -> int {
-    log_exchange(log, fmt::format("--- no answer: {} => revert", why));
+    log_exchange(fmt::format("--- no answer: {} => revert", why));
     throw Error(redact(why, token) + " (no coach answer: revert)", code);
   };
   if (delivery.status != DeliveryStatus::delivered) {
@@ -432,7 +397,7 @@ int ask(CoachSettings settings, const PhoneOptions& options)
   }
   answer->reason = redact(answer->reason, token);
   const std::string line = json::serialize(to_json(*answer));
-  log_exchange(log, "--- answer: " + line);
+  log_exchange("--- answer: " + line);
   fmt::print("{}\n", line);
   return to_int(ExitCode::ok);
 }

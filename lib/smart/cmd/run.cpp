@@ -141,7 +141,7 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
                field(item.last, "kept_variant"));
   }
   if (items.empty()) {
-    fmt::print(stderr, "no experiments under {}\n", config.get("EXPERIMENTS_DIR"));
+    say(fmt::format("no experiments under {}\n", config.get("EXPERIMENTS_DIR")));
   }
   return 0;
 }
@@ -203,7 +203,7 @@ int do_clear_revert_failed(const RunStore& store)
   }
   const auto record = store.read_revert_failed();
   if (!record) {
-    fmt::print(stderr, "smart-run: no failed revert is recorded; nothing to clear\n");
+    say(fmt::format("smart-run: no failed revert is recorded; nothing to clear\n"));
     return 0;
   }
   // Keep the record for the audit trail, beside the state.
@@ -213,10 +213,9 @@ int do_clear_revert_failed(const RunStore& store)
   cleared["cleared_at"] = util::format_rfc3339(std::chrono::system_clock::now());
   util::write_file_atomically(kept, pretty_json(cleared));
   store.clear_revert_failed();
-  fmt::print(stderr,
-             "smart-run: cleared the failed revert of {} / {} (run {}).\n"
+  say(fmt::format("smart-run: cleared the failed revert of {} / {} (run {}).\n"
              "smart-run: the record is kept in {}; runs are allowed again.\n",
-             field(record, "experiment"), field(record, "variant"), field(record, "run_id"), kept.string());
+             field(record, "experiment"), field(record, "variant"), field(record, "run_id"), kept.string()));
   return 0;
 }
 
@@ -346,7 +345,7 @@ int run(const RunOptions& o)
   if (o.dry_run) {
     std::optional<fs::path> where = o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
     if (!where) {
-      fmt::print(stderr, "smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR"));
+      say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
       return 0;
     }
     const auto exp = load_valid(*where);

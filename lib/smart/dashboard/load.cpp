@@ -91,20 +91,44 @@ Stats parse_stats(const json::object* object)
   return stats;
 }
 
-std::optional<Coach> parse_coach(const json::object* object)
+// smart-run's borderline question; fills only what is still empty.
+void absorb_ask(Coach& coach, const json::object& object)
 {
-  if (!object) {
-    return std::nullopt;
+  if (!coach.verdict.empty()) {
+    return;
   }
-  Coach coach;
-  coach.advice = get_string(*object, "advice");
-  coach.next_variant = get_string(*object, "next_variant");
-  coach.confidence = get_number(*object, "confidence");
-  coach.variant = get_string(*object, "variant");
-  coach.verdict = get_string(*object, "verdict");
-  if (const auto* applied = object->if_contains("applied"); applied && applied->is_bool()) {
+  coach.variant = get_string(object, "variant");
+  coach.verdict = get_string(object, "verdict");
+  coach.ask_confidence = get_number(object, "confidence");
+  coach.reason = get_string(object, "reason");
+  if (coach.reason.empty()) {
+    coach.reason = get_string(object, "advice"); // as older versions wrote it
+  }
+  if (const auto* applied = object.if_contains("applied"); applied && applied->is_bool()) {
     coach.applied = applied->get_bool();
   }
+}
+
+// smart-phone's advice ("coach", coach.json); older versions put smart-run's
+// question there too, or under "ask". Fills only what is still empty.
+void absorb_advice(Coach& coach, const json::object& object)
+{
+  if (object.contains("verdict")) {
+    absorb_ask(coach, object);
+    return;
+  }
+  if (coach.advice.empty() && coach.next_variant.empty()) {
+    coach.advice = get_string(object, "advice");
+    coach.next_variant = get_string(object, "next_variant");
+    coach.confidence = get_number(object, "confidence");
+  }
+  if (const auto* ask = get_object(object, "ask")) {
+    absorb_ask(coach, *ask);
+  }
+}
+
+std::optional<Coach> nonempty(const Coach& coach)
+{
   if (coach.advice.empty() && coach.next_variant.empty() && coach.verdict.empty()) {
     return std::nullopt;
   }
@@ -183,9 +207,11 @@ void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
       merge_decision(variant, decision->get_object());
     }
   }
-  if (!run.coach) {
-    if (auto coach = read_json(run_dir / "coach.json", model.warnings); coach && coach->is_object()) {
-      run.coach = parse_coach(&coach->get_object());
+  if (!run.coach || (run.coach->advice.empty() && run.coach->next_variant.empty())) {
+    if (auto advice = read_json(run_dir / "coach.json", model.warnings); advice && advice->is_object()) {
+      Coach coach = run.coach.value_or(Coach{});
+      absorb_advice(coach, advice->get_object());
+      run.coach = nonempty(coach);
     }
   }
 
@@ -279,7 +305,14 @@ RunSummary parse_run(const json::object& object)
     // The original wrote no status: infer what it meant.
     run.status = run.kept_variant != "none" ? "kept" : "reverted";
   }
-  run.coach = parse_coach(get_object(object, "coach"));
+  Coach coach;
+  if (const auto* ask = get_object(object, "coach_ask")) {
+    absorb_ask(coach, *ask);
+  }
+  if (const auto* advice = get_object(object, "coach")) {
+    absorb_advice(coach, *advice);
+  }
+  run.coach = nonempty(coach);
   return run;
 }
 

@@ -34,13 +34,15 @@ struct VariantResult {
   std::string decision_file, samples_file;
 };
 
-// The coach's word: smart-phone's advice (advice, next_variant) and/or
-// smart-run's borderline question (variant, verdict, applied).
+// The coach's word: smart-phone's advice on the run report (coach.json,
+// "coach" in state.json) and/or smart-run's borderline question ("coach_ask"
+// in summary.json; older versions wrote it as "coach" or "coach.ask").
 struct Coach {
   std::string advice;
   std::string next_variant;
-  OptNumber confidence;
-  std::string variant, verdict;
+  OptNumber confidence; // the advice's
+  std::string variant, verdict, reason;
+  OptNumber ask_confidence;
   std::optional<bool> applied;
 };
 

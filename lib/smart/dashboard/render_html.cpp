@@ -281,20 +281,23 @@ void coach_card(Html& html, const Coach& coach)
     html.raw("<p>Asked about <b>").text(coach.variant.empty() ? "a borderline verdict" : coach.variant);
     html.f("</b>: <span class=\"pill {}\">", coach.verdict == "keep" ? "good" : "neutral").text(coach.verdict);
     html.raw("</span>");
-    if (coach.confidence) {
-      html.f(" confidence {:.0f}%", *coach.confidence * 100);
+    if (coach.ask_confidence) {
+      html.f(" confidence {:.0f}%", *coach.ask_confidence * 100);
     }
     if (coach.applied) {
       html.raw(*coach.applied ? " · applied" : " · not applied (uncertain means revert)");
     }
     html.raw("</p>\n");
+    if (!coach.reason.empty()) {
+      html.raw("<p>").text(coach.reason).raw("</p>\n");
+    }
   }
   if (!coach.advice.empty()) {
     html.raw("<p>").text(coach.advice).raw("</p>\n");
   }
   if (!coach.next_variant.empty()) {
     html.raw("<p class=\"muted\">next to try: <b>").text(coach.next_variant).raw("</b>");
-    if (coach.confidence && coach.verdict.empty()) {
+    if (coach.confidence) {
       html.f(" · confidence {:.0f}%", *coach.confidence * 100);
     }
     html.raw("</p>\n");

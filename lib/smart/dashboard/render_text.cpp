@@ -127,10 +127,13 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     out += '\n';
     if (!run.coach->verdict.empty()) {
       line(out, "coach       asked about {}: {}{}{}", safe(run.coach->variant), safe(run.coach->verdict),
-           run.coach->confidence ? fmt::format(", confidence {:.0f}%", *run.coach->confidence * 100) : "",
+           run.coach->ask_confidence ? fmt::format(", confidence {:.0f}%", *run.coach->ask_confidence * 100) : "",
            !run.coach->applied ? "" : *run.coach->applied ? ", applied" : ", not applied");
+      line(out, "            {}", safe(run.coach->reason));
     }
-    line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ", safe(run.coach->advice));
+    if (run.coach->verdict.empty() || !run.coach->advice.empty()) {
+      line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ", safe(run.coach->advice));
+    }
     if (!run.coach->next_variant.empty()) {
       line(out, "            next to try: {}{}", safe(run.coach->next_variant),
            run.coach->confidence ? fmt::format(" (confidence {:.0f}%)", *run.coach->confidence * 100) : "");
