@@ -6,7 +6,7 @@ set -euo pipefail
 build_deps=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-program-options1.81-dev libboost-json1.81-dev
-  libfmt-dev catch2 libcurl4-openssl-dev
+  libfmt-dev catch2 libcurl4-openssl-dev libssl-dev
 )
 # The demo and the tests drive real programs: a throwaway nginx on loopback,
 # curl and wrk as measurement peers, openssl for a self-signed certificate,

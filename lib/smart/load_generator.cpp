@@ -1,18 +1,22 @@
 #include <smart/load_generator.hpp>
 
-#include <smart/curl_easy.hpp>
 #include <smart/error.hpp>
 #include <smart/http_response_parser.hpp>
 #include <smart/probe.hpp>
 #include <smart/version.hpp>
 
-#include <curl/curl.h>
 #include <fmt/format.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -61,6 +65,8 @@ struct Shared {
   sockaddr_storage address{};
   socklen_t address_length = 0;
   std::string request;
+  SSL_CTX* tls = nullptr;            // https://: one context for every connection
+  std::string tls_sni;               // the host name sent as SNI (none for an address)
 
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> claimed{0};
@@ -162,6 +168,7 @@ public:
   {
     for (auto& conn : m_conns) {
       close_conn(conn);
+      SSL_SESSION_free(conn.session);
     }
     ::close(m_epoll);
   }
@@ -171,6 +178,14 @@ public:
 
   void run()
   {
+    if (m_shared.tls != nullptr) {
+      // OpenSSL writes with write(2), not send(MSG_NOSIGNAL): a connection
+      // the server closed must give EPIPE here, not kill the process.
+      sigset_t pipe;
+      sigemptyset(&pipe);
+      sigaddset(&pipe, SIGPIPE);
+      ::pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+    }
     std::vector<epoll_event> events(256);
     while (true) {
       const auto now = steady::now();
@@ -201,7 +216,7 @@ public:
   }
 
 private:
-  enum class State { idle, connecting, writing, reading };
+  enum class State { idle, connecting, handshaking, writing, reading };
 
   struct Conn {
     int fd = -1;
@@ -212,8 +227,11 @@ private:
     std::size_t written = 0;
     steady::time_point begin;      // latency origin: intended (open loop) or start (closed)
     steady::time_point dispatched; // when it really started (timeout origin)
-    steady::time_point connect_start, sent, first_byte;
+    steady::time_point connect_start, tls_start, sent, first_byte;
     double connect_ms = 0;
+    double tls_ms = 0;
+    SSL* ssl = nullptr;            // https://
+    SSL_SESSION* session = nullptr; // the last one, resumed by the next connection
     HttpResponseParser parser;
   };
 
@@ -285,6 +303,7 @@ private:
     conn.retried = false;
     conn.fresh = false;
     conn.connect_ms = 0;
+    conn.tls_ms = 0;
     conn.parser.reset();
     ++m_in_flight;
     if (conn.fd < 0) {
@@ -334,6 +353,21 @@ private:
     Conn& conn = m_conns[id];
     const std::string& request = m_shared.request;
     while (conn.written < request.size()) {
+      if (conn.ssl != nullptr) {
+        const int n = SSL_write(conn.ssl, request.data() + conn.written, static_cast<int>(request.size() - conn.written));
+        if (n <= 0) {
+          const int error = SSL_get_error(conn.ssl, n);
+          if (error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ) {
+            set_events(conn, EPOLLIN | EPOLLOUT);
+            return;
+          }
+          ERR_clear_error();
+          connection_died(id, error == SSL_ERROR_SYSCALL && errno != 0 ? errno : ECONNRESET);
+          return;
+        }
+        conn.written += static_cast<std::size_t>(n);
+        continue;
+      }
       const ssize_t n = ::send(conn.fd, request.data() + conn.written, request.size() - conn.written, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR) {
@@ -367,7 +401,16 @@ private:
     const auto now = steady::now();
     switch (conn.state) {
     case State::idle: {
-      // The server closed a kept-alive connection we were not using.
+      // The server closed a kept-alive connection we were not using (over
+      // TLS this may also be a session ticket, which SSL_read consumes).
+      if (conn.ssl != nullptr) {
+        const int n = SSL_read(conn.ssl, m_buffer.data(), static_cast<int>(m_buffer.size()));
+        if (n > 0 || SSL_get_error(conn.ssl, n) != SSL_ERROR_WANT_READ) {
+          ERR_clear_error();
+          close_conn(conn);
+        }
+        return;
+      }
       const ssize_t n = ::recv(conn.fd, m_buffer.data(), m_buffer.size(), 0);
       if (n != -1 || errno != EAGAIN) {
         close_conn(conn);
@@ -383,10 +426,17 @@ private:
         return;
       }
       conn.connect_ms = ms(now - conn.connect_start);
+      if (m_shared.tls != nullptr) {
+        start_tls(id, now);
+        return;
+      }
       set_events(conn, EPOLLIN);
       send_request(id, now);
       return;
     }
+    case State::handshaking:
+      continue_handshake(id);
+      return;
     case State::writing:
       if ((events & EPOLLOUT) != 0) {
         continue_write(id);
@@ -404,9 +454,99 @@ private:
     }
   }
 
+  void start_tls(std::uint32_t id, steady::time_point now)
+  {
+    Conn& conn = m_conns[id];
+    conn.ssl = SSL_new(m_shared.tls);
+    if (conn.ssl == nullptr || SSL_set_fd(conn.ssl, conn.fd) != 1
+        || (!m_shared.tls_sni.empty() && SSL_ctrl(conn.ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                                                      const_cast<char*>(m_shared.tls_sni.c_str())) != 1)) {
+      ERR_clear_error();
+      finish(id, 0, ProbeError::tls, now);
+      return;
+    }
+    if (conn.session != nullptr) {
+      SSL_set_session(conn.ssl, conn.session);
+    }
+    SSL_set_connect_state(conn.ssl);
+    conn.state = State::handshaking;
+    conn.tls_start = now;
+    continue_handshake(id);
+  }
+
+  void continue_handshake(std::uint32_t id)
+  {
+    Conn& conn = m_conns[id];
+    const int rc = SSL_do_handshake(conn.ssl);
+    if (rc == 1) {
+      const auto now = steady::now();
+      conn.tls_ms = ms(now - conn.tls_start);
+      set_events(conn, EPOLLIN);
+      send_request(id, now);
+      return;
+    }
+    switch (SSL_get_error(conn.ssl, rc)) {
+    case SSL_ERROR_WANT_READ:
+      set_events(conn, EPOLLIN);
+      return;
+    case SSL_ERROR_WANT_WRITE:
+      set_events(conn, EPOLLOUT);
+      return;
+    default:
+      // An unverified certificate, no common protocol, or the server hung up.
+      ERR_clear_error();
+      finish(id, 0, ProbeError::tls, steady::now());
+    }
+  }
+
+  // Over TLS: SSL_read until the response is complete or the socket has no
+  // more (read-ahead may hold more than one record).
+  void on_readable_tls(std::uint32_t id, steady::time_point now)
+  {
+    Conn& conn = m_conns[id];
+    while (true) {
+      const int n = SSL_read(conn.ssl, m_buffer.data(), static_cast<int>(m_buffer.size()));
+      if (n > 0) {
+        if (!conn.parser.started()) {
+          conn.first_byte = now;
+        }
+        const auto status = conn.parser.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(n)));
+        if (status == HttpResponseParser::Status::complete) {
+          finish(id, conn.parser.status_code(), ProbeError::none, now);
+          return;
+        }
+        if (status == HttpResponseParser::Status::error) {
+          finish(id, 0, ProbeError::other, now);
+          return;
+        }
+        continue;
+      }
+      const int error = SSL_get_error(conn.ssl, n);
+      if (error == SSL_ERROR_WANT_READ) {
+        return;
+      }
+      if (error == SSL_ERROR_WANT_WRITE) {
+        set_events(conn, EPOLLIN | EPOLLOUT);
+        return;
+      }
+      const int saved = errno;
+      ERR_clear_error();
+      if (error == SSL_ERROR_ZERO_RETURN && conn.parser.feed_eof() == HttpResponseParser::Status::complete) {
+        finish(id, conn.parser.status_code(), ProbeError::none, now);
+        return;
+      }
+      connection_died(id, error == SSL_ERROR_SYSCALL && saved != 0 ? saved : ECONNRESET);
+      return;
+    }
+  }
+
   void on_readable(std::uint32_t id, steady::time_point now)
   {
     Conn& conn = m_conns[id];
+    if (conn.ssl != nullptr) {
+      on_readable_tls(id, now);
+      return;
+    }
     const ssize_t n = ::recv(conn.fd, m_buffer.data(), m_buffer.size(), 0);
     if (n > 0) {
       if (!conn.parser.started()) {
@@ -460,6 +600,24 @@ private:
 
   void close_conn(Conn& conn)
   {
+    if (conn.ssl != nullptr) {
+      // The next connection resumes this one's session (the server's ticket),
+      // as wrk and libcurl do: a new connection every 1,000 requests (nginx's
+      // keepalive_requests) costs an abbreviated handshake, not a full one.
+      SSL_SESSION* session = SSL_get1_session(conn.ssl);
+      if (session != nullptr && SSL_SESSION_is_resumable(session) == 1) {
+        SSL_SESSION_free(conn.session);
+        conn.session = session;
+      } else {
+        SSL_SESSION_free(session);
+      }
+      // No close_notify is sent (the connection is dropped either way), but
+      // marked as shut down: SSL_free would otherwise mark the kept session
+      // not resumable.
+      SSL_set_shutdown(conn.ssl, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+      SSL_free(conn.ssl);
+      conn.ssl = nullptr;
+    }
     if (conn.fd >= 0) {
       ::close(conn.fd); // also leaves the epoll set
       conn.fd = -1;
@@ -476,6 +634,7 @@ private:
     if (conn.recorded) {
       Phases phases;
       phases.connect_ms = conn.fresh ? conn.connect_ms : 0.0;
+      phases.tls_ms = conn.fresh ? conn.tls_ms : 0.0;
       phases.ttfb_ms = conn.first_byte != steady::time_point{} ? ms(conn.first_byte - conn.sent) : 0.0;
       m_recorder.record(conn.begin, latency, code, error, phases);
     }
@@ -485,7 +644,8 @@ private:
     } else {
       conn.state = State::idle;
     }
-    const bool connect_failed = failed && conn.fd < 0 && (error == ProbeError::connect);
+    // A refused connection or a failed handshake: retried after a pause.
+    const bool connect_failed = failed && conn.fd < 0 && (error == ProbeError::connect || error == ProbeError::tls);
     if (!m_issuing) {
       m_idle.push_back(id);
       return;
@@ -559,172 +719,58 @@ private:
   steady::time_point m_next_timeout_scan{};
 };
 
-// https:// load: libcurl's multi interface, one per thread, one easy handle
-// per connection (each keeps its connection alive). The same closed and open
-// loops as HttpWorker; curl_multi_poll() waits with millisecond resolution,
-// so open-loop sends can be up to 1 ms late (and that lateness counts in
-// their latency, as it should).
-class CurlWorker {
+// The TLS context of an https:// run: the peer's certificate verified
+// against --cacert (or the system's CAs) and its name or address checked,
+// as libcurl does; --insecure verifies nothing. HTTP/1.1 only (no ALPN).
+class TlsContext {
 public:
-  CurlWorker(Shared& shared, unsigned index, unsigned connections, WorkerResult& result)
-    : m_shared(shared), m_options(*shared.options), m_recorder(shared, result), m_result(result)
+  explicit TlsContext(const LoadOptions& options)
   {
-    m_multi = curl_multi_init();
-    if (m_multi == nullptr) {
-      throw Error("libcurl: cannot create a multi handle");
+    m_ctx = SSL_CTX_new(TLS_client_method());
+    if (m_ctx == nullptr) {
+      throw Error("OpenSSL: cannot create a TLS context");
     }
-    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(connections));
-    m_handles.resize(connections);
-    for (std::size_t i = 0; i < connections; ++i) {
-      Handle& h = m_handles[i];
-      h.easy = curl_easy_init();
-      if (h.easy == nullptr) {
-        throw Error("libcurl: cannot create a handle");
-      }
-      curl_easy::configure(h.easy, {m_options.target.url, m_options.timeout, m_options.insecure, m_options.cacert});
-      curl_easy_setopt(h.easy, CURLOPT_PRIVATE, &h);
-      m_idle.push_back(&h);
+    SSL_CTX_set_min_proto_version(m_ctx, TLS1_2_VERSION);
+    // A server closing without close_notify ends the response like a plain
+    // EOF (SSL_ERROR_ZERO_RETURN), as over http://.
+    SSL_CTX_set_options(m_ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_read_ahead(m_ctx, 1);
+    if (options.insecure) {
+      SSL_CTX_set_verify(m_ctx, SSL_VERIFY_NONE, nullptr);
+      return;
     }
-    if (m_options.rate) {
-      m_period_ns = 1e9 * static_cast<double>(m_options.threads) / *m_options.rate;
-      m_phase_ns = 1e9 * static_cast<double>(index) / *m_options.rate;
+    SSL_CTX_set_verify(m_ctx, SSL_VERIFY_PEER, nullptr);
+    const bool loaded = options.cacert ? SSL_CTX_load_verify_locations(m_ctx, options.cacert->c_str(), nullptr) == 1
+                                       : SSL_CTX_set_default_verify_paths(m_ctx) == 1;
+    if (!loaded) {
+      ERR_clear_error();
+      throw Error("cannot load the CA certificates{}", options.cacert ? " from " + options.cacert->string() : std::string());
+    }
+    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(m_ctx);
+    const std::string& host = options.target.host;
+    unsigned char address[16];
+    const bool is_address = ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
+    const int ok = is_address ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
+                              : X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
+    if (ok != 1) {
+      ERR_clear_error();
+      throw Error("OpenSSL: cannot check the certificate against {}", host);
+    }
+    if (!is_address) {
+      m_sni = host;
     }
   }
 
-  ~CurlWorker()
-  {
-    for (auto& h : m_handles) {
-      if (h.easy != nullptr) {
-        if (h.active) {
-          curl_multi_remove_handle(m_multi, h.easy);
-        }
-        curl_easy_cleanup(h.easy);
-      }
-    }
-    curl_multi_cleanup(m_multi);
-  }
+  ~TlsContext() { SSL_CTX_free(m_ctx); }
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
 
-  CurlWorker(const CurlWorker&) = delete;
-  CurlWorker& operator=(const CurlWorker&) = delete;
-
-  void run()
-  {
-    while (true) {
-      auto now = steady::now();
-      if (m_shared.stop.load(std::memory_order_relaxed)) {
-        break;
-      }
-      if (m_issuing && m_shared.end && now >= *m_shared.end) {
-        m_issuing = false;
-      }
-      if (!m_issuing && m_active == 0) {
-        break;
-      }
-      issue(now);
-      int running = 0;
-      curl_multi_perform(m_multi, &running);
-      collect();
-      now = steady::now();
-      m_recorder.maybe_flush(now);
-      issue(now);
-      curl_waitfd wake{m_shared.wake_fd, CURL_WAIT_POLLIN, 0};
-      curl_multi_poll(m_multi, &wake, 1, wait_ms(now), nullptr);
-    }
-    m_recorder.flush();
-  }
+  SSL_CTX* get() const { return m_ctx; }
+  const std::string& sni() const { return m_sni; }
 
 private:
-  struct Handle {
-    CURL* easy = nullptr;
-    bool active = false;
-    bool recorded = false;
-    steady::time_point begin;
-  };
-
-  steady::time_point intended(std::uint64_t seq) const
-  {
-    return m_shared.start + nanoseconds(static_cast<nanoseconds::rep>(m_phase_ns + static_cast<double>(seq) * m_period_ns));
-  }
-
-  void issue(steady::time_point now)
-  {
-    while (m_issuing && !m_idle.empty()) {
-      steady::time_point begin = now;
-      if (m_options.rate) {
-        if (intended(m_next_seq) > now) {
-          return;
-        }
-        begin = intended(m_next_seq++);
-      }
-      const bool recorded = begin >= m_shared.measure_start;
-      if (recorded && m_options.count && m_shared.claimed.fetch_add(1, std::memory_order_relaxed) >= *m_options.count) {
-        m_issuing = false;
-        return;
-      }
-      Handle* h = m_idle.back();
-      m_idle.pop_back();
-      h->begin = begin;
-      h->recorded = recorded;
-      h->active = true;
-      ++m_active;
-      curl_multi_add_handle(m_multi, h->easy);
-    }
-  }
-
-  void collect()
-  {
-    int left = 0;
-    while (CURLMsg* msg = curl_multi_info_read(m_multi, &left)) {
-      if (msg->msg != CURLMSG_DONE) {
-        continue;
-      }
-      const auto now = steady::now();
-      Handle* h = nullptr;
-      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &h);
-      const CURLcode code = msg->data.result;
-      long response = 0;
-      curl_easy_getinfo(h->easy, CURLINFO_RESPONSE_CODE, &response);
-      curl_multi_remove_handle(m_multi, h->easy);
-      h->active = false;
-      --m_active;
-      if (h->recorded) {
-        const Phases phases = curl_easy::phases(h->easy);
-        const ProbeError error = classify_curl_error(code);
-        m_recorder.record(h->begin, ms(now - h->begin), error == ProbeError::none ? static_cast<int>(response) : 0, error,
-                          phases);
-      }
-      m_idle.push_back(h);
-    }
-  }
-
-  int wait_ms(steady::time_point now) const
-  {
-    steady::time_point until = now + std::chrono::milliseconds(200);
-    if (m_issuing && m_shared.end) {
-      until = std::min(until, *m_shared.end);
-    }
-    if (m_issuing && m_options.rate && !m_idle.empty()) {
-      until = std::min(until, intended(m_next_seq));
-    }
-    if (m_recorder.has_rows()) {
-      until = std::min(until, m_recorder.next_flush());
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(until - now).count();
-    return left <= 0 ? 0 : static_cast<int>((left + 999) / 1000);
-  }
-
-  Shared& m_shared;
-  const LoadOptions& m_options;
-  Recorder m_recorder;
-  WorkerResult& m_result;
-  CURLM* m_multi = nullptr;
-  std::vector<Handle> m_handles;
-  std::vector<Handle*> m_idle;
-  double m_period_ns = 0;
-  double m_phase_ns = 0;
-  std::uint64_t m_next_seq = 0;
-  std::size_t m_active = 0;
-  bool m_issuing = true;
+  SSL_CTX* m_ctx = nullptr;
+  std::string m_sni;
 };
 
 void resolve(const Target& target, Shared& shared)
@@ -760,14 +806,15 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
   if (m_options.target.scheme == Scheme::tcp) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
-  const bool use_curl = m_options.target.scheme == Scheme::https;
   Shared shared;
   shared.options = &m_options;
   shared.sink = &m_sink;
-  if (use_curl) {
-    curl_easy::global_init();
-  } else {
-    resolve(m_options.target, shared);
+  resolve(m_options.target, shared);
+  std::optional<TlsContext> tls;
+  if (m_options.target.scheme == Scheme::https) {
+    tls.emplace(m_options);
+    shared.tls = tls->get();
+    shared.tls_sni = tls->sni();
   }
   shared.request = build_request(m_options.target);
   shared.wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -790,13 +837,8 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
     const unsigned connections = m_options.concurrency / threads + (i < m_options.concurrency % threads ? 1 : 0);
     pool.emplace_back([&, i, connections] {
       try {
-        if (use_curl) {
-          CurlWorker worker(shared, i, connections, results[i]);
-          worker.run();
-        } else {
-          HttpWorker worker(shared, i, connections, results[i]);
-          worker.run();
-        }
+        HttpWorker worker(shared, i, connections, results[i]);
+        worker.run();
       } catch (...) {
         results[i].failure = std::current_exception();
       }

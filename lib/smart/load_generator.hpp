@@ -21,10 +21,11 @@
 // as the stall it is (coordinated omission, as wrk2 corrects it).
 //
 // http:// uses a small epoll HTTP/1.1 client, one event loop per thread,
-// a pre-built GET request, no pipelining. https:// uses libcurl's multi
-// interface (one per thread). Failures are rows: connect (refused), timeout
-// (no complete response within the timeout), reset (the connection died
-// mid-response), other (a malformed response); 5xx are rows with their code.
+// a pre-built GET request, no pipelining; https:// is the same client with
+// OpenSSL (certificate verified as in probe mode). Failures are rows: connect
+// (refused), tls (handshake failed), timeout (no complete response within the
+// timeout), reset (the connection died mid-response), other (a malformed
+// response); 5xx are rows with their code.
 
 namespace smart {
 

@@ -4,6 +4,7 @@
 #
 #   test/bench/bench_measure_load.sh     RUNS=5 DURATION=5s CONNS=16 THREADS=1
 #                                        RSS_DURATION=20s (60s for the issue's figure)
+#                                        SCHEME=http (or https)
 #
 #  1. closed loop at CONNS connections: req/s, client CPU per request
 #     (user+sys from GNU time), p50/p90/p99 of wrk --latency, hey and
@@ -15,10 +16,17 @@
 #     open loop's p99 shows the stall, the closed loop's hides it;
 #  3. peak RSS at CONNS connections and at 10,000 req/s for RSS_DURATION,
 #     next to the same runs at a fifth of it (bounded: no growth).
+# SCHEME=https runs the same over TLS: nginx answers https on a second port
+# with a throwaway self-signed certificate (exp_tls_directives). wrk and hey
+# verify no certificate; smart-measure verifies it (--cacert). Over https the
+# closed-loop runs add --phases, so the wrk-corrected figures can take the
+# handshake off a new connection's first request as wrk's timer does (the
+# extra columns' cost is in smart-measure's CPU figure).
 # Not part of CI's pass/fail. Everything on 127.0.0.1, every loop bounded.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/bench/measure_bench_lib.sh"
 need wrk hey nginx
+SCHEME=${SCHEME:-http}
 
 RUNS=${RUNS:-5}
 DURATION=${DURATION:-5s}
@@ -26,9 +34,25 @@ CONNS=${CONNS:-16}
 THREADS=${THREADS:-1}
 STALL_RATE=${STALL_RATE:-2000}
 RSS_DURATION=${RSS_DURATION:-20s}
-nginx_start "$TMP/nginx"
+SM_TLS=()
+SM_PHASES=()
+case $SCHEME in
+  http)
+    nginx_start "$TMP/nginx"
+    URL=$NGINX_URL ;;
+  https)
+    need openssl
+    . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
+    mkdir -p "$TMP/nginx"
+    https_port=$(free_port)
+    exp_tls_directives "$TMP/nginx" "$https_port"
+    nginx_start "$TMP/nginx" "$TLS_DIRECTIVES"
+    URL=https://127.0.0.1:$https_port/
+    SM_TLS=(--cacert "$TLS_CACERT")
+    SM_PHASES=(--phases) ;;
+  *) fail "SCHEME must be http or https, not $SCHEME" ;;
+esac
 on_exit "nginx_stop '$TMP/nginx'"
-URL=$NGINX_URL
 per_req_us() { awk -v c="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", c / n * 1e6; else print "nan" }'; }
 secs() { awk -v d="$1" 'BEGIN { if (d ~ /s$/) sub(/s$/, "", d); print d }'; }
 
@@ -49,7 +73,7 @@ for run in $(seq "$RUNS"); do
   record cpu_per_req_us.hey "$(per_req_us "$(cpu_s "$TMP/t.hey")" "$hey_n")"
   for p in 50 90 99; do record "p${p}_ms.hey" "$(hey_pct $p "$TMP/hey.out")"; done
 
-  timed "$TMP/t.sm" smart-measure --url "$URL" --concurrency "$CONNS" --threads "$THREADS" --duration "$DURATION" -o "$TMP/sm.csv"
+  timed "$TMP/t.sm" smart-measure "${SM_TLS[@]}" --url "$URL" --concurrency "$CONNS" --threads "$THREADS" --duration "$DURATION" "${SM_PHASES[@]}" -o "$TMP/sm.csv"
   cp "$TMP/timed.err" "$TMP/sm.err"
   sm_rps_v=$(sm_rps "$TMP/sm.err")
   record rps.smart-measure "$sm_rps_v"
@@ -73,12 +97,12 @@ worker=$(pgrep -P "$(cat "$TMP/nginx/nginx.pid")" | head -1)
 stall() { sleep 1.5; kill -STOP "$worker"; sleep 0.5; kill -CONT "$worker"; }
 for run in $(seq "$RUNS"); do
   stall & stall_pid=$!
-  smart-measure --url "$URL" --rate "$STALL_RATE" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/stall_open"
+  smart-measure "${SM_TLS[@]}" --url "$URL" --rate "$STALL_RATE" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/stall_open"
   wait "$stall_pid"
   record stall.open_loop.p99_ms "$(sm_pct 99 "$TMP/stall_open")"
   record stall.open_loop.p50_ms "$(sm_pct 50 "$TMP/stall_open")"
   stall & stall_pid=$!
-  smart-measure --url "$URL" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/stall_closed"
+  smart-measure "${SM_TLS[@]}" --url "$URL" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/stall_closed"
   wait "$stall_pid"
   record stall.closed_loop.p99_ms "$(sm_pct 99 "$TMP/stall_closed")"
   stall & stall_pid=$!
@@ -86,21 +110,21 @@ for run in $(seq "$RUNS"); do
   wait "$stall_pid"
   record stall.wrk_closed_loop.p99_ms "$(wrk_pct 99 "$TMP/stall_wrk")"
   # No stall, same rate: the baseline the stall is seen against.
-  smart-measure --url "$URL" --rate "$STALL_RATE" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/nostall"
+  smart-measure "${SM_TLS[@]}" --url "$URL" --rate "$STALL_RATE" --concurrency "$CONNS" --duration 4s -o /dev/null 2>"$TMP/nostall"
   record nostall.open_loop.p99_ms "$(sm_pct 99 "$TMP/nostall")"
 done
 
 # Peak RSS: a short run and a long one; equal peaks mean no growth.
 short=$(awk -v d="$(secs "$RSS_DURATION")" 'BEGIN { printf "%gs", d / 5 }')
 for d in "$short" "$RSS_DURATION"; do
-  timed "$TMP/t.rss" smart-measure --url "$URL" --concurrency "$CONNS" --duration "$d" -o /dev/null
+  timed "$TMP/t.rss" smart-measure "${SM_TLS[@]}" --url "$URL" --concurrency "$CONNS" --duration "$d" -o /dev/null
   record "rss_mb.closed_c${CONNS}.$d" "$(rss_mb "$TMP/t.rss")"
-  timed "$TMP/t.rss" smart-measure --url "$URL" --rate 10000 --concurrency "$CONNS" --duration "$d" -o /dev/null
+  timed "$TMP/t.rss" smart-measure "${SM_TLS[@]}" --url "$URL" --rate 10000 --concurrency "$CONNS" --duration "$d" -o /dev/null
   record "rss_mb.rate10000.$d" "$(rss_mb "$TMP/t.rss")"
   record "rps.rate10000.$d" "$(sm_rps "$TMP/timed.err")"
 done
 timed "$TMP/t.rss" wrk -t1 -c"$CONNS" -d"$short" "$URL"
 record "rss_mb.wrk_c${CONNS}.$short" "$(rss_mb "$TMP/t.rss")"
 
-echo "smart-measure load mode vs wrk and hey: $RUNS runs of $DURATION at $CONNS connections, $THREADS thread(s), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "smart-measure load mode vs wrk and hey over $SCHEME: $RUNS runs of $DURATION at $CONNS connections, $THREADS thread(s), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 summarize

@@ -12,6 +12,11 @@ back-filling, on whole microseconds). To compare smart-measure's closed loop
 with wrk at the same load, this applies the same correction to the per-request
 latencies smart-measure wrote, then prints "p50 p90 p99" in milliseconds
 (nearest rank). Successful rows only.
+
+wrk also starts a request's timer at its first write, after the connection's
+connect and TLS handshake; smart-measure's latency of the first request on a
+new connection includes both. When the file has the --phases columns, their
+connect_ms and tls_ms are taken off each latency, as wrk would have timed it.
 """
 import collections
 import sys
@@ -23,11 +28,13 @@ def main():
     with open(path) as f:
         header = f.readline().strip().split(",")
         lat, code = header.index("latency_ms"), header.index("response_code")
+        setup = [header.index(h) for h in ("connect_ms", "tls_ms") if h in header]
         for line in f:
             fields = line.split(",")
             c = int(fields[code])
             if 0 < c < 500:
-                counts[int(round(float(fields[lat]) * 1000))] += 1
+                ms = float(fields[lat]) - sum(float(fields[i]) for i in setup)
+                counts[int(round(ms * 1000))] += 1
     total = sum(counts.values())
     if total == 0:
         print("nan nan nan")

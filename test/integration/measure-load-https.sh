@@ -2,7 +2,7 @@
 # shellcheck source=../lib/common.sh
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/measure.sh"
-# Load mode over https:// (libcurl multi): verified against --cacert, a tls
+# Load mode over https:// (OpenSSL in the epoll client): verified against --cacert, a tls
 # error row per request without it, the open loop holding its rate.
 
 tls_nginx_start

@@ -29,13 +29,14 @@ summary_count() { sed -n 's/.*smart-measure: \(interrupted by [^;]*; \)\{0,1\}\(
 # tls_nginx_start: a self-signed certificate for 127.0.0.1 made by openssl
 # ($TMP/cert.pem, also the CA to trust) and nginx serving HTTPS with it on a
 # port of its own; sets TLS_URL, stopped at exit. Skips without openssl.
+# An argument: more server directives (nginx_start's second argument).
 tls_nginx_start() {
   command -v openssl >/dev/null || skip "openssl not installed"
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
   local tls_port
   tls_port=$(free_port)
-  nginx_start "$TMP/nginx" "listen 127.0.0.1:$tls_port ssl; ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem;"
+  nginx_start "$TMP/nginx" "listen 127.0.0.1:$tls_port ssl; ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem; ${1:-}"
   on_exit "nginx_stop '$TMP/nginx'"
   TLS_URL="https://127.0.0.1:$tls_port/"
 }
