@@ -293,6 +293,12 @@ else
   fail "no run directory with a summary.json under /var/lib/smart/var/runs"
 fi
 check "the dashboard was rendered" test -s /var/lib/smart/www/index.html
+# by hand as root (not the smart user): refused, nothing written (in a
+# network namespace of its own and bounded, in case it is not refused)
+if out=$(timeout 120 unshare --net chroot "$R" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C \
+  smart-run --variant-seconds 2s 002_nginx_keepalive 2>&1); then rc=0; else rc=$?; fi
+if [ $rc -eq 2 ]; then ok "smart-run as root refuses the smart user's state (exit 2)"
+else fail "smart-run as root exited $rc (expected 2): $out"; fi
 check_out "everything under /var/lib/smart belongs to smart" "" \
   find /var/lib/smart \( ! -user smart -o ! -group smart \) -print
 cp "$work/nginx.conf.debian" "$R/etc/nginx/nginx.conf"
