@@ -66,7 +66,7 @@ constexpr std::array key_table{
   // Variables of the shipped nginx experiments, so setting them here is
   // expected rather than a typo.
   KeySpec{"NGINX_CONF", "/etc/nginx/nginx.conf", Kind::path},
-  KeySpec{"NGINX_RELOAD", "systemctl reload nginx", Kind::string},
+  KeySpec{"NGINX_RELOAD", "nginx -s reload", Kind::string},
   KeySpec{"NGINX_TEST", "nginx -t -q", Kind::string},
   // Where the experiments' helpers live (packaging/nginx-experiment…); empty:
   // next to a source checkout, else /usr/libexec/smart.
