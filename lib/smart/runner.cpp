@@ -199,9 +199,15 @@ public:
     log(fmt::format("smart-run {}: experiment {}{}", m_id, m_exp.id,
                     m_summary.mode == "run" ? "" : fmt::format(" ({})", m_summary.mode)));
     log(fmt::format("run directory: {}", m_dir.string()));
-    log(fmt::format("design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
-                    m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
-                    format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout)));
+    // The baseline's own measurement and the cooldown belong to the
+    // sequential design; the interleaved one says its blocks below.
+    log(m_s.design == Design::sequential
+          ? fmt::format("design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
+                        m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
+                        format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout))
+          : fmt::format("design {}, strategy {}, {} variant(s), {} a variant, timeout {}", m_summary.design,
+                        m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
+                        format_duration(m_s.timeout)));
     if (m_s.design == Design::interleaved) {
       const auto plan = plan_blocks(m_s);
       log(fmt::format("interleaved: {} block pairs of {}, warm-up {} after each switch, {} planned look(s)",

@@ -12,6 +12,9 @@ expect_in "$TMP/out" "experiment plain"
 expect_in "$TMP/out" "variant fast: apply"
 expect_in "$TMP/out" "revert: echo baseline > state"
 expect_in "$TMP/out" "nothing was executed"
+# The plan's steps are numbered 1, 2, 3, ... in both designs.
+steps() { grep -o '^[0-9]*\.' "$TMP/out" | tr -d . | tr '\n' ' '; }
+expect_eq "$(steps)" "1 2 3 4 " "sequential plan steps"
 [ ! -e "$TMP/exp/plain/applied" ] || fail "--dry-run executed the baseline apply"
 [ ! -e "$TMP/base" ] || fail "--dry-run wrote state"
 expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --json --cooldown-seconds 2s plain
@@ -23,5 +26,7 @@ expect_eq "$(jq -r '.variants | length' "$TMP/out")" 2
 jq 'del(.design)' "$TMP/exp/plain/meta.json" >"$TMP/m" && mv "$TMP/m" "$TMP/exp/plain/meta.json"
 expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --json "$TMP/exp/plain"
 expect_eq "$(jq -r .design "$TMP/out")" interleaved
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run "$TMP/exp/plain"
+expect_eq "$(steps)" "1 2 3 " "interleaved plan steps (no separate baseline measurement)"
 expect_exit 2 smart-run --config "$TMP/smart.conf" --dry-run nosuch
 expect_in "$TMP/err" "experiment 'nosuch': not found"

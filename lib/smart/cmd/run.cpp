@@ -271,16 +271,16 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
   fmt::print("measure: {}\n", exp.measure.empty() ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
                                                                 format_duration(exp.measure_interval))
                                                   : exp.measure.display());
+  int step = 1;
   if (!exp.baseline_apply.empty()) {
-    fmt::print("1. baseline apply: {}\n", exp.baseline_apply.display());
+    fmt::print("{}. baseline apply: {}\n", step++, exp.baseline_apply.display());
   }
   if (!exp.check.empty()) {
     fmt::print("   check after every apply and revert: {}\n", exp.check.display());
   }
   if (s.design == Design::sequential) {
-    fmt::print("2. measure the baseline for {}\n", format_duration(s.baseline));
+    fmt::print("{}. measure the baseline for {}\n", step++, format_duration(s.baseline));
   }
-  int step = 3;
   for (const auto& v : exp.variants) {
     fmt::print("{}. variant {}: apply {}\n", step++, v.name, v.apply.display());
     if (s.design == Design::sequential) {
