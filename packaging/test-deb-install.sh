@@ -5,7 +5,8 @@
 #
 #   sudo packaging/test-deb-install.sh [build/smart_VERSION_ARCH.deb]
 #
-# Needs root, debootstrap and the network (the Debian mirror): it builds a
+# Needs root, debootstrap, the network (the Debian mirror) and, for step 6,
+# systemd-nspawn (systemd-container; skipped without it): it builds a
 # minimal bookworm root under /tmp with debootstrap, then in a chroot:
 #   1. apt-get install ./smart_*.deb (its dependencies come from Debian);
 #   2. the tools run (--version, --help, --list, --dry-run --next with the
@@ -21,8 +22,16 @@
 #      drop-in: edits survive, the state survives;
 #   5. apt-get remove (configuration and state stay), apt-get purge (nothing
 #      left but the smart user and group, as documented), then a second
-#      install/purge cycle that must leave the root exactly as before it.
-# It is slow (minutes) and networked, so it is not part of ctest.
+#      install/purge cycle that must leave the root exactly as before it;
+#   6. booted (when systemd-nspawn is installed): the same root booted as a
+#      container with a private network (loopback only), systemd as PID 1;
+#      there the package is installed again, smart-run.service runs
+#      `smart-run --next` with the shipped sudo rules, the dashboard is
+#      served, the timer is enabled, a run past TimeoutStartSec reverts, a
+#      remove in the middle of another run stops it and the run reverts,
+#      and purge forgets the timer; then a second boot is powered off in
+#      the middle of a run (the run reverts before nginx stops).
+# It takes a minute or more and needs the network, so it is not in ctest.
 #
 # Environment:
 #   SMART_DEB_MIRROR     Debian mirror (default http://deb.debian.org/debian)
@@ -62,16 +71,30 @@ R=$work/root
 mounts=()
 started=$(date +%s)
 
-cleanup() {
-  local rc=$? m i
-  # our nginx (started in the chroot, in its own network namespace), by pid
-  if [ -s "$R/run/smart-test-nginx.pid" ]; then
-    kill -TERM "$(cat "$R/run/smart-test-nginx.pid")" 2>/dev/null || true
-  fi
+# the chroot's /proc, /dev and /dev/pts (not while the container runs)
+mount_root() {
+  mount -t proc proc "$R/proc" || die "cannot mount /proc in $R"
+  mounts+=("$R/proc")
+  mount --bind /dev "$R/dev" || die "cannot bind /dev into $R"
+  mounts+=("$R/dev")
+  mount --bind /dev/pts "$R/dev/pts" || die "cannot bind /dev/pts into $R"
+  mounts+=("$R/dev/pts")
+}
+umount_root() {
+  local i m
   for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
     m=${mounts[i]}
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
   done
+  mounts=()
+}
+cleanup() {
+  local rc=$?
+  # our nginx (started in the chroot, in its own network namespace), by pid
+  if [ -s "$R/run/smart-test-nginx.pid" ]; then
+    kill -TERM "$(cat "$R/run/smart-test-nginx.pid")" 2>/dev/null || true
+  fi
+  umount_root
   if grep -qF " $R/" /proc/mounts || grep -qF " $R " /proc/mounts; then
     echo "$me: something is still mounted under $R; not deleting it" >&2
   elif [ "${SMART_DEB_KEEP:-0}" = 1 ]; then
@@ -136,12 +159,7 @@ else
     { tail -20 "$work/debootstrap.log"; die "debootstrap failed (network? mirror $mirror)"; }
   if [ -n "${SMART_DEB_BASE_TAR:-}" ]; then tar -C "$R" -cf "$SMART_DEB_BASE_TAR" .; fi
 fi
-mount -t proc proc "$R/proc" || die "cannot mount /proc in $R"
-mounts+=("$R/proc")
-mount --bind /dev "$R/dev" || die "cannot bind /dev into $R"
-mounts+=("$R/dev")
-mount --bind /dev/pts "$R/dev/pts" || die "cannot bind /dev/pts into $R"
-mounts+=("$R/dev/pts")
+mount_root
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 # sudo resolves the host name (the chroot shares the machine's)
 echo "127.0.0.1 localhost $(hostname)" >"$R/etc/hosts"
@@ -196,7 +214,7 @@ check_out "conffiles" "/etc/logrotate.d/smart
 /etc/sudoers.d/smart" sh -c "dpkg-query -W -f='\${Conffiles}\n' smart | awk 'NF { print \$1 }' | sort"
 check_out "/etc/sudoers.d/smart is root:root 0440" "440 root:root" stat -c '%a %U:%G' /etc/sudoers.d/smart
 check "visudo -cf /etc/sudoers.d/smart" visudo -cf /etc/sudoers.d/smart
-check_has "the smart user may run nginx -t -q through sudo" 'NOPASSWD: /usr/sbin/nginx -t -q, /usr/bin/systemctl reload nginx, /usr/libexec/smart/nginx-directive$' \
+check_has "the smart user may run nginx -t -q through sudo" 'NOPASSWD: /usr/sbin/nginx -t -q, /usr/sbin/nginx -s reload, /usr/libexec/smart/nginx-directive$' \
   runuser -u smart -- sudo -n -l
 check_has "smart is a system user with no login" '^smart:x:[0-9]{1,3}:[0-9]+:[^:]*:/var/lib/smart:/usr/sbin/nologin$' getent passwd smart
 check_has "smart's primary group is smart" '^smart$' id -gn smart
@@ -214,8 +232,7 @@ check "logrotate -d /etc/logrotate.d/smart" logrotate -d /etc/logrotate.d/smart
 
 step "a real run: 002_nginx_keepalive as the smart user against our nginx on 127.0.0.1"
 # our own nginx config in place of Debian's (which listens on *:80); the
-# package's sudo rules test it and nginx-directive edits it. systemctl cannot
-# reload in a chroot, so a test-only rule allows `nginx -s reload` instead.
+# package's sudo rules test it, edit it (nginx-directive) and reload nginx.
 port=8089
 cp "$R/etc/nginx/nginx.conf" "$work/nginx.conf.debian"
 cat >"$R/etc/nginx/nginx.conf" <<EOF
@@ -235,8 +252,6 @@ http {
 }
 EOF
 cp "$R/etc/nginx/nginx.conf" "$work/nginx.conf.ours"
-echo 'smart ALL=(root) NOPASSWD: /usr/sbin/nginx -s reload' >"$R/etc/sudoers.d/zz-smart-test"
-chmod 0440 "$R/etc/sudoers.d/zz-smart-test"
 sed -i "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
   "$R/etc/smart/experiments/002_nginx_keepalive/meta.json"
 cat >"$R/tmp/real-run.sh" <<'EOF'
@@ -244,8 +259,7 @@ ip link set lo up 2>/dev/null || true
 nginx -t -q || exit 90
 nginx || exit 91
 trap 'nginx -s quit' EXIT
-runuser -u smart -- env NGINX_RELOAD="sudo -n /usr/sbin/nginx -s reload" \
-  smart-run --variant-seconds 4s --block-seconds 1s --warmup-seconds 0 --timeout-seconds 30s 002_nginx_keepalive
+runuser -u smart -- smart-run --variant-seconds 4s --block-seconds 1s --warmup-seconds 0 --timeout-seconds 30s 002_nginx_keepalive
 EOF
 t0=$(date +%s)
 # a network namespace of its own: nginx and smart-measure see only a loopback
@@ -281,7 +295,6 @@ fi
 check "the dashboard was rendered" test -s /var/lib/smart/www/index.html
 check_out "everything under /var/lib/smart belongs to smart" "" \
   find /var/lib/smart \( ! -user smart -o ! -group smart \) -print
-rm -f "$R/etc/sudoers.d/zz-smart-test"
 cp "$work/nginx.conf.debian" "$R/etc/nginx/nginx.conf"
 
 step "reinstall and upgrade, with local changes"
@@ -352,6 +365,233 @@ else cat "$work/purge2.log"; fail "second purge failed"; fi
 after=$(snapshot)
 if [ "$before" = "$after" ]; then ok "the root is as before the install (every path, type, mode, owner)"
 else fail "the second purge left changes: $(diff <(echo "$before") <(echo "$after"))"; fi
+
+step "booted: the package under systemd as PID 1 (systemd-nspawn, private network)"
+# The maintainer scripts' systemd calls and the unit itself only run on a
+# booted system: boot the same root as a container with no network but its
+# loopback, and let a unit of ours install, run, enable, remove and purge.
+if ! command -v systemd-nspawn >/dev/null; then
+  echo "SKIP: systemd-nspawn is not installed (apt-get install systemd-container)"
+else
+  umount_root
+  # a real system now: services may start (the network is private)
+  rm -f "$R/usr/sbin/policy-rc.d"
+  # nginx.service starts our loopback config at boot (Debian's pid file)
+  # (and conf.d, as Debian's does, for the dashboard's server block)
+  sed -e 's#^pid .*#pid /run/nginx.pid;#' -e 's/^# smart test-deb-install.*/&, booted/' \
+    -e 's#^    access_log off;#&\n    include /etc/nginx/conf.d/*.conf;#' \
+    "$work/nginx.conf.ours" >"$R/etc/nginx/nginx.conf"
+  cp "$R/etc/nginx/nginx.conf" "$R/root/nginx.conf.ours"
+  cp "$deb" "$R/root/smart.deb"   # the container's /tmp is a fresh tmpfs
+  # short phases for the timer's run: an administrator's drop-in, as
+  # docs/install.md describes (environment beats smart.conf)
+  mkdir -p "$R/etc/systemd/system/smart-run.service.d"
+  printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=4 COOLDOWN_SECONDS=0\n' \
+    >"$R/etc/systemd/system/smart-run.service.d/zz-test.conf"
+  cat >"$R/root/booted.sh" <<EOF
+#!/bin/sh
+# test-deb-install, booted phase: results go to /root/booted.out
+export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+port=$port
+EOF
+  cat >>"$R/root/booted.sh" <<'EOF'
+out=/root/booted.out
+: >$out
+ok() { echo "ok - booted: $*" >>$out; }
+fail() { echo "FAIL: booted: $*" >>$out; }
+chk() { w=$1; shift; if o=$("$@" 2>&1); then ok "$w"; else fail "$w: $* -> $o"; fi; }
+is() { w=$1; want=$2; shift 2; o=$("$@" 2>&1); if [ "$o" = "$want" ]; then ok "$w"; else fail "$w: $* printed '$o', expected '$want'"; fi; }
+apt() { apt-get -q -y -o Dpkg::Use-Pty=0 "$@" >>/root/booted-apt.log 2>&1; }
+
+is "systemd is PID 1" systemd cat /proc/1/comm
+is "nginx.service runs our loopback config" active systemctl is-active nginx.service
+chk "apt-get install ./smart.deb (no network: the dependencies are there)" apt install /root/smart.deb
+is "smart-run.service is loaded (postinst's daemon-reload)" loaded systemctl show -p LoadState --value smart-run.service
+is "the timer is not enabled by installing" disabled systemctl is-enabled smart-run.timer
+is "the timer is not started by installing" inactive systemctl is-active smart-run.timer
+cp -r /usr/share/smart/experiments/001_nginx_workers /usr/share/smart/experiments/002_nginx_keepalive /etc/smart/experiments/
+sed -i -e "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
+  -e 's#"measure_interval_sec": *[0-9.]*#"measure_interval_sec": 0.2#' /etc/smart/experiments/*/meta.json
+chk "no coach token in /etc/credstore (LoadCredential= must not need it)" test ! -e /etc/credstore/coach_token
+
+# what the timer does: the packaged unit, User=smart, the shipped sudo rules
+# (nginx -t, nginx -s reload, nginx-directive), the hardening
+start=$(date +%s)
+if systemctl start smart-run.service; then ok "systemctl start smart-run.service ($(($(date +%s) - start)) s)"
+else fail "systemctl start smart-run.service: $(systemctl status --no-pager smart-run.service 2>&1 | tail -20)"; fi
+is "smart-run.service Result" success systemctl show -p Result --value smart-run.service
+is "smart-run.service exit status" 0 systemctl show -p ExecMainStatus --value smart-run.service
+run=$(ls /var/lib/smart/var/runs 2>/dev/null | sort | tail -1)
+if [ -n "$run" ] && [ -f "/var/lib/smart/var/runs/$run/summary.json" ]; then
+  s=/var/lib/smart/var/runs/$run/summary.json
+  chk "--next chose 001_nginx_workers" grep -q '"experiment": "001_nginx_workers"' "$s"
+  status=$(sed -n 's/^  "status": "\([a-z_]*\)".*/\1/p' "$s")
+  case $status in
+  reverted) chk "reverted: nginx.conf back byte for byte" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours ;;
+  kept) chk "kept: nginx.conf has the kept worker_processes" grep -q '^worker_processes [a-z0-9]*;' /etc/nginx/nginx.conf ;;
+  *) fail "run status '$status' (expected kept or reverted)" ;;
+  esac
+  chk "the journal has each variant's revert" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'smart-run.*: revert workers_auto'"
+  chk "sudo ran nginx-directive, nginx -t and nginx -s reload for smart" sh -c \
+    "j=\$(journalctl --no-pager _COMM=sudo); for c in '/usr/libexec/smart/nginx-directive set /etc/nginx/nginx.conf main worker_processes' '/usr/sbin/nginx -t -q' '/usr/sbin/nginx -s reload'; do echo \"\$j\" | grep -qF \"smart : PWD=/etc/smart/experiments/001_nginx_workers ; USER=root ; COMMAND=\$c\" || { echo \"no sudo \$c\"; exit 1; }; done"
+  echo "booted run: $(grep -m1 '"reason"' "$s")" >>$out
+else
+  fail "no run with a summary.json: $(journalctl -u smart-run.service --no-pager | tail -30)"
+fi
+is "nginx.conf stays root:root 0644" "644 root:root" stat -c '%a %U:%G' /etc/nginx/nginx.conf
+is "nginx still runs after the reloads" active systemctl is-active nginx.service
+chk "nginx still answers" smart-measure --url "http://127.0.0.1:$port/" --count 3 -o /dev/null
+chk "the run is in the journal" sh -c "journalctl -u smart-run.service --no-pager | grep -q 'run $run'"
+
+# the dashboard, served as docs/install.md says (127.0.0.1:8080)
+http_code() { smart-measure --url "$1" --count 1 2>/dev/null | awk -F, 'NR == 2 { print $3 }'; }
+chk "enable the dashboard's server block" sh -c 'ln -s /usr/share/smart/nginx/smart-dashboard.conf /etc/nginx/conf.d/smart-dashboard.conf && nginx -t -q && systemctl reload nginx'
+is "the dashboard serves health.json" 200 http_code http://127.0.0.1:8080/health.json
+is "the dashboard serves the run's summary.json (/runs link)" 200 http_code "http://127.0.0.1:8080/runs/$run/summary.json"
+
+chk "systemctl enable --now smart-run.timer" systemctl enable --now smart-run.timer
+is "the timer is active" active systemctl is-active smart-run.timer
+chk "the timer has a next elapse" sh -c 'systemctl list-timers --no-legend smart-run.timer | grep -q smart-run'
+
+# runs that are stopped while a variant is applied: 10 s blocks, so the
+# stop comes while the variant is in place. wait_applied: pending.json is
+# there and nginx.conf differs (bounded: 30 s)
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+wait_applied() {
+  i=0
+  while [ $i -lt 300 ]; do
+    if [ -e /var/lib/smart/var/pending.json ] && ! cmp -s /etc/nginx/nginx.conf /root/nginx.conf.ours; then
+      echo yes
+      return
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+  echo no
+}
+last_status() {
+  r=$(ls /var/lib/smart/var/runs 2>/dev/null | sort | tail -1)
+  [ -n "$r" ] && [ "$r" != "$1" ] && sed -n 's/^  "status": "\([a-z_]*\)".*/\1/p' "/var/lib/smart/var/runs/$r/summary.json"
+}
+# the start timeout: systemd sends SIGTERM, smart-run reverts, the unit fails
+printf 'TimeoutStartSec=15s\n' >>/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+start=$(date +%s)
+systemctl start smart-run.service
+i=0 # until the unit has settled (the revert runs after the timeout; bounded)
+while [ $i -lt 600 ] && systemctl is-active smart-run.service | grep -qE 'activating|deactivating'; do
+  sleep 0.1
+  i=$((i + 1))
+done
+is "a run past TimeoutStartSec: Result=timeout" timeout systemctl show -p Result --value smart-run.service
+is "a run past TimeoutStartSec: the unit failed" failed systemctl is-active smart-run.service
+chk "a run past TimeoutStartSec: nginx.conf back byte for byte ($(($(date +%s) - start)) s)" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours
+chk "a run past TimeoutStartSec: nothing pending" test ! -e /var/lib/smart/var/pending.json
+is "a run past TimeoutStartSec: recorded as aborted" aborted last_status "$run"
+run=$(ls /var/lib/smart/var/runs | sort | tail -1)
+systemctl reset-failed smart-run.service
+# removing the package in the middle of a run: prerm stops the service,
+# smart-run gets SIGTERM, reverts and exits 143 (success for the unit)
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+systemctl start --no-block smart-run.service
+is "another run applied its variant" yes wait_applied
+chk "apt-get remove smart, during that run" apt remove smart
+is "remove during a run: the service stopped cleanly" inactive systemctl is-active smart-run.service
+chk "remove during a run: nginx.conf back byte for byte" cmp /etc/nginx/nginx.conf /root/nginx.conf.ours
+chk "remove during a run: nothing pending" test ! -e /var/lib/smart/var/pending.json
+is "remove during a run: recorded as aborted" aborted last_status "$run"
+is "remove stopped the timer" inactive systemctl is-active smart-run.timer
+is "remove: the unit is gone" not-found systemctl show -p LoadState --value smart-run.timer
+chk "remove: no dangling link to the dashboard's server block" test ! -L /etc/nginx/conf.d/smart-dashboard.conf
+chk "remove: nginx -t still passes and nginx reloads" sh -c 'nginx -t -q && systemctl reload nginx'
+chk "apt-get purge smart" apt purge smart
+chk "purge removed the timer's enablement" test ! -e /etc/systemd/system/timers.target.wants/smart-run.timer -a ! -L /etc/systemd/system/timers.target.wants/smart-run.timer
+chk "purge removed /etc/smart and /var/lib/smart" test ! -e /etc/smart -a ! -e /var/lib/smart
+is "no smart unit is left" "" sh -c 'systemctl list-unit-files --no-legend "smart-run*"'
+echo done >>$out
+EOF
+  cat >"$R/etc/systemd/system/smart-deb-test.service" <<'EOF'
+[Unit]
+Description=test-deb-install booted phase
+After=multi-user.target nginx.service
+[Service]
+Type=oneshot
+ExecStart=/bin/sh /root/booted.sh
+ExecStopPost=/bin/systemctl --no-block poweroff
+TimeoutStartSec=240
+[Install]
+WantedBy=multi-user.target
+EOF
+  ln -sf /etc/systemd/system/smart-deb-test.service "$R/etc/systemd/system/multi-user.target.wants/smart-deb-test.service"
+  t0=$(date +%s)
+  timeout 300 systemd-nspawn -q --private-network --register=no --keep-unit \
+    -M "smart-deb-test-$$" -D "$R" --boot </dev/null >"$work/booted.log" 2>&1
+  rc=$?
+  if [ -f "$R/root/booted.out" ] && grep -qx 'done' "$R/root/booted.out"; then
+    ok "booted and powered off ($(($(date +%s) - t0)) s)"
+    grep -v -x 'done' "$R/root/booted.out"
+    fails=$((fails + $(grep -c '^FAIL' "$R/root/booted.out")))
+  else
+    tail -30 "$work/booted.log"
+    cat "$R/root/booted.out" 2>/dev/null
+    fail "the booted phase did not finish (systemd-nspawn exit $rc)"
+  fi
+
+  step "booted: shutdown in the middle of a run"
+  # smart-run.service is ordered after nginx.service, so at shutdown it is
+  # stopped first: smart-run reverts while nginx still runs
+  cat >"$R/root/booted.sh" <<EOF
+#!/bin/sh
+export LC_ALL=C DEBIAN_FRONTEND=noninteractive
+port=$port
+EOF
+  cat >>"$R/root/booted.sh" <<'EOF'
+out=/root/booted2.out
+: >$out
+apt-get -q -y -o Dpkg::Use-Pty=0 install /root/smart.deb >>/root/booted-apt.log 2>&1 || echo "FAIL: shutdown: apt-get install" >>$out
+cp -r /usr/share/smart/experiments/002_nginx_keepalive /etc/smart/experiments/
+sed -i -e "s#\"target_url\": *\"[^\"]*\"#\"target_url\": \"http://127.0.0.1:$port/\"#" \
+  -e 's#"measure_interval_sec": *[0-9.]*#"measure_interval_sec": 0.2#' /etc/smart/experiments/*/meta.json
+printf '[Service]\nEnvironment=EXPERIMENT_SECONDS=40 COOLDOWN_SECONDS=0\n' \
+  >/etc/systemd/system/smart-run.service.d/zz-test.conf
+systemctl daemon-reload
+systemctl start --no-block smart-run.service
+i=0
+while [ $i -lt 300 ]; do # until the variant is applied (bounded: 30 s)
+  if [ -e /var/lib/smart/var/pending.json ] && ! cmp -s /etc/nginx/nginx.conf /root/nginx.conf.ours; then
+    echo applied >>$out
+    break
+  fi
+  sleep 0.1
+  i=$((i + 1))
+done
+EOF
+  rm -f "$R/root/booted2.out"
+  t0=$(date +%s)
+  timeout 300 systemd-nspawn -q --private-network --register=no --keep-unit \
+    -M "smart-deb-test-$$" -D "$R" --boot </dev/null >"$work/booted2.log" 2>&1
+  rc=$?
+  if grep -qx 'applied' "$R/root/booted2.out" 2>/dev/null; then
+    ok "booted, a run applied its variant, powered off ($(($(date +%s) - t0)) s)"
+    if grep '^FAIL' "$R/root/booted2.out"; then fails=$((fails + 1)); fi
+    if cmp -s "$R/etc/nginx/nginx.conf" "$R/root/nginx.conf.ours"; then ok "shutdown during a run: nginx.conf back byte for byte"
+    else fail "shutdown during a run: nginx.conf differs: $(diff "$R/root/nginx.conf.ours" "$R/etc/nginx/nginx.conf")"; fi
+    if [ ! -e "$R/var/lib/smart/var/pending.json" ]; then ok "shutdown during a run: nothing pending"
+    else fail "shutdown during a run: pending.json is left: $(cat "$R/var/lib/smart/var/pending.json")"; fi
+    last=$(find "$R/var/lib/smart/var/runs" -mindepth 1 -maxdepth 1 -type d | sort | tail -1)
+    if grep -q '"status": "aborted"' "$last/summary.json" 2>/dev/null; then ok "shutdown during a run: recorded as aborted"
+    else fail "shutdown during a run: ${last#"$R"}/summary.json does not say aborted: $(grep -m1 '"status"' "$last/summary.json" 2>&1)"; fi
+    if [ ! -e "$R/var/lib/smart/var/revert_failed.json" ]; then ok "shutdown during a run: no revert_failed.json"
+    else fail "shutdown during a run: revert_failed.json: $(cat "$R/var/lib/smart/var/revert_failed.json")"; fi
+  else
+    tail -30 "$work/booted2.log"
+    cat "$R/root/booted2.out" 2>/dev/null
+    fail "shutdown during a run: the run never applied its variant (systemd-nspawn exit $rc)"
+  fi
+fi
 
 echo
 if [ $fails -gt 0 ]; then

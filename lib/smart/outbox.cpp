@@ -188,13 +188,9 @@ void Outbox::remove(const OutboxEntry& entry)
 {
   // Another smart-phone may have queued a newer payload for the same key
   // while this one was on the wire: that one has not been delivered yet.
-  try {
-    const auto value = json::parse(util::read_file(entry.file));
-    if (json::serialize(value.as_object().at("payload")) != entry.payload) {
-      return;
-    }
-  } catch (const std::exception&) {
-    // Unreadable now: fall through and remove what was delivered.
+  // (Unreadable now: remove what was delivered.)
+  if (auto stored = stored_payload(entry.file); stored && *stored != entry.payload) {
+    return;
   }
   std::error_code ec;
   fs::remove(entry.file, ec);
@@ -206,6 +202,11 @@ void Outbox::remove(const OutboxEntry& entry)
 void Outbox::record_attempt(OutboxEntry& entry)
 {
   ++entry.attempts;
+  // A newer report of the same run queued while this one was on the wire
+  // must not be overwritten by the old payload: it keeps its own count.
+  if (auto stored = stored_payload(entry.file); stored && *stored != entry.payload) {
+    return;
+  }
   write(entry);
 }
 

@@ -64,7 +64,8 @@ public:
   // After a 2xx. Keeps the file when its payload changed since `entry` was
   // read (a newer report of the same run, queued meanwhile).
   void remove(const OutboxEntry& entry);
-  // After a failed attempt: attempts + 1, rewritten atomically.
+  // After a failed attempt: attempts + 1, rewritten atomically — unless the
+  // file now holds a newer payload for the same key, which is left as is.
   void record_attempt(OutboxEntry& entry);
 
   // After a 4xx that rejects the payload for good: moves it to the dead

@@ -1,5 +1,6 @@
 #include <smart/runner.hpp>
 
+#include <smart/calibration.hpp>
 #include <smart/error.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
@@ -198,7 +199,7 @@ public:
     log(fmt::format("smart-run {}: experiment {}{}", m_id, m_exp.id,
                     m_summary.mode == "run" ? "" : fmt::format(" ({})", m_summary.mode)));
     log(fmt::format("run directory: {}", m_dir.string()));
-    log(fmt::format("design {}, strategy {}, {} variant(s), variant {} , baseline {}, cooldown {}, timeout {}",
+    log(fmt::format("design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
                     m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
                     format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout)));
     if (m_s.design == Design::interleaved) {
@@ -522,45 +523,26 @@ private:
     result.outcome = decision.decision == "keep" ? "keep" : decision.decision;
 
     // Noise: the spread of paired block differences of the median, in %.
-    const auto base = read_samples(base_file);
-    const auto var = read_samples(var_file);
-    std::vector<double> diffs;
-    for (int pair = 1; pair <= plan.pairs; ++pair) {
-      const auto a = block_median(base, pair);
-      const auto b = block_median(var, pair);
-      if (a && b && *a > 0) {
-        diffs.push_back((*b - *a) / *a * 100.0);
-      }
-    }
+    const auto noise = calibration::block_noise(read_samples(base_file), read_samples(var_file), plan.pairs);
     json::object calibration;
     calibration["pairs"] = plan.pairs;
     calibration["block_seconds"] = m_s.block.count();
     calibration["aa_decision"] = decision.decision;
-    if (diffs.size() >= 2) {
-      double mean = 0;
-      for (double d : diffs) {
-        mean += d;
-      }
-      mean /= static_cast<double>(diffs.size());
-      double var_sum = 0;
-      for (double d : diffs) {
-        var_sum += (d - mean) * (d - mean);
-      }
-      const double sd = std::sqrt(var_sum / static_cast<double>(diffs.size() - 1));
-      calibration["block_diff_mean_pct"] = std::round(mean * 100) / 100;
-      calibration["block_diff_sd_pct"] = std::round(sd * 100) / 100;
-      // Pairs for a paired test to see an effect of IMPROVE_PCT at 95 %
-      // confidence (one-sided) with 90 % power: n = ((z_a + z_b) sd / E)^2.
+    if (noise.pairs >= 2) {
+      calibration["block_diff_mean_pct"] = std::round(noise.mean_pct * 100) / 100;
+      calibration["block_diff_sd_pct"] = std::round(noise.sd_pct * 100) / 100;
+      // Pairs for a paired test to see an effect of IMPROVE_PCT at the run's
+      // confidence (one-sided) with 90 % power.
       const double effect = std::max(m_s.improve_pct, 0.1);
-      const double pairs_needed = std::ceil(std::pow((1.645 + 1.2816) * sd / effect, 2));
+      const double pairs_needed = calibration::pairs_needed(noise.sd_pct, effect, m_s.confidence);
       calibration["detect_effect_pct"] = effect;
-      calibration["pairs_needed"] = std::max(2.0, pairs_needed);
-      calibration["budget_seconds"] = std::max(2.0, pairs_needed) * 2 * m_s.block.count();
-      log(fmt::format("noise: paired block differences of the p50 {:+.2f}% ± {:.2f}% (sd over {} pairs)", mean, sd,
-                      diffs.size()));
-      log(fmt::format("to detect a {:.1f}% gain: about {:.0f} block pairs of {} ({} of measurement per arm)",
-                      effect, std::max(2.0, pairs_needed), format_duration(m_s.block),
-                      format_duration(Duration(std::max(2.0, pairs_needed) * m_s.block.count()))));
+      calibration["pairs_needed"] = pairs_needed;
+      calibration["budget_seconds"] = pairs_needed * 2 * m_s.block.count();
+      log(fmt::format("noise: paired block differences of the p50 {:+.2f}% ± {:.2f}% (sd over {} pairs)",
+                      noise.mean_pct, noise.sd_pct, noise.pairs));
+      log(fmt::format("to detect a {:.1f}% gain: about {:.0f} block pairs of {} ({} of measurement per arm)", effect,
+                      pairs_needed, format_duration(m_s.block),
+                      format_duration(Duration(pairs_needed * m_s.block.count()))));
     }
     // Empirical false keeps: relabel the A/A blocks at random (the arms are
     // exchangeable under A/A) and ask smart-decide each time.
@@ -579,7 +561,9 @@ private:
       for (auto&& s : swap) {
         s = (random() & 1U) != 0;
       }
-      split_relabelled(base_text, var_text, swap, a_file, b_file);
+      const auto [a_text, b_text] = calibration::relabel_blocks(base_text, var_text, swap);
+      util::write_file_atomically(a_file, a_text);
+      util::write_file_atomically(b_file, b_text);
       const auto d = decide(a_file, b_file, ".aa-trial", m_s.confidence, std::nullopt, true);
       ++asked;
       keeps += d.decision == "keep" ? 1 : 0;
@@ -595,62 +579,6 @@ private:
     m_summary.extra["calibration"] = calibration;
     m_summary.status = "reverted";
     m_summary.reason = fmt::format("calibration: {} false keep(s) in {} A/A comparisons", keeps, asked);
-  }
-
-  static std::optional<double> block_median(const SampleSet& samples, int block)
-  {
-    std::vector<float> values;
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      if (samples.has_blocks() && samples.block[i] == static_cast<std::uint32_t>(block) && !samples.is_error(i)) {
-        values.push_back(samples.latency_ms[i]);
-      }
-    }
-    if (values.empty()) {
-      return std::nullopt;
-    }
-    return quantile(values, 0.5);
-  }
-
-  // Rows of the two A/A files, with the arms of the blocks marked in swap exchanged.
-  static void split_relabelled(const std::string& base_text, const std::string& var_text,
-                               const std::vector<bool>& swap, const fs::path& a_file, const fs::path& b_file)
-  {
-    std::string a_out;
-    std::string b_out;
-    auto route = [&](const std::string& text, bool from_base) {
-      const auto lines = util::split(text, '\n');
-      if (lines.empty()) {
-        return;
-      }
-      const auto header = std::string(lines[0]);
-      if (a_out.empty()) {
-        a_out = header + "\n";
-        b_out = header + "\n";
-      }
-      const auto columns = util::split(header, ',');
-      std::size_t block_col = columns.size();
-      for (std::size_t c = 0; c < columns.size(); ++c) {
-        if (util::trim(columns[c]) == "block") {
-          block_col = c;
-        }
-      }
-      for (std::size_t i = 1; i < lines.size(); ++i) {
-        if (util::trim(lines[i]).empty()) {
-          continue;
-        }
-        const auto fields = util::split(lines[i], ',');
-        std::size_t block = 0;
-        if (block_col < fields.size()) {
-          block = static_cast<std::size_t>(std::atoi(std::string(fields[block_col]).c_str()));
-        }
-        const bool swapped = block < swap.size() && swap[block];
-        ((from_base != swapped) ? a_out : b_out) += std::string(lines[i]) + "\n";
-      }
-    };
-    route(base_text, true);
-    route(var_text, false);
-    util::write_file_atomically(a_file, a_out);
-    util::write_file_atomically(b_file, b_out);
   }
 
   // ---- steps -----------------------------------------------------------

@@ -26,7 +26,7 @@ svc=$SMART_SOURCE_DIR/timers/smart-run.service
 tmr=$SMART_SOURCE_DIR/timers/smart-run.timer
 for line in Type=oneshot User=smart 'ExecStart=/usr/bin/smart-run --next' \
   EnvironmentFile=-/etc/smart/smart.conf LoadCredential=coach_token TimeoutStartSec=90min \
-  SuccessExitStatus=75 StateDirectory=smart; do
+  'SuccessExitStatus=75 143' StateDirectory=smart; do
   grep -qxF -- "$line" "$svc" || fail "smart-run.service lacks $line"
 done
 # sudo must keep working: no NoNewPrivileges=, nor a setting that implies

@@ -21,26 +21,23 @@ export SMART_CONF=/dev/null
 expect_exit 0 smart-decide --rule original "$TMP/base.csv" "$TMP/fast.csv"
 expect_eq "$(cat "$TMP/out")" keep
 
-# stdout full: not keep, and an error that says why.
-for args in "--rule original" "--json" ""; do
+# stdout full: not exit 0 (for smart-decide: not keep), no signal, and an
+# error that says why.
+expect_stdout_error() {
+  local tool=$1 rc
   set +e
-  # shellcheck disable=SC2086
-  smart-decide $args "$TMP/base.csv" "$TMP/fast.csv" >/dev/full 2>"$TMP/err"
+  "$@" >/dev/full 2>"$TMP/err"
   rc=$?
   set -e
-  [ "$rc" -ne 0 ] || fail "smart-decide $args exited 0 with its output lost"
-  [ "$rc" -lt 128 ] || fail "smart-decide $args died of signal $((rc - 128))"
-  expect_in "$TMP/err" "smart-decide: error: cannot write to stdout"
-done
-
-for tool in smart-measure smart-run smart-dashboard smart-phone; do
-  set +e
-  "$tool" --help >/dev/full 2>"$TMP/err"
-  rc=$?
-  set -e
-  [ "$rc" -ne 0 ] || fail "$tool --help exited 0 with its output lost"
-  [ "$rc" -lt 128 ] || fail "$tool --help died of signal $((rc - 128))"
+  [ "$rc" -ne 0 ] || fail "$* exited 0 with its output lost"
+  [ "$rc" -lt 128 ] || fail "$* died of signal $((rc - 128))"
   expect_in "$TMP/err" "$tool: error: cannot write to stdout"
+}
+expect_stdout_error smart-decide --rule original "$TMP/base.csv" "$TMP/fast.csv"
+expect_stdout_error smart-decide --json "$TMP/base.csv" "$TMP/fast.csv"
+expect_stdout_error smart-decide "$TMP/base.csv" "$TMP/fast.csv"
+for tool in smart-measure smart-run smart-dashboard smart-phone; do
+  expect_stdout_error "$tool" --help
 done
 
 # stderr full: the verdict and exit code are the usual ones, no abort.

@@ -237,6 +237,23 @@ TEST_CASE_METHOD(OutboxFixture, "reject keeps a newer payload queued while the o
   CHECK(outbox.rejected_count(t0 + 4s) == 0);
 }
 
+TEST_CASE_METHOD(OutboxFixture, "a failed attempt does not overwrite a newer payload queued meanwhile")
+{
+  auto outbox = make();
+  outbox.put("r1", R"({"v":1})", t0);
+  auto entries = outbox.entries(t0 + 1s);
+  outbox.put("r1", R"({"v":2})", t0 + 2s);
+  outbox.record_attempt(entries[0]); // the old payload's attempt failed
+  const auto now = outbox.entries(t0 + 3s);
+  REQUIRE(now.size() == 1);
+  CHECK(now[0].payload == R"({"v":2})");
+  CHECK(now[0].attempts == 0);
+  // Without a newer payload the count is recorded.
+  entries = outbox.entries(t0 + 4s);
+  outbox.record_attempt(entries[0]);
+  CHECK(outbox.entries(t0 + 5s)[0].attempts == 1);
+}
+
 TEST_CASE_METHOD(OutboxFixture, "dead letters are bounded by count and age, with warnings")
 {
   auto outbox = make(OutboxLimits{2, std::chrono::hours(1)});

@@ -21,7 +21,7 @@ TEST_CASE("packaging: /etc/smart/smart.conf parses without a warning")
   const auto config = Config::parse(content, "packaging/smart.conf", no_environment);
   CHECK(config.warnings().empty());
   CHECK(config.get("NGINX_TEST") == "sudo -n /usr/sbin/nginx -t -q");
-  CHECK(config.get("NGINX_RELOAD") == "sudo -n /usr/bin/systemctl reload nginx");
+  CHECK(config.get("NGINX_RELOAD") == "sudo -n /usr/sbin/nginx -s reload");
   CHECK(config.get("BASE_DIR") == "/var/lib/smart");
 }
 

@@ -408,8 +408,9 @@ void empty_state(Html& html, const Health& health)
            "<code>smart-run --next</code> finishes; the systemd timer runs it every ");
   html.text(util::format_duration(health.stale_after / 2));
   html.raw(" (<code>systemctl list-timers smart-run.timer</code>).</p>\n"
-           "<p>To run one now: <code>sudo smart-run --next</code>. Each run measures a baseline, "
-           "applies a variant, measures again, and keeps it only when the data says it is better.</p>\n"
+           "<p>To run one now: <code>sudo -u smart smart-run --next</code> (as the user the timer runs as). "
+           "Each run measures a baseline, applies a variant, measures again, and keeps it only when the data "
+           "says it is better.</p>\n"
            "</section>\n");
 }
 
