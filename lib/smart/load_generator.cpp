@@ -499,6 +499,27 @@ private:
     }
   }
 
+  // Feeds the first size bytes of m_buffer (just read) to the connection's
+  // response parser; true when that ended the request (a complete or an
+  // unparsable response).
+  bool consume(std::uint32_t id, std::size_t size, steady::time_point now)
+  {
+    Conn& conn = m_conns[id];
+    if (!conn.parser.started()) {
+      conn.first_byte = now;
+    }
+    const auto status = conn.parser.feed(std::string_view(m_buffer.data(), size));
+    if (status == HttpResponseParser::Status::complete) {
+      finish(id, conn.parser.status_code(), ProbeError::none, now);
+      return true;
+    }
+    if (status == HttpResponseParser::Status::error) {
+      finish(id, 0, ProbeError::other, now);
+      return true;
+    }
+    return false;
+  }
+
   // Over TLS: SSL_read until the response is complete or the socket has no
   // more (read-ahead may hold more than one record).
   void on_readable_tls(std::uint32_t id, steady::time_point now)
@@ -507,16 +528,7 @@ private:
     while (true) {
       const int n = SSL_read(conn.ssl, m_buffer.data(), static_cast<int>(m_buffer.size()));
       if (n > 0) {
-        if (!conn.parser.started()) {
-          conn.first_byte = now;
-        }
-        const auto status = conn.parser.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(n)));
-        if (status == HttpResponseParser::Status::complete) {
-          finish(id, conn.parser.status_code(), ProbeError::none, now);
-          return;
-        }
-        if (status == HttpResponseParser::Status::error) {
-          finish(id, 0, ProbeError::other, now);
+        if (consume(id, static_cast<std::size_t>(n), now)) {
           return;
         }
         continue;
@@ -549,15 +561,7 @@ private:
     }
     const ssize_t n = ::recv(conn.fd, m_buffer.data(), m_buffer.size(), 0);
     if (n > 0) {
-      if (!conn.parser.started()) {
-        conn.first_byte = now;
-      }
-      const auto status = conn.parser.feed(std::string_view(m_buffer.data(), static_cast<std::size_t>(n)));
-      if (status == HttpResponseParser::Status::complete) {
-        finish(id, conn.parser.status_code(), ProbeError::none, now);
-      } else if (status == HttpResponseParser::Status::error) {
-        finish(id, 0, ProbeError::other, now);
-      }
+      consume(id, static_cast<std::size_t>(n), now);
       return;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
