@@ -17,7 +17,7 @@
 #  3. peak RSS at CONNS connections and at 10,000 req/s for RSS_DURATION,
 #     next to the same runs at a fifth of it (bounded: no growth).
 # SCHEME=https runs the same over TLS: nginx answers https on a second port
-# with a throwaway self-signed certificate (exp_tls_directives). wrk and hey
+# with a throwaway self-signed certificate (nginx_tls_directives). wrk and hey
 # verify no certificate; smart-measure verifies it (--cacert). Over https the
 # closed-loop runs add --phases, so the wrk-corrected figures can take the
 # handshake off a new connection's first request as wrk's timer does (the
@@ -45,7 +45,7 @@ case $SCHEME in
     . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
     mkdir -p "$TMP/nginx"
     https_port=$(free_port)
-    exp_tls_directives "$TMP/nginx" "$https_port"
+    nginx_tls_directives "$TMP/nginx" "$https_port"
     nginx_start "$TMP/nginx" "$TLS_DIRECTIVES"
     URL=https://127.0.0.1:$https_port/
     SM_TLS=(--cacert "$TLS_CACERT")

@@ -10,7 +10,7 @@ url=$TLS_URL
 
 expect_exit 0 smart-measure --url "$url" --count 2 --interval 10ms
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "0,tls" "verified"
-expect_exit 0 smart-measure --url "$url" --count 2 --interval 10ms --cacert "$TMP/cert.pem"
+expect_exit 0 smart-measure --url "$url" --count 2 --interval 10ms --cacert "$TLS_CACERT"
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "200," "--cacert"
 expect_exit 0 smart-measure --url "$url" --count 2 --interval 10ms --insecure --phases
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "200," "--insecure"

@@ -9,7 +9,7 @@
 
 tls_nginx_start "keepalive_requests 3; keepalive_timeout 50ms;"
 
-expect_exit 0 timeout 30 smart-measure --url "$TLS_URL" --cacert "$TMP/cert.pem" --concurrency 4 --count 600 --phases -o "$TMP/closed.csv"
+expect_exit 0 timeout 30 smart-measure --url "$TLS_URL" --cacert "$TLS_CACERT" --concurrency 4 --count 600 --phases -o "$TMP/closed.csv"
 expect_eq "$(data_rows "$TMP/closed.csv")" 600 "rows"
 expect_eq "$(tail -n +2 "$TMP/closed.csv" | cut -d, -f3,4 | sort -u)" "200," "codes, closed loop"
 handshakes=$(tail -n +2 "$TMP/closed.csv" | awk -F, '$7 > 0' | wc -l)
@@ -17,7 +17,7 @@ handshakes=$(tail -n +2 "$TMP/closed.csv" | awk -F, '$7 > 0' | wc -l)
 [ "$handshakes" -ge 190 ] && [ "$handshakes" -le 210 ] || fail "expected ~200 handshakes for 600 requests, got $handshakes"
 
 # 10 req/s on 2 connections: each one idles 200 ms, longer than the server keeps it.
-expect_exit 0 timeout 30 smart-measure --url "$TLS_URL" --cacert "$TMP/cert.pem" --concurrency 2 --rate 10 --duration 2s -o "$TMP/idle.csv"
+expect_exit 0 timeout 30 smart-measure --url "$TLS_URL" --cacert "$TLS_CACERT" --concurrency 2 --rate 10 --duration 2s -o "$TMP/idle.csv"
 rows=$(data_rows "$TMP/idle.csv")
 [ "$rows" -ge 19 ] && [ "$rows" -le 21 ] || fail "expected 20 rows at 10/s for 2 s, got $rows"
 expect_eq "$(tail -n +2 "$TMP/idle.csv" | cut -d, -f3,4 | sort -u)" "200," "codes, idle connections closed by the server"

@@ -8,7 +8,7 @@
 tls_nginx_start
 url=$TLS_URL
 
-expect_exit 0 smart-measure --url "$url" --concurrency 2 --count 300 --cacert "$TMP/cert.pem" --phases -o "$TMP/ok.csv"
+expect_exit 0 smart-measure --url "$url" --concurrency 2 --count 300 --cacert "$TLS_CACERT" --phases -o "$TMP/ok.csv"
 expect_eq "$(data_rows "$TMP/ok.csv")" 300 "rows"
 expect_eq "$(tail -n +2 "$TMP/ok.csv" | cut -d, -f3,4 | sort -u)" "200," "codes"
 [ "$(tail -n +2 "$TMP/ok.csv" | awk -F, '$7 > 0' | wc -l)" -ge 1 ] || fail "no row with a TLS handshake time"

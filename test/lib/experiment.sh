@@ -10,11 +10,6 @@
 #                                 smart.conf CONF for it: BASE_DIR under $TMP,
 #                                 EXPERIMENTS_DIR the parent of DEST, the nginx
 #                                 keys of exp_nginx_env, SMART_BIN_DIR the build
-#   exp_tls_directives DIR PORT   makes a self-signed certificate for 127.0.0.1
-#                                 in DIR; sets TLS_CACERT, and TLS_DIRECTIVES to
-#                                 the server directives that make nginx_start's
-#                                 server answer https on PORT (pass them as
-#                                 nginx_start's second argument)
 
 # exp_need_nginx                skips the test unless nginx and jq are installed
 # exp_start_nginx [DIRECTIVES]  nginx_start in $TMP/nginx, stopped at exit
@@ -35,11 +30,10 @@ exp_need_nginx() {
 # exp_conf_trust_tls CONF       lets smart-run's measurements verify that
 #                               certificate (MEASURE_CA_FILE in CONF)
 exp_start_nginx_https() {
-  command -v openssl >/dev/null || skip "openssl is not installed"
   local port
   port=$(free_port)
   mkdir -p "$TMP/nginx"
-  exp_tls_directives "$TMP/nginx" "$port"
+  nginx_tls_directives "$TMP/nginx" "$port"
   exp_start_nginx "$TLS_DIRECTIVES"
   NGINX_HTTPS_URL=https://127.0.0.1:$port/
 }
@@ -94,14 +88,6 @@ SMART_LIBEXEC_DIR=$SMART_LIBEXEC_DIR
 CONF
 }
 
-exp_tls_directives() {
-  local dir=$1 port=$2
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$dir/tls.key" -out "$dir/tls.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
-  TLS_CACERT=$dir/tls.crt
-  TLS_DIRECTIVES="listen 127.0.0.1:$port ssl; ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
-}
 
 # smart-run is built (skip the test otherwise)
 exp_need_smart_run() {

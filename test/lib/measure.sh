@@ -26,17 +26,16 @@ column_values() { tail -n +2 "$1" | cut -d, -f"$2" | sort | uniq -c; }
 # summary_count: the "N samples" figure from smart-measure's stderr ($TMP/err).
 summary_count() { sed -n 's/.*smart-measure: \(interrupted by [^;]*; \)\{0,1\}\([0-9]*\) samples.*/\2/p' "${1:-$TMP/err}" | tail -1; }
 
-# tls_nginx_start: a self-signed certificate for 127.0.0.1 made by openssl
-# ($TMP/cert.pem, also the CA to trust) and nginx serving HTTPS with it on a
-# port of its own; sets TLS_URL, stopped at exit. Skips without openssl.
+# tls_nginx_start: nginx serving HTTPS on a port of its own with a
+# self-signed certificate for 127.0.0.1 (nginx_tls_directives: TLS_CACERT is
+# the CA to trust); sets TLS_URL, stopped at exit. Skips without openssl.
 # An argument: more server directives (nginx_start's second argument).
 tls_nginx_start() {
-  command -v openssl >/dev/null || skip "openssl not installed"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
   local tls_port
   tls_port=$(free_port)
-  nginx_start "$TMP/nginx" "listen 127.0.0.1:$tls_port ssl; ssl_certificate $TMP/cert.pem; ssl_certificate_key $TMP/key.pem; ${1:-}"
+  mkdir -p "$TMP/nginx"
+  nginx_tls_directives "$TMP/nginx" "$tls_port"
+  nginx_start "$TMP/nginx" "$TLS_DIRECTIVES ${1:-}"
   on_exit "nginx_stop '$TMP/nginx'"
   TLS_URL="https://127.0.0.1:$tls_port/"
 }

@@ -4,6 +4,12 @@
 #   nginx_start DIR [EXTRA_SERVER_DIRECTIVES [EXTRA_HTTP_DIRECTIVES]]
 #                                               sets NGINX_PORT NGINX_CONF NGINX_URL
 #   nginx_reload DIR / nginx_stop DIR
+#   nginx_tls_directives DIR PORT               a self-signed certificate for
+#                                               127.0.0.1 in DIR; sets TLS_CACERT
+#                                               (the CA to trust) and
+#                                               TLS_DIRECTIVES (server directives
+#                                               answering https on PORT: pass them
+#                                               as nginx_start's second argument)
 
 nginx_bin() { command -v nginx || echo /usr/sbin/nginx; }
 
@@ -70,4 +76,14 @@ nginx_stop() {
     sleep 0.05
   done
   kill -KILL "$pid" 2>/dev/null || true
+}
+
+nginx_tls_directives() {
+  local dir=$1 port=$2
+  command -v openssl >/dev/null || skip "openssl is not installed"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$dir/tls.key" -out "$dir/tls.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+  TLS_CACERT=$dir/tls.crt
+  TLS_DIRECTIVES="listen 127.0.0.1:$port ssl; ssl_certificate $dir/tls.crt; ssl_certificate_key $dir/tls.key;"
 }
