@@ -42,7 +42,6 @@ case $SCHEME in
     URL=$NGINX_URL ;;
   https)
     need openssl
-    . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
     mkdir -p "$TMP/nginx"
     https_port=$(free_port)
     nginx_tls_directives "$TMP/nginx" "$https_port"
