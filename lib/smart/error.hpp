@@ -1,6 +1,7 @@
 #pragma once
 
 #include <smart/exit_code.hpp>
+#include <smart/util/failure.hpp>
 
 #include <fmt/format.h>
 
@@ -15,10 +16,10 @@
 
 namespace smart {
 
-class Error : public std::runtime_error {
+class Error : public util::Failure {
 public:
   explicit Error(std::string what, ExitCode code = ExitCode::failed)
-    : std::runtime_error(std::move(what)), m_code(code) {}
+    : util::Failure(std::move(what)), m_code(code) {}
 
   template<typename... Args>
   Error(fmt::format_string<Args...> format, Args&&... args)

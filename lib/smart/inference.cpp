@@ -1,6 +1,7 @@
 #include <smart/inference.hpp>
 
 #include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -236,6 +237,18 @@ RankInterval quantile_rank_interval(std::size_t n, double q, double level)
   r.low = low < 1 ? 1 : static_cast<std::size_t>(low);
   r.high = high > nd ? n : static_cast<std::size_t>(high);
   return r;
+}
+
+std::string level_text(double fraction)
+{
+  std::string text = fmt::format("{:.1f}", fraction * 100);
+  if (text == "100.0" && fraction < 1) {
+    text = fmt::format("{:.3f}", fraction * 100);
+  }
+  while (text.find('.') != std::string::npos && (text.back() == '0' || text.back() == '.')) {
+    text.pop_back();
+  }
+  return text;
 }
 
 } // namespace smart::inference

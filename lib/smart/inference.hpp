@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <vector>
 
 // The statistical building blocks of smart-decide's default rule
@@ -70,5 +71,9 @@ struct RankInterval {
   std::size_t high = 1;
 };
 RankInterval quantile_rank_interval(std::size_t n, double q, double level);
+
+// A confidence level as every output prints it (0.9 -> "90", 0.98888 ->
+// "98.9", 0.999988 -> "99.999"): the decision's reasons and the dashboard.
+std::string level_text(double fraction);
 
 } // namespace smart::inference

@@ -346,7 +346,7 @@ std::optional<json::object> RunStore::read_revert_failed() const
   }
   try {
     return read_json_object(revert_failed_path());
-  } catch (const Error&) {
+  } catch (const util::Failure&) {
     // Unreadable still means a revert failed: refuse all the same.
     return json::object{{"reason", "revert_failed.json is present but unreadable"}};
   }
@@ -388,7 +388,7 @@ std::vector<std::string> RunStore::prune(long retain_days, long retain_runs, uti
       if (auto p = read_pending()) {
         return p->run_id;
       }
-    } catch (const Error&) {
+    } catch (const util::Failure&) {
     }
     return {};
   }();

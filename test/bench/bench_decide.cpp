@@ -6,7 +6,7 @@
 // Prints tables, smart next to --rule original; no pass/fail (docs/decision.md
 // and docs/performance.md quote the figures). Deterministic: fixed seeds.
 
-#include <smart/decision.hpp>
+#include <smart/decide/decision.hpp>
 
 #include <fmt/format.h>
 

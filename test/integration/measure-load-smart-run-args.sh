@@ -3,7 +3,7 @@
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/measure.sh"
 # The command line smart-run builds for an experiment with a "load" object
-# (lib/smart/runner.cpp): --interval is always there, load options, a block
+# (lib/smart/run/runner.cpp): --interval is always there, load options, a block
 # and the abort guard. It must run in load mode, not fail as a usage error.
 
 nginx_start "$TMP/nginx"

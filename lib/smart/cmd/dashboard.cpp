@@ -59,7 +59,7 @@ void write_if_changed(const fs::path& path, std::string_view content)
       if (util::read_file(path) == content) {
         return;
       }
-    } catch (const Error&) {
+    } catch (const util::Failure&) {
       // unreadable: replace it
     }
   }
@@ -73,7 +73,7 @@ void copy_assets(const fs::path& assets_dir, const fs::path& dash_dir)
     std::string content;
     try {
       content = util::read_file(source);
-    } catch (const Error& e) {
+    } catch (const util::Failure& e) {
       warn(fmt::format("{} (set DASH_ASSETS_DIR); the page works without it but looks plain", e.what()));
       continue;
     }

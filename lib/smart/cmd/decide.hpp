@@ -1,6 +1,6 @@
 #pragma once
 
-#include <smart/decision.hpp>
+#include <smart/decide/decision.hpp>
 
 #include <filesystem>
 #include <map>

@@ -3,12 +3,12 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
-#include <smart/interval_grid.hpp>
-#include <smart/load_generator.hpp>
-#include <smart/probe.hpp>
-#include <smart/sample_tally.hpp>
-#include <smart/sample_writer.hpp>
-#include <smart/target.hpp>
+#include <smart/measure/interval_grid.hpp>
+#include <smart/measure/load_generator.hpp>
+#include <smart/measure/probe.hpp>
+#include <smart/measure/sample_tally.hpp>
+#include <smart/measure/sample_writer.hpp>
+#include <smart/measure/target.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
 

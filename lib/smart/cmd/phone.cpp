@@ -1,12 +1,12 @@
 #include <smart/cmd/phone.hpp>
 
 #include <smart/cmd/guarded_main.hpp>
-#include <smart/coach.hpp>
+#include <smart/phone/coach.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
-#include <smart/host_metrics.hpp>
-#include <smart/outbox.hpp>
-#include <smart/retry.hpp>
+#include <smart/phone/host_metrics.hpp>
+#include <smart/phone/outbox.hpp>
+#include <smart/phone/retry.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/random.hpp>

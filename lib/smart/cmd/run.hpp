@@ -1,7 +1,7 @@
 #pragma once
 
 #include <smart/cmd/cli.hpp>
-#include <smart/runner.hpp>
+#include <smart/run/runner.hpp>
 
 #include <optional>
 #include <string>

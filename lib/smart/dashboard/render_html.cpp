@@ -1,7 +1,7 @@
 #include <smart/dashboard/render.hpp>
+#include <smart/inference.hpp>
 
 #include <smart/dashboard/charts.hpp>
-#include <smart/decision.hpp>
 #include <smart/util/html.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
@@ -426,7 +426,7 @@ std::string confidence_summary(const VariantResult& variant)
     // the interval itself is two-sided at 2c - 1, as smart-decide's reasons
     // say ("90% CI" for 0.95).
     return fmt::format("improvement {:.1f}% ({}% CI {} to {}%)", *variant.estimate_pct,
-                       level_text(2 * *variant.confidence_level - 1), bound(*variant.ci_low_pct),
+                       inference::level_text(2 * *variant.confidence_level - 1), bound(*variant.ci_low_pct),
                        bound(*variant.ci_high_pct));
   }
   if (variant.confidence_level) {

@@ -1,6 +1,6 @@
 #include <smart/util/atomic_file.hpp>
 
-#include <smart/error.hpp>
+#include <smart/util/failure.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -33,7 +33,7 @@ void write_all(int fd, std::string_view data, const std::filesystem::path& path)
       if (errno == EINTR) {
         continue;
       }
-      throw Error("failed to write {}: {}", path.string(), std::strerror(errno));
+      throw Failure("failed to write {}: {}", path.string(), std::strerror(errno));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -48,7 +48,7 @@ AtomicFile::AtomicFile(std::filesystem::path path, unsigned mode) : m_path(std::
   m_tmp_path += fmt::format(".tmp.{}.{:x}", ::getpid(), random());
   m_fd = ::open(m_tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
   if (m_fd < 0) {
-    throw Error("failed to create {}: {}", m_tmp_path.string(), std::strerror(errno));
+    throw Failure("failed to create {}: {}", m_tmp_path.string(), std::strerror(errno));
   }
   // open() honours the umask; the mode asked for (0600 for secrets) must hold.
   ::fchmod(m_fd, mode);
@@ -70,18 +70,18 @@ void AtomicFile::write(std::string_view data)
 void AtomicFile::commit()
 {
   if (::fsync(m_fd) != 0) {
-    throw Error("failed to sync {}: {}", m_tmp_path.string(), std::strerror(errno));
+    throw Failure("failed to sync {}: {}", m_tmp_path.string(), std::strerror(errno));
   }
   if (::close(m_fd) != 0) {
     m_fd = -1;
     ::unlink(m_tmp_path.c_str());
-    throw Error("failed to close {}: {}", m_tmp_path.string(), std::strerror(errno));
+    throw Failure("failed to close {}: {}", m_tmp_path.string(), std::strerror(errno));
   }
   m_fd = -1;
   if (::rename(m_tmp_path.c_str(), m_path.c_str()) != 0) {
     const int saved = errno;
     ::unlink(m_tmp_path.c_str());
-    throw Error("failed to rename {} to {}: {}", m_tmp_path.string(), m_path.string(),
+    throw Failure("failed to rename {} to {}: {}", m_tmp_path.string(), m_path.string(),
                 std::strerror(saved));
   }
   fsync_directory(m_path.parent_path());
@@ -98,7 +98,7 @@ void append_line(const std::filesystem::path& path, std::string_view line, unsig
 {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
   if (fd < 0) {
-    throw Error("failed to open {}: {}", path.string(), std::strerror(errno));
+    throw Failure("failed to open {}: {}", path.string(), std::strerror(errno));
   }
   std::string buffer(line);
   buffer += '\n';
@@ -116,12 +116,12 @@ std::string read_file(const std::filesystem::path& path)
 {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw Error("failed to read {}: {}", path.string(), std::strerror(errno));
+    throw Failure("failed to read {}: {}", path.string(), std::strerror(errno));
   }
   std::ostringstream content;
   content << in.rdbuf();
   if (in.bad()) {
-    throw Error("failed to read {}: {}", path.string(), std::strerror(errno));
+    throw Failure("failed to read {}: {}", path.string(), std::strerror(errno));
   }
   return content.str();
 }

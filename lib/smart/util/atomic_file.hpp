@@ -13,7 +13,7 @@ namespace smart::util {
 
 class AtomicFile {
 public:
-  // Throws smart::Error when the temporary file cannot be created.
+  // Throws util::Failure when the temporary file cannot be created.
   explicit AtomicFile(std::filesystem::path path, unsigned mode = 0644);
   ~AtomicFile();
   AtomicFile(const AtomicFile&) = delete;
@@ -42,7 +42,7 @@ void append_line(const std::filesystem::path& path, std::string_view line, unsig
 // fsync a directory, making a rename or unlink in it durable (best effort).
 void fsync_directory(const std::filesystem::path& dir);
 
-// Whole file as a string; throws smart::Error naming the path on failure.
+// Whole file as a string; throws util::Failure naming the path on failure.
 std::string read_file(const std::filesystem::path& path);
 
 } // namespace smart::util

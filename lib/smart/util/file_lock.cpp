@@ -1,6 +1,6 @@
 #include <smart/util/file_lock.hpp>
 
-#include <smart/error.hpp>
+#include <smart/util/failure.hpp>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -28,14 +28,14 @@ bool FileLock::try_acquire()
   if (m_fd < 0) {
     m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_fd < 0) {
-      throw Error("failed to open lock file {}: {}", m_path.string(), std::strerror(errno));
+      throw Failure("failed to open lock file {}: {}", m_path.string(), std::strerror(errno));
     }
   }
   if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
       return false;
     }
-    throw Error("failed to lock {}: {}", m_path.string(), std::strerror(errno));
+    throw Failure("failed to lock {}: {}", m_path.string(), std::strerror(errno));
   }
   m_acquired = true;
   const std::string pid = std::to_string(::getpid()) + "\n";

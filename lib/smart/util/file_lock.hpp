@@ -19,7 +19,7 @@ public:
   FileLock& operator=(const FileLock&) = delete;
 
   // True when acquired; false when another process holds it. Throws
-  // smart::Error when the lock file cannot be opened.
+  // util::Failure when the lock file cannot be opened.
   [[nodiscard]] bool try_acquire();
   void release();
   bool acquired() const { return m_acquired; }

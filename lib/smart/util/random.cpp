@@ -1,6 +1,6 @@
 #include <smart/util/random.hpp>
 
-#include <smart/error.hpp>
+#include <smart/util/failure.hpp>
 
 #include <sys/random.h>
 
@@ -19,7 +19,7 @@ std::string random_bytes(std::size_t count)
       if (errno == EINTR) {
         continue;
       }
-      throw Error("getrandom failed: {}", std::strerror(errno));
+      throw Failure("getrandom failed: {}", std::strerror(errno));
     }
     filled += static_cast<std::size_t>(n);
   }

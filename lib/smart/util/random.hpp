@@ -7,7 +7,7 @@
 
 namespace smart::util {
 
-// count bytes fit for secrets (claim tokens). Throws smart::Error when the
+// count bytes fit for secrets (claim tokens). Throws util::Failure when the
 // kernel cannot provide them.
 std::string random_bytes(std::size_t count);
 

@@ -1,6 +1,6 @@
 #include <smart/util/signals.hpp>
 
-#include <smart/error.hpp>
+#include <smart/util/failure.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -31,7 +31,7 @@ extern "C" void on_signal(int number)
 void make_pipe()
 {
   if (::pipe2(g_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-    throw Error("failed to create a pipe: {}", std::strerror(errno));
+    throw Failure("failed to create a pipe: {}", std::strerror(errno));
   }
 }
 

@@ -1,0 +1,243 @@
+#include <smart/measure/probe.hpp>
+
+#include <smart/measure/curl_easy.hpp>
+#include <smart/error.hpp>
+
+#include <fmt/format.h>
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+namespace smart {
+
+ProbeError classify_curl_error(int curl_code)
+{
+  switch (static_cast<CURLcode>(curl_code)) {
+  case CURLE_OK:
+    return ProbeError::none;
+  case CURLE_COULDNT_RESOLVE_HOST:
+  case CURLE_COULDNT_RESOLVE_PROXY:
+    return ProbeError::dns;
+  case CURLE_COULDNT_CONNECT:
+    return ProbeError::connect;
+  case CURLE_SSL_CONNECT_ERROR:
+  case CURLE_PEER_FAILED_VERIFICATION:
+  case CURLE_SSL_CERTPROBLEM:
+  case CURLE_SSL_CIPHER:
+  case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_ISSUER_ERROR:
+  case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+  case CURLE_SSL_INVALIDCERTSTATUS:
+  case CURLE_SSL_CRL_BADFILE:
+  case CURLE_SSL_SHUTDOWN_FAILED:
+  case CURLE_USE_SSL_FAILED:
+    return ProbeError::tls;
+  case CURLE_OPERATION_TIMEDOUT:
+    return ProbeError::timeout;
+  case CURLE_RECV_ERROR:
+  case CURLE_SEND_ERROR:
+  case CURLE_GOT_NOTHING:
+  case CURLE_PARTIAL_FILE:
+    return ProbeError::reset;
+  default:
+    return ProbeError::other;
+  }
+}
+
+namespace {
+
+double ms_between(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
+{
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+class CurlProber final : public Prober {
+public:
+  CurlProber(const Target& target, const ProbeOptions& options) : m_options(options)
+  {
+    curl_easy::global_init();
+    m_curl = curl_easy_init();
+    if (m_curl == nullptr) {
+      throw Error("libcurl: cannot create a handle");
+    }
+    curl_easy::configure(m_curl, {target.url, options.timeout, options.insecure, options.cacert});
+    curl_easy_setopt(m_curl, CURLOPT_ERRORBUFFER, m_error);
+    curl_easy_setopt(m_curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(m_curl, CURLOPT_XFERINFOFUNCTION, &CurlProber::progress);
+    curl_easy_setopt(m_curl, CURLOPT_XFERINFODATA, this);
+    if (options.fresh_connection) {
+      // Like the original's curl process per probe: DNS, connect and TLS
+      // every time.
+      curl_easy_setopt(m_curl, CURLOPT_FRESH_CONNECT, 1L);
+      curl_easy_setopt(m_curl, CURLOPT_FORBID_REUSE, 1L);
+      curl_easy_setopt(m_curl, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
+    }
+  }
+
+  ~CurlProber() override { curl_easy_cleanup(m_curl); }
+  CurlProber(const CurlProber&) = delete;
+  CurlProber& operator=(const CurlProber&) = delete;
+
+  ProbeResult probe() override
+  {
+    m_error[0] = '\0';
+    m_interrupted = false;
+    const CURLcode code = curl_easy_perform(m_curl);
+    ProbeResult result;
+    curl_off_t total = 0;
+    curl_easy_getinfo(m_curl, CURLINFO_TOTAL_TIME_T, &total);
+    result.latency_ms = static_cast<double>(total) / 1e3;
+    result.phases = curl_easy::phases(m_curl);
+    if (code == CURLE_ABORTED_BY_CALLBACK && m_interrupted) {
+      result.interrupted = true;
+      return result;
+    }
+    if (code != CURLE_OK) {
+      result.error = classify_curl_error(code);
+      result.detail = m_error[0] != '\0' ? std::string(m_error) : std::string(curl_easy_strerror(code));
+      return result;
+    }
+    long response = 0;
+    curl_easy_getinfo(m_curl, CURLINFO_RESPONSE_CODE, &response);
+    result.response_code = static_cast<int>(response);
+    return result;
+  }
+
+private:
+  static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+  {
+    auto* prober = static_cast<CurlProber*>(self);
+    if (prober->m_options.stop_requested != nullptr && prober->m_options.stop_requested()) {
+      prober->m_interrupted = true;
+      return 1; // abort the transfer
+    }
+    return 0;
+  }
+
+  ProbeOptions m_options;
+  CURL* m_curl = nullptr;
+  char m_error[CURL_ERROR_SIZE] = {};
+  bool m_interrupted = false;
+};
+
+// tcp://host:port: resolve, then a non-blocking connect to each address in
+// turn until one is established, within the probe timeout.
+class TcpProber final : public Prober {
+public:
+  TcpProber(const Target& target, const ProbeOptions& options) : m_target(target), m_options(options) {}
+
+  ProbeResult probe() override
+  {
+    using clock = std::chrono::steady_clock;
+    const auto start = clock::now();
+    const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
+    ProbeResult result;
+    addrinfo* addresses = nullptr;
+    const int rc = resolve_stream(m_target, &addresses);
+    const auto resolved = clock::now();
+    result.phases.dns_ms = ms_between(start, resolved);
+    if (rc != 0) {
+      result.error = ProbeError::dns;
+      result.detail = ::gai_strerror(rc);
+      result.latency_ms = ms_between(start, clock::now());
+      return result;
+    }
+    result.error = ProbeError::connect;
+    result.detail = "no address";
+    for (addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
+      if (connect_one(*ai, deadline, result)) {
+        break;
+      }
+      if (result.interrupted || result.error == ProbeError::timeout) {
+        break;
+      }
+    }
+    ::freeaddrinfo(addresses);
+    const auto end = clock::now();
+    result.latency_ms = ms_between(start, end);
+    result.phases.connect_ms = ms_between(resolved, end);
+    return result;
+  }
+
+private:
+  // True when connected; otherwise result says why.
+  bool connect_one(const addrinfo& ai, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
+  {
+    const int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol);
+    if (fd < 0) {
+      set_errno_error(errno, result);
+      return false;
+    }
+    bool connected = false;
+    if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0) {
+      connected = true;
+    } else if (errno != EINPROGRESS) {
+      set_errno_error(errno, result);
+    } else {
+      while (true) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) {
+          result.error = ProbeError::timeout;
+          result.detail = "connect timed out";
+          break;
+        }
+        pollfd pfd{fd, POLLOUT, 0};
+        // Wake every 50 ms to notice a stop request.
+        const int n = ::poll(&pfd, 1, static_cast<int>(left.count() < 50 ? left.count() : 50));
+        if (m_options.stop_requested != nullptr && m_options.stop_requested()) {
+          result.interrupted = true;
+          break;
+        }
+        if (n < 0 && errno == EINTR) {
+          continue;
+        }
+        if (n > 0) {
+          int so_error = 0;
+          socklen_t len = sizeof so_error;
+          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
+          if (so_error == 0) {
+            connected = true;
+          } else {
+            set_errno_error(so_error, result);
+          }
+          break;
+        }
+      }
+    }
+    ::close(fd);
+    if (connected) {
+      result.error = ProbeError::none;
+      result.response_code = 200;
+      result.detail.clear();
+    }
+    return connected;
+  }
+
+  static void set_errno_error(int error, ProbeResult& result)
+  {
+    result.error = error == ECONNRESET ? ProbeError::reset
+                   : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
+    result.detail = std::strerror(error);
+  }
+
+  Target m_target;
+  ProbeOptions m_options;
+};
+
+} // namespace
+
+std::unique_ptr<Prober> make_prober(const Target& target, const ProbeOptions& options)
+{
+  if (target.scheme == Scheme::tcp) {
+    return std::make_unique<TcpProber>(target, options);
+  }
+  return std::make_unique<CurlProber>(target, options);
+}
+
+} // namespace smart

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <smart/measure/sample_writer.hpp>
+#include <smart/samples_csv.hpp>
+#include <smart/measure/target.hpp>
+#include <smart/util/units.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+// One probe of a target: an HTTP(S) request through libcurl (one easy handle
+// kept for the whole run, so its connection is reused: keep-alive), or a TCP
+// connect for tcp://host:port.
+//
+// A failed probe is a result, never an exception: response_code 0 and the
+// error kind (dns, connect, tls, timeout, reset, other). latency_ms is what
+// libcurl reports as CURLINFO_TOTAL_TIME_T, so it agrees with curl's own
+// time_total; for tcp:// it is name resolution plus connect, and a
+// successful connect is recorded as response code 200.
+
+namespace smart {
+
+struct ProbeOptions {
+  util::Duration timeout{5.0};                    // whole probe, connect included
+  bool insecure = false;                           // https: skip verification
+  std::optional<std::filesystem::path> cacert;     // https: trust this CA bundle
+  bool fresh_connection = false;                   // pay DNS + connect (+ TLS) every probe
+  bool (*stop_requested)() = nullptr;              // polled during a probe; true aborts it
+};
+
+struct ProbeResult {
+  double latency_ms = 0;
+  int response_code = 0;
+  ProbeError error = ProbeError::none;
+  Phases phases;
+  std::string detail;       // why it failed (libcurl's message, strerror), for diagnostics
+  bool interrupted = false; // stop_requested() ended it: not a measurement, not written
+};
+
+class Prober {
+public:
+  virtual ~Prober() = default;
+  virtual ProbeResult probe() = 0;
+};
+
+// Throws smart::Error when libcurl cannot be set up.
+std::unique_ptr<Prober> make_prober(const Target& target, const ProbeOptions& options);
+
+// The error kind of a CURLcode (as an int, so callers need no curl header).
+ProbeError classify_curl_error(int curl_code);
+
+} // namespace smart

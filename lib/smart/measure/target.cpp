@@ -1,0 +1,145 @@
+#include <smart/measure/target.hpp>
+
+#include <smart/error.hpp>
+#include <smart/util/strings.hpp>
+
+#include <netdb.h>
+#include <sys/socket.h>
+
+#include <charconv>
+
+namespace smart {
+
+namespace {
+
+[[noreturn]] void bad(std::string_view url, std::string_view why)
+{
+  throw UsageError("--url '{}': {}", util::printable(url, 200), why);
+}
+
+} // namespace
+
+std::string_view to_string(Scheme scheme)
+{
+  switch (scheme) {
+  case Scheme::http: return "http";
+  case Scheme::https: return "https";
+  case Scheme::tcp: return "tcp";
+  }
+  return "?";
+}
+
+int resolve_stream(const Target& target, addrinfo** result)
+{
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV | AI_ADDRCONFIG;
+  const std::string port = std::to_string(target.port);
+  return ::getaddrinfo(target.host.c_str(), port.c_str(), &hints, result);
+}
+
+std::string Target::authority() const
+{
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Target parse_target(std::string_view url)
+{
+  Target target;
+  target.url = std::string(url);
+  const auto sep = url.find("://");
+  if (url.empty()) {
+    bad(url, "empty URL");
+  }
+  if (sep == std::string_view::npos) {
+    bad(url, "no scheme (expected http://, https:// or tcp://host:port)");
+  }
+  std::string scheme(url.substr(0, sep));
+  for (auto& c : scheme) {
+    c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  }
+  if (scheme == "http") {
+    target.scheme = Scheme::http;
+    target.port = 80;
+  } else if (scheme == "https") {
+    target.scheme = Scheme::https;
+    target.port = 443;
+  } else if (scheme == "tcp") {
+    target.scheme = Scheme::tcp;
+  } else {
+    bad(url, "unsupported scheme '" + util::printable(scheme, 40) + "' (expected http, https or tcp)");
+  }
+  std::string_view rest = url.substr(sep + 3);
+  const auto path_start = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, path_start);
+  std::string_view path = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
+  if (const auto hash = path.find('#'); hash != std::string_view::npos) {
+    path = path.substr(0, hash); // a fragment never goes on the wire
+  }
+  if (authority.find('@') != std::string_view::npos) {
+    bad(url, "user information in the URL is not supported");
+  }
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      bad(url, "white space or control character in the URL");
+    }
+  }
+
+  std::string_view host;
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) {
+      bad(url, "unterminated IPv6 address");
+    }
+    host = authority.substr(1, close - 1);
+    const auto after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') {
+        bad(url, "unexpected text after the IPv6 address");
+      }
+      port_text = after.substr(1);
+      if (port_text.empty()) {
+        bad(url, "empty port");
+      }
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port_text = authority.substr(colon + 1);
+      if (port_text.empty()) {
+        bad(url, "empty port");
+      }
+    }
+  }
+  if (host.empty()) {
+    bad(url, "no host");
+  }
+  if (!port_text.empty()) {
+    unsigned port = 0;
+    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+      bad(url, "invalid port '" + util::printable(port_text, 20) + "' (expected 1-65535)");
+    }
+    target.port = static_cast<std::uint16_t>(port);
+  }
+  if (target.scheme == Scheme::tcp) {
+    if (port_text.empty()) {
+      bad(url, "tcp:// needs a port (tcp://host:port)");
+    }
+    if (!path.empty() && path != "/") {
+      bad(url, "tcp:// takes no path");
+    }
+  }
+  target.host = std::string(host);
+  target.path = path.empty() ? std::string("/") : std::string(path);
+  if (target.path.front() == '?') {
+    target.path.insert(0, "/");
+  }
+  return target;
+}
+
+} // namespace smart
