@@ -4,7 +4,7 @@
 set -euo pipefail
 
 build_deps=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config clang-format
   libboost-program-options1.81-dev libboost-json1.81-dev
   libfmt-dev catch2 libcurl4-openssl-dev libssl-dev
 )

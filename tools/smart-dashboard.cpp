@@ -38,9 +38,8 @@ int main(int argc, char** argv)
     namespace po = smart::cmd::po;
     po::options_description desc("Options");
     smart::cmd::add_common_options(desc);
-    desc.add_options()
-      ("text", "print the status for a terminal instead of writing files")
-      ("out,o", po::value<std::string>()->value_name("DIR"), "write into DIR instead of DASH_DIR");
+    desc.add_options()("text", "print the status for a terminal instead of writing files")(
+      "out,o", po::value<std::string>()->value_name("DIR"), "write into DIR instead of DASH_DIR");
     const auto vm = smart::cmd::parse_command_line(argc, argv, desc);
     smart::cmd::DashboardOptions options;
     options.common = smart::cmd::common_options(vm);

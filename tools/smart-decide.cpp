@@ -48,27 +48,26 @@ int main(int argc, char** argv)
   return smart::cmd::guarded_main("smart-decide", [&] {
     namespace po = smart::cmd::po;
     po::options_description desc("Options");
-    desc.add_options()
-      ("json", "print one JSON object (docs/formats.md) instead of keep/revert")
-      ("rule", po::value<std::string>()->default_value("smart")->value_name("smart|original"), "decision rule")
-      ("metric", po::value<std::string>()->default_value("p50")->value_name("p50|p90|p95|p99|mean"),
-       "latency statistic compared")
-      ("improve-pct", po::value<std::string>()->value_name("X"),
-       "required improvement, % (IMPROVE_PCT; default 10)")
-      ("max-err-delta-pct", po::value<std::string>()->value_name("X"),
-       "largest allowed error-rate increase, points (MAX_ERR_DELTA_PCT; default 2)")
-      ("min-samples", po::value<std::size_t>()->default_value(10)->value_name("N"),
-       "successful samples needed on each side")
-      ("confidence", po::value<double>()->default_value(0.95)->value_name("C"),
-       "smart: two-sided level of the latency interval")
-      ("err-confidence", po::value<double>()->default_value(0.85)->value_name("C"),
-       "smart: one-sided level of the bound on the error-rate increase")
-      ("min-effect-pct", po::value<double>()->value_name("X"),
-       "smart: minimum worthwhile improvement, % (default: the improve threshold)")
-      ("tail-tolerance-pct", po::value<double>()->default_value(10.0)->value_name("X"),
-       "smart: how much worse p95 (and p99 from 200 samples) may be, %")
-      ("look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
-       "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)");
+    desc.add_options()("json", "print one JSON object (docs/formats.md) instead of keep/revert")(
+      "rule", po::value<std::string>()->default_value("smart")->value_name("smart|original"),
+      "decision rule")("metric",
+                       po::value<std::string>()->default_value("p50")->value_name("p50|p90|p95|p99|mean"),
+                       "latency statistic compared")("improve-pct", po::value<std::string>()->value_name("X"),
+                                                     "required improvement, % (IMPROVE_PCT; default 10)")(
+      "max-err-delta-pct", po::value<std::string>()->value_name("X"),
+      "largest allowed error-rate increase, points (MAX_ERR_DELTA_PCT; default 2)")(
+      "min-samples", po::value<std::size_t>()->default_value(10)->value_name("N"),
+      "successful samples needed on each side")("confidence",
+                                                po::value<double>()->default_value(0.95)->value_name("C"),
+                                                "smart: two-sided level of the latency interval")(
+      "err-confidence", po::value<double>()->default_value(0.85)->value_name("C"),
+      "smart: one-sided level of the bound on the error-rate increase")(
+      "min-effect-pct", po::value<double>()->value_name("X"),
+      "smart: minimum worthwhile improvement, % (default: the improve threshold)")(
+      "tail-tolerance-pct", po::value<double>()->default_value(10.0)->value_name("X"),
+      "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
+      "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
+      "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)");
     smart::cmd::add_common_options(desc);
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>(), "BASE.csv VAR.csv");
@@ -82,7 +81,8 @@ int main(int argc, char** argv)
     if (smart::cmd::print_help_or_version(common, "smart-decide", usage, desc, footer)) {
       return 0;
     }
-    const auto files = vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    const auto files =
+      vm.count("files") ? vm["files"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (files.size() != 2) {
       throw smart::UsageError("expected two files, BASE.csv and VAR.csv (got {}); try --help", files.size());
     }
@@ -106,7 +106,8 @@ int main(int argc, char** argv)
     o.rule = *rule;
     const auto metric = smart::metric_from_string(vm["metric"].as<std::string>());
     if (!metric) {
-      throw smart::UsageError("--metric '{}': expected p50, p90, p95, p99 or mean", vm["metric"].as<std::string>());
+      throw smart::UsageError("--metric '{}': expected p50, p90, p95, p99 or mean",
+                              vm["metric"].as<std::string>());
     }
     o.metric = *metric;
     o.min_samples = vm["min-samples"].as<std::size_t>();

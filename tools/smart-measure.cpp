@@ -60,35 +60,42 @@ std::optional<smart::util::Duration> optional_duration(const po::variables_map& 
 int run(int argc, char** argv)
 {
   po::options_description probe("Probe mode");
-  probe.add_options()
-    ("url,u", po::value<std::string>()->value_name("URL"), "target: http://, https:// or tcp://host:port (required)")
-    ("duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")
-    ("interval,i", po::value<std::string>()->value_name("I"), "one probe every I on a fixed grid (default 1s; ignored in load mode)")
-    ("count,n", po::value<std::uint64_t>()->value_name("N"), "stop after N samples")
-    ("timeout,t", po::value<std::string>()->value_name("T")->default_value("5s"), "per probe or request, connect included")
-    ("output,o", po::value<std::string>()->value_name("FILE")->default_value("-"), "write the CSV to FILE (- = stdout)")
-    ("append", "append to -o FILE; the header only if the file is new or empty")
-    ("insecure,k", "https: do not verify the certificate")
-    ("cacert", po::value<std::string>()->value_name("FILE"), "https: trust the CA certificates in FILE")
-    ("fresh-connection", "new connection (DNS, connect, TLS) every probe, like one curl per probe")
-    ("block", po::value<std::uint32_t>()->value_name("N"), "add a 'block' column = N to every row")
-    ("phases", "add dns_ms,connect_ms,tls_ms,ttfb_ms columns")
-    ("abort-err-pct", po::value<double>()->value_name("P"), "stop early (exit 0) once errors exceed P %...")
-    ("abort-after", po::value<std::uint64_t>()->value_name("N"), "...of at least N samples (default 10)");
+  probe.add_options()("url,u", po::value<std::string>()->value_name("URL"),
+                      "target: http://, https:// or tcp://host:port (required)")(
+    "duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")(
+    "interval,i", po::value<std::string>()->value_name("I"),
+    "one probe every I on a fixed grid (default 1s; ignored in load mode)")(
+    "count,n", po::value<std::uint64_t>()->value_name("N"),
+    "stop after N samples")("timeout,t", po::value<std::string>()->value_name("T")->default_value("5s"),
+                            "per probe or request, connect included")(
+    "output,o", po::value<std::string>()->value_name("FILE")->default_value("-"),
+    "write the CSV to FILE (- = stdout)")("append",
+                                          "append to -o FILE; the header only if the file is new or empty")(
+    "insecure,k", "https: do not verify the certificate")(
+    "cacert", po::value<std::string>()->value_name("FILE"), "https: trust the CA certificates in FILE")(
+    "fresh-connection", "new connection (DNS, connect, TLS) every probe, like one curl per probe")(
+    "block", po::value<std::uint32_t>()->value_name("N"),
+    "add a 'block' column = N to every row")("phases", "add dns_ms,connect_ms,tls_ms,ttfb_ms columns")(
+    "abort-err-pct", po::value<double>()->value_name("P"), "stop early (exit 0) once errors exceed P %...")(
+    "abort-after", po::value<std::uint64_t>()->value_name("N"), "...of at least N samples (default 10)");
   po::options_description load("Load mode");
-  load.add_options()
-    ("concurrency,c", po::value<unsigned>()->value_name("C"), "closed loop on C keep-alive connections (with --rate: the connections used, default 16)")
-    ("rate,r", po::value<double>()->value_name("R"), "open loop: R requests/s, latency from the intended send time")
-    ("threads", po::value<unsigned>()->value_name("T"), "event-loop threads (default 1)")
-    ("warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")
-    ("sample-every", po::value<std::uint64_t>()->value_name("N")->default_value(1), "write one row per N requests (all count in the summary)");
+  load.add_options()(
+    "concurrency,c", po::value<unsigned>()->value_name("C"),
+    "closed loop on C keep-alive connections (with --rate: the connections used, default 16)")(
+    "rate,r", po::value<double>()->value_name("R"),
+    "open loop: R requests/s, latency from the intended send time")(
+    "threads", po::value<unsigned>()->value_name("T"), "event-loop threads (default 1)")(
+    "warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")(
+    "sample-every", po::value<std::uint64_t>()->value_name("N")->default_value(1),
+    "write one row per N requests (all count in the summary)");
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
   all.add(probe).add(load).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
-  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all, footer)) {
+  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all,
+                                        footer)) {
     return 0;
   }
 

@@ -53,17 +53,16 @@ int main(int argc, char** argv)
   return smart::cmd::guarded_main("smart-phone", [&] {
     namespace po = smart::cmd::po;
     po::options_description desc("Options");
-    desc.add_options()
-      ("flush", "only send what waits in the outbox")
-      ("ask", "ask the coach about a borderline verdict")
-      ("run-dir", po::value<std::string>()->value_name("DIR"), "with --ask: the run directory")
-      ("variant", po::value<std::string>()->value_name("V"), "with --ask: the variant (DIR/V.decision.json)")
-      ("register", "claim workflow: register this host and store the API key")
-      ("force", "with --register: replace an existing API key file")
-      ("poll-interval", po::value<std::string>()->value_name("D")->default_value("5s"),
-       "with --register: how often to check the claim")
-      ("wait", po::value<std::string>()->value_name("D")->default_value("15m"),
-       "with --register: how long to wait for the claim");
+    desc.add_options()("flush", "only send what waits in the outbox")(
+      "ask", "ask the coach about a borderline verdict")(
+      "run-dir", po::value<std::string>()->value_name("DIR"), "with --ask: the run directory")(
+      "variant", po::value<std::string>()->value_name("V"), "with --ask: the variant (DIR/V.decision.json)")(
+      "register", "claim workflow: register this host and store the API key")(
+      "force", "with --register: replace an existing API key file")(
+      "poll-interval", po::value<std::string>()->value_name("D")->default_value("5s"),
+      "with --register: how often to check the claim")(
+      "wait", po::value<std::string>()->value_name("D")->default_value("15m"),
+      "with --register: how long to wait for the claim");
     smart::cmd::add_common_options(desc);
     po::options_description hidden;
     hidden.add_options()("run-id", po::value<std::string>());

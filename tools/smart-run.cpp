@@ -32,7 +32,8 @@ constexpr const char* footer = R"(Examples:
 
 See smart-run(1) and docs/run.md.)";
 
-std::optional<smart::util::Duration> duration_option(const smart::cmd::po::variables_map& vm, const char* name)
+std::optional<smart::util::Duration> duration_option(const smart::cmd::po::variables_map& vm,
+                                                     const char* name)
 {
   if (!vm.count(name)) {
     return std::nullopt;
@@ -52,24 +53,29 @@ int main(int argc, char** argv)
   return smart::cmd::guarded_main("smart-run", [&] {
     namespace po = smart::cmd::po;
     po::options_description desc("Options");
-    desc.add_options()
-      ("next", "run the enabled experiment not run for longest (ties: higher priority first) — the timer's choice")
-      ("list", "list the experiments with their last outcome")
-      ("dry-run", "validate and print the plan; execute nothing")
-      ("json", "print the run's summary.json (or the plan, the list) on stdout")
-      ("show-config", "print every configuration value with its origin")
-      ("clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")
-      ("accept-changes", "adopt a change made outside smart to the files EXPERIMENT manages")
-      ("advise", "run fully but always revert; report what would have been kept")
-      ("calibrate", "A/A: measure the baseline against itself; report noise, false keeps and the budget needed")
-      ("design", po::value<std::string>()->value_name("D"), "interleaved (default) or sequential (the original order)")
-      ("baseline-seconds", po::value<std::string>()->value_name("D"), "baseline measurement (sequential design)")
-      ("variant-seconds", po::value<std::string>()->value_name("D"), "measurement per variant")
-      ("cooldown-seconds", po::value<std::string>()->value_name("D"), "pause after apply (sequential design)")
-      ("block-seconds", po::value<std::string>()->value_name("D"), "block length (interleaved design)")
-      ("warmup-seconds", po::value<std::string>()->value_name("D"), "discarded after each switch (interleaved)")
-      ("timeout-seconds", po::value<std::string>()->value_name("D"), "per command (apply, check, revert)")
-      ("experiment", po::value<std::string>()->value_name("EXPERIMENT"), "the experiment (positional)");
+    desc.add_options()(
+      "next",
+      "run the enabled experiment not run for longest (ties: higher priority first) — the timer's choice")(
+      "list", "list the experiments with their last outcome")("dry-run",
+                                                              "validate and print the plan; execute nothing")(
+      "json", "print the run's summary.json (or the plan, the list) on stdout")(
+      "show-config", "print every configuration value with its origin")(
+      "clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")(
+      "accept-changes", "adopt a change made outside smart to the files EXPERIMENT manages")(
+      "advise", "run fully but always revert; report what would have been kept")(
+      "calibrate",
+      "A/A: measure the baseline against itself; report noise, false keeps and the budget needed")(
+      "design", po::value<std::string>()->value_name("D"),
+      "interleaved (default) or sequential (the original order)")("baseline-seconds",
+                                                                  po::value<std::string>()->value_name("D"),
+                                                                  "baseline measurement (sequential design)")(
+      "variant-seconds", po::value<std::string>()->value_name("D"), "measurement per variant")(
+      "cooldown-seconds", po::value<std::string>()->value_name("D"), "pause after apply (sequential design)")(
+      "block-seconds", po::value<std::string>()->value_name("D"),
+      "block length (interleaved design)")("warmup-seconds", po::value<std::string>()->value_name("D"),
+                                           "discarded after each switch (interleaved)")(
+      "timeout-seconds", po::value<std::string>()->value_name("D"), "per command (apply, check, revert)")(
+      "experiment", po::value<std::string>()->value_name("EXPERIMENT"), "the experiment (positional)");
     smart::cmd::add_common_options(desc);
     po::positional_options_description positional;
     positional.add("experiment", 1);

@@ -148,7 +148,8 @@ public:
         } else if (util::starts_with(rest, "-")) {
           out += value ? *value : expand(rest.substr(1), depth + 1, where);
         } else {
-          throw UsageError("{}: unsupported reference ${{{}}} (use ${{NAME}} or ${{NAME:-default}})", where, inner);
+          throw UsageError("{}: unsupported reference ${{{}}} (use ${{NAME}} or ${{NAME:-default}})", where,
+                           inner);
         }
         i = close;
       } else if (is_name_char(text[i + 1], true)) {
@@ -196,8 +197,8 @@ public:
         ++i;
         bool closed = false;
         while (i < rest.size()) {
-          if (rest[i] == '\\' && i + 1 < rest.size()
-              && (rest[i + 1] == '"' || rest[i + 1] == '\\' || rest[i + 1] == '`')) {
+          if (rest[i] == '\\' && i + 1 < rest.size() &&
+              (rest[i + 1] == '"' || rest[i + 1] == '\\' || rest[i + 1] == '`')) {
             piece += rest[i + 1];
             i += 2;
           } else if (rest[i] == '\\' && i + 1 < rest.size() && rest[i + 1] == '$') {
@@ -224,8 +225,8 @@ public:
         i = close + 1;
       } else {
         std::size_t end = i;
-        while (end < rest.size() && rest[end] != ' ' && rest[end] != '\t' && rest[end] != '"'
-               && rest[end] != '\'') {
+        while (end < rest.size() && rest[end] != ' ' && rest[end] != '\t' && rest[end] != '"' &&
+               rest[end] != '\'') {
           ++end;
         }
         value += expand(rest.substr(i, end - i), 0, where);
@@ -248,8 +249,9 @@ public:
     std::size_t start = 0;
     while (true) {
       const auto pos = piece.find("$$", start);
-      out += expand(std::string_view(piece).substr(start, pos == std::string::npos ? std::string::npos : pos - start),
-                    0, where);
+      out += expand(
+        std::string_view(piece).substr(start, pos == std::string::npos ? std::string::npos : pos - start), 0,
+        where);
       if (pos == std::string::npos) {
         return out;
       }
@@ -284,8 +286,8 @@ void validate(const KeySpec& spec, const ConfigValue& value)
   case Kind::number: {
     double number = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(number)
-        || number < 0) {
+    if (text.empty() || ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(number) ||
+        number < 0) {
       throw UsageError("{}: invalid number '{}' (expected a non-negative decimal)", where,
                        util::printable(text, 40));
     }
@@ -310,10 +312,14 @@ void validate(const KeySpec& spec, const ConfigValue& value)
 std::string_view to_string(Origin origin)
 {
   switch (origin) {
-  case Origin::default_value: return "default";
-  case Origin::file: return "file";
-  case Origin::environment: return "environment";
-  case Origin::command_line: return "command line";
+  case Origin::default_value:
+    return "default";
+  case Origin::file:
+    return "file";
+  case Origin::environment:
+    return "environment";
+  case Origin::command_line:
+    return "command line";
   }
   return "?";
 }
@@ -356,9 +362,10 @@ Config Config::parse(std::string_view content, std::string_view name, const GetE
     if (!find_spec(key)) {
       const auto suggestion = util::did_you_mean(key, names);
       config.m_warnings.push_back(
-        suggestion ? fmt::format("{}:{}: unknown key {} (did you mean {}?)", value.file, value.line, key, *suggestion)
-                   : fmt::format("{}:{}: unknown key {} (passed to experiment commands only)", value.file,
-                                 value.line, key));
+        suggestion
+          ? fmt::format("{}:{}: unknown key {} (did you mean {}?)", value.file, value.line, key, *suggestion)
+          : fmt::format("{}:{}: unknown key {} (passed to experiment commands only)", value.file, value.line,
+                        key));
       config.m_values[key] = value;
     }
   }
@@ -455,8 +462,8 @@ std::string Config::describe(std::string_view key) const
     return fmt::format("{} is not set", key);
   }
   const auto& v = it->second;
-  const std::string origin = v.origin == Origin::file ? fmt::format("{}:{}", v.file, v.line)
-                                                      : std::string(to_string(v.origin));
+  const std::string origin =
+    v.origin == Origin::file ? fmt::format("{}:{}", v.file, v.line) : std::string(to_string(v.origin));
   const std::string shown = is_secret_key(key) ? (v.value.empty() ? "(empty)" : "(set, hidden)")
                                                : fmt::format("\"{}\"", util::printable(v.value, 500));
   return fmt::format("({}) {} = {}", origin, key, shown);

@@ -19,11 +19,15 @@ namespace smart {
 class Error : public util::Failure {
 public:
   explicit Error(std::string what, ExitCode code = ExitCode::failed)
-    : util::Failure(std::move(what)), m_code(code) {}
+    : util::Failure(std::move(what)), m_code(code)
+  {
+  }
 
   template<typename... Args>
   Error(fmt::format_string<Args...> format, Args&&... args)
-    : Error(fmt::format(format, std::forward<Args>(args)...)) {}
+    : Error(fmt::format(format, std::forward<Args>(args)...))
+  {
+  }
 
   ExitCode code() const noexcept { return m_code; }
 
@@ -38,7 +42,9 @@ public:
 
   template<typename... Args>
   UsageError(fmt::format_string<Args...> format, Args&&... args)
-    : UsageError(fmt::format(format, std::forward<Args>(args)...)) {}
+    : UsageError(fmt::format(format, std::forward<Args>(args)...))
+  {
+  }
 };
 
 } // namespace smart

@@ -127,7 +127,8 @@ ShiftEstimate hodges_lehmann_two_sample(std::span<const double> x, std::span<con
   if (total % 2 == 1) {
     result.estimate = kth_pairwise_difference(x, y, (total + 1) / 2);
   } else {
-    result.estimate = (kth_pairwise_difference(x, y, total / 2) + kth_pairwise_difference(x, y, total / 2 + 1)) / 2;
+    result.estimate =
+      (kth_pairwise_difference(x, y, total / 2) + kth_pairwise_difference(x, y, total / 2 + 1)) / 2;
   }
   const double z = normal_quantile(1 - (1 - level) / 2);
   const double nm = static_cast<double>(total);

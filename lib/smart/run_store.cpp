@@ -83,7 +83,8 @@ void pretty(std::string& out, const json::value& value, int indent)
     }
     return;
   }
-  default: out += json::serialize(value);
+  default:
+    out += json::serialize(value);
   }
 }
 
@@ -187,12 +188,18 @@ json::object to_json(const VariantResult& result)
 
 json::object to_json(const RunSummary& s)
 {
-  json::object out{{"run_id", s.run_id},           {"experiment", s.experiment},
-                   {"description", s.description}, {"status", s.status},
-                   {"kept_variant", s.kept_variant}, {"reason", s.reason},
-                   {"started_at", s.started_at},   {"finished_at", s.finished_at},
-                   {"duration_s", number_or_null(s.duration_s, 1)}, {"host", s.host},
-                   {"strategy", s.strategy},       {"design", s.design},
+  json::object out{{"run_id", s.run_id},
+                   {"experiment", s.experiment},
+                   {"description", s.description},
+                   {"status", s.status},
+                   {"kept_variant", s.kept_variant},
+                   {"reason", s.reason},
+                   {"started_at", s.started_at},
+                   {"finished_at", s.finished_at},
+                   {"duration_s", number_or_null(s.duration_s, 1)},
+                   {"host", s.host},
+                   {"strategy", s.strategy},
+                   {"design", s.design},
                    {"mode", s.mode}};
   out["baseline"] = s.baseline ? json::value(to_json(*s.baseline)) : json::value(nullptr);
   json::array variants;
@@ -220,11 +227,12 @@ json::object state_json(const RunSummary& s)
   }
   const auto base = s.baseline.value_or(StatsBrief{});
   const auto var = shown && shown->stats ? *shown->stats : StatsBrief{};
-  json::object metrics{{"base_p50_ms", number_or_null(s.baseline ? base.p50_ms : std::nullopt)},
-                       {"var_p50_ms", number_or_null(shown && shown->stats ? var.p50_ms : std::nullopt)},
-                       {"base_err_pct", s.baseline ? json::value(number_or_null(base.err_pct, 2)) : json::value(nullptr)},
-                       {"var_err_pct", shown && shown->stats ? json::value(number_or_null(var.err_pct, 2))
-                                                             : json::value(nullptr)}};
+  json::object metrics{
+    {"base_p50_ms", number_or_null(s.baseline ? base.p50_ms : std::nullopt)},
+    {"var_p50_ms", number_or_null(shown && shown->stats ? var.p50_ms : std::nullopt)},
+    {"base_err_pct", s.baseline ? json::value(number_or_null(base.err_pct, 2)) : json::value(nullptr)},
+    {"var_err_pct",
+     shown && shown->stats ? json::value(number_or_null(var.err_pct, 2)) : json::value(nullptr)}};
   json::object out{{"run_id", s.run_id},
                    {"experiment", s.experiment},
                    {"kept_variant", s.kept_variant},

@@ -19,7 +19,8 @@ namespace smart {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> error_tokens = {"", "dns", "connect", "tls", "timeout", "reset", "other"};
+constexpr std::array<std::string_view, 7> error_tokens = {"",        "dns",   "connect", "tls",
+                                                          "timeout", "reset", "other"};
 
 // Splits a line on commas into at most fields.size() views; returns the count
 // (which may exceed fields.size(): the extra fields are counted, not kept).
@@ -99,7 +100,8 @@ std::size_t split_fields(std::string_view line, Fields& fields, bool& has_nul)
 // goes to std::from_chars.
 [[gnu::always_inline]] inline bool parse_simple_decimal(std::string_view text, double& out)
 {
-  static constexpr double powers[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  static constexpr double powers[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   // Integer digits, then optionally a dot and fraction digits: two tight
   // loops rather than one with a branch for the dot on every byte.
   const char* p = text.data();
@@ -161,7 +163,9 @@ void SampleSet::push_back(float latency, std::uint16_t code, ProbeError err)
   error.push_back(err);
 }
 
-SamplesParser::SamplesParser(std::string name) : m_name(std::move(name)) {}
+SamplesParser::SamplesParser(std::string name) : m_name(std::move(name))
+{
+}
 
 SamplesParser::SamplesParser(std::string name, SampleCallback on_sample)
   : m_name(std::move(name)), m_on_sample(std::move(on_sample))
@@ -255,10 +259,12 @@ void SamplesParser::parse_line(std::string_view line)
   ProbeError err = ProbeError::none;
   if (m_col_error >= 0 && static_cast<std::size_t>(m_col_error) < count) {
     const auto token = field_text(fields[static_cast<std::size_t>(m_col_error)]);
-    const auto parsed = token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
+    const auto parsed =
+      token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
     if (!parsed) {
-      fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other or empty)",
-                       util::printable(token, 40)));
+      fail(
+        fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other or empty)",
+                    util::printable(token, 40)));
     }
     err = *parsed;
   }
@@ -271,7 +277,8 @@ void SamplesParser::parse_line(std::string_view line)
   if (!(latency_text.empty() && code == 0)) {
     bool ok = parse_simple_decimal(latency_text, latency);
     if (!ok) {
-      auto [ptr, ec] = std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
+      auto [ptr, ec] =
+        std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
       ok = !latency_text.empty() && ec == std::errc() && ptr == latency_text.data() + latency_text.size();
     }
     if (!ok || !std::isfinite(latency) || latency < 0) {
@@ -288,8 +295,8 @@ void SamplesParser::parse_line(std::string_view line)
     }
   }
   if (m_on_sample) {
-    m_on_sample(ParsedSample{static_cast<float>(latency), static_cast<std::uint16_t>(code), err, m_col_block >= 0,
-                             block});
+    m_on_sample(ParsedSample{static_cast<float>(latency), static_cast<std::uint16_t>(code), err,
+                             m_col_block >= 0, block});
     return;
   }
   if (m_col_block >= 0) {

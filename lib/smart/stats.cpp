@@ -15,8 +15,8 @@ double quantile_sorted(std::span<const float> sorted, double q)
   const auto lower = static_cast<std::size_t>(std::floor(position));
   const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
   const double fraction = position - static_cast<double>(lower);
-  return static_cast<double>(sorted[lower])
-         + fraction * (static_cast<double>(sorted[upper]) - static_cast<double>(sorted[lower]));
+  return static_cast<double>(sorted[lower]) +
+         fraction * (static_cast<double>(sorted[upper]) - static_cast<double>(sorted[lower]));
 }
 
 double quantile(std::span<float> values, double q)

@@ -31,8 +31,8 @@ struct SampleSummary {
   std::size_t n_errors = 0; // transport failures + 5xx
   std::size_t n_transport = 0;
   std::size_t n_http_5xx = 0;
-  std::array<std::size_t, 7> by_error{}; // indexed by ProbeError
-  double err_pct = 0;     // n_errors / n * 100 (0 when n == 0)
+  std::array<std::size_t, 7> by_error{};                 // indexed by ProbeError
+  double err_pct = 0;                                    // n_errors / n * 100 (0 when n == 0)
   double p50_ms = 0, p90_ms = 0, p95_ms = 0, p99_ms = 0; // NaN when n_good == 0
   double mean_ms = 0, min_ms = 0, max_ms = 0;
 };

@@ -21,8 +21,8 @@ using namespace smart;
 namespace {
 
 struct Arm {
-  double factor = 1.0;       // latency multiplier (0.75 = 25 % faster)
-  double outlier_rate = 0;   // share of requests that hit a heavy tail
+  double factor = 1.0;     // latency multiplier (0.75 = 25 % faster)
+  double outlier_rate = 0; // share of requests that hit a heavy tail
   double http_5xx_rate = 0;
   double transport_rate = 0; // connection failures (code 0, fast: refused)
   bool dead = false;         // every request a transport failure
@@ -38,8 +38,8 @@ struct PairScenario {
 constexpr double median_ms = 20.0;
 
 // One request's latency (ms) and code for arm at a given level.
-void sample(std::mt19937_64& rng, const Arm& arm, double sigma, double level, ArmSamples& out, std::uint32_t block,
-            bool with_block)
+void sample(std::mt19937_64& rng, const Arm& arm, double sigma, double level, ArmSamples& out,
+            std::uint32_t block, bool with_block)
 {
   std::uniform_real_distribution<double> u(0, 1);
   std::normal_distribution<double> normal(0, sigma);
@@ -94,7 +94,10 @@ int run_pairs(int reps_small)
   std::vector<PairScenario> scenarios = {
     {"A/A", clean, clean, PairScenario::not_better},
     {"A/A, 5% heavy-tail outliers", tail, tail, PairScenario::not_better},
-    {"A/A, 1% 5xx + 1% transport both", {1, 0, 0.01, 0.01, false}, {1, 0, 0.01, 0.01, false}, PairScenario::not_better},
+    {"A/A, 1% 5xx + 1% transport both",
+     {1, 0, 0.01, 0.01, false},
+     {1, 0, 0.01, 0.01, false},
+     PairScenario::not_better},
     {"variant 10% slower", clean, {1.1, 0, 0, 0, false}, PairScenario::not_better},
     {"same median, variant 10% outliers", clean, {1.0, 0.10, 0, 0, false}, PairScenario::not_better},
     {"25% faster, +5 pp 5xx", clean, {0.75, 0, 0.05, 0, false}, PairScenario::not_better},
@@ -111,7 +114,8 @@ int run_pairs(int reps_small)
   const auto has_floor = [&](const PairScenario& sc) {
     return sc.truth == PairScenario::not_better && !sc.var.dead && sc.var.factor == faster.factor &&
            sc.var.outlier_rate == 0 && sc.base.http_5xx_rate == 0 && sc.base.transport_rate == 0 &&
-           sc.base.outlier_rate == 0 && sc.base.factor == 1.0 && sc.var.http_5xx_rate + sc.var.transport_rate > 0;
+           sc.base.outlier_rate == 0 && sc.base.factor == 1.0 &&
+           sc.var.http_5xx_rate + sc.var.transport_rate > 0;
   };
   struct Row {
     const PairScenario* sc;
@@ -146,7 +150,10 @@ int run_pairs(int reps_small)
             }
           }
         }
-        rows.push_back({&sc, n, sigma, {100.0 * keeps[0] / reps, 100.0 * keeps[1] / reps, 100.0 * keeps[2] / reps},
+        rows.push_back({&sc,
+                        n,
+                        sigma,
+                        {100.0 * keeps[0] / reps, 100.0 * keeps[1] / reps, 100.0 * keeps[2] / reps},
                         100.0 * inconclusive / reps});
       }
     }
@@ -169,14 +176,17 @@ int run_pairs(int reps_small)
   double above_floor_worst = 0;
   std::string above_floor_name;
   fmt::print("CSV-pair benchmark: keep rate per scenario (lognormal median {} ms)\n", median_ms);
-  fmt::print("floor: the least false-keep rate any rule with smart's power on \"25% faster\" can have (see source)\n");
-  fmt::print("strict: smart with --err-confidence {} (the error bound's level; default {})\n", strict_err_confidence,
-             DecideOptions{}.err_confidence);
-  fmt::print("{:<40} {:>5} {:>5} {:>6} | {:>8} {:>8} {:>8} | {:>8} {:>8}\n", "scenario", "n", "sigma", "truth", "smart",
-             "original", "(inconcl)", "floor", "strict");
+  fmt::print(
+    "floor: the least false-keep rate any rule with smart's power on \"25% faster\" can have (see source)\n");
+  fmt::print("strict: smart with --err-confidence {} (the error bound's level; default {})\n",
+             strict_err_confidence, DecideOptions{}.err_confidence);
+  fmt::print("{:<40} {:>5} {:>5} {:>6} | {:>8} {:>8} {:>8} | {:>8} {:>8}\n", "scenario", "n", "sigma",
+             "truth", "smart", "original", "(inconcl)", "floor", "strict");
   for (const auto& row : rows) {
     const auto& sc = *row.sc;
-    const char* truth = sc.truth == PairScenario::better ? "better" : sc.truth == PairScenario::not_better ? "not" : "-";
+    const char* truth = sc.truth == PairScenario::better       ? "better"
+                        : sc.truth == PairScenario::not_better ? "not"
+                                                               : "-";
     std::string floor_text;
     double floor = 0;
     if (has_floor(sc)) {
@@ -204,14 +214,14 @@ int run_pairs(int reps_small)
     }
     fk_rows += sc.truth == PairScenario::not_better;
     power_rows += sc.truth == PairScenario::better;
-    fmt::print("{:<40} {:>5} {:>5} {:>6} | {:>7.1f}% {:>7.1f}% {:>7.1f}% | {:>8} {:>7.1f}%\n", sc.name, row.n, row.sigma,
-               truth, row.rate[0], row.rate[2], row.inconclusive, floor_text, row.rate[1]);
+    fmt::print("{:<40} {:>5} {:>5} {:>6} | {:>7.1f}% {:>7.1f}% {:>7.1f}% | {:>8} {:>7.1f}%\n", sc.name, row.n,
+               row.sigma, truth, row.rate[0], row.rate[2], row.inconclusive, floor_text, row.rate[1]);
   }
   fmt::print("\n{:<40} {:>8} {:>8} {:>8}   target\n", "summary", "smart", "original", "strict");
   fmt::print("{:<40} {:>7.2f}% {:>7.2f}% {:>7.2f}%   <= 2%\n", "false keeps, overall", fk_sum[0] / fk_rows,
              fk_sum[2] / fk_rows, fk_sum[1] / fk_rows);
-  fmt::print("{:<40} {:>7.2f}% {:>7.2f}% {:>7.2f}%   <= 10%\n", "false keeps, worst scenario", fk_worst[0], fk_worst[2],
-             fk_worst[1]);
+  fmt::print("{:<40} {:>7.2f}% {:>7.2f}% {:>7.2f}%   <= 10%\n", "false keeps, worst scenario", fk_worst[0],
+             fk_worst[2], fk_worst[1]);
   fmt::print("  worst for smart: {}\n  worst for original: {}\n  worst for strict: {}\n", fk_worst_name[0],
              fk_worst_name[2], fk_worst_name[1]);
   fmt::print("{:<40} {:>7.2f}%                     <= 10%\n", "false keeps above floor, worst (smart)",
@@ -274,8 +284,8 @@ RunResult simulate_interleaved(std::mt19937_64& rng, const Arm& var_arm, double 
 
 // The original design: the whole baseline, then the whole variant, one
 // look, under the given rule.
-bool simulate_sequential(std::mt19937_64& rng, const Arm& var_arm, double sigma, double drift, std::size_t block_len,
-                         std::size_t budget, Rule rule)
+bool simulate_sequential(std::mt19937_64& rng, const Arm& var_arm, double sigma, double drift,
+                         std::size_t block_len, std::size_t budget, Rule rule)
 {
   std::normal_distribution<double> step(0, drift);
   ArmSamples base;
@@ -307,9 +317,10 @@ int run_runs(int reps)
     {"15% faster, +3 pp 5xx", {1 / 1.15, 0, 0.03, 0, false}, false},
   };
   std::mt19937_64 rng(4242);
-  fmt::print("Simulated run: lognormal sigma {}, drift random walk {}%/block, blocks of {} requests, {} a side, "
-             "{} looks\n",
-             sigma, drift * 100, block_len, budget, looks);
+  fmt::print(
+    "Simulated run: lognormal sigma {}, drift random walk {}%/block, blocks of {} requests, {} a side, "
+    "{} looks\n",
+    sigma, drift * 100, block_len, budget, looks);
   fmt::print("{:<24} | {:>16} {:>12} | {:>18} {:>18}\n", "scenario", "smart (blocks,", "mean req",
              "original rule,", "smart rule,");
   fmt::print("{:<24} | {:>16} {:>12} | {:>18} {:>18}\n", "", "looks) kept", "a side", "base-then-var kept",
@@ -326,8 +337,8 @@ int run_runs(int reps)
       kept_original += simulate_sequential(rng, sc.var, sigma, drift, block_len, budget, Rule::original);
       kept_smart_sequential += simulate_sequential(rng, sc.var, sigma, drift, block_len, budget, Rule::smart);
     }
-    fmt::print("{:<24} | {:>15.2f}% {:>12.0f} | {:>17.2f}% {:>17.2f}%\n", sc.name, 100.0 * kept / reps, used / reps,
-               100.0 * kept_original / reps, 100.0 * kept_smart_sequential / reps);
+    fmt::print("{:<24} | {:>15.2f}% {:>12.0f} | {:>17.2f}% {:>17.2f}%\n", sc.name, 100.0 * kept / reps,
+               used / reps, 100.0 * kept_original / reps, 100.0 * kept_smart_sequential / reps);
     std::fflush(stdout);
   }
   fmt::print("targets: A/A <= 2.5%, 10% slower <= 1%, 15% faster >= 90%, 15% faster +3 pp <= 1%\n");

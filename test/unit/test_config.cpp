@@ -50,7 +50,8 @@ TEST_CASE("config: the original smart.conf parses unchanged")
 TEST_CASE("config: the environment overrides the file, and references follow it")
 {
   const auto content = util::read_file(SMART_FIXTURES_DIR "/original/smart.conf");
-  const auto config = Config::parse(content, "smart.conf", env_of({{"BASE_DIR", "/tmp/x"}, {"IMPROVE_PCT", "5"}}));
+  const auto config =
+    Config::parse(content, "smart.conf", env_of({{"BASE_DIR", "/tmp/x"}, {"IMPROVE_PCT", "5"}}));
   CHECK(config.get("BASE_DIR") == "/tmp/x");
   CHECK(config.get("DASH_DIR") == "/tmp/x/www");
   CHECK(config.number("IMPROVE_PCT") == Approx(5));
@@ -94,9 +95,10 @@ TEST_CASE("config: unknown keys warn with did-you-mean and are kept for experime
 
 TEST_CASE("config: bad values and lines fail with file:line")
 {
-  CHECK(failure_of("IMPROVE_PCT=10\nBASELINE_SECONDS=5x\n")
-        == "smart.conf:2: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms)");
-  CHECK(failure_of("IMPROVE_PCT=ten\n") == "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
+  CHECK(failure_of("IMPROVE_PCT=10\nBASELINE_SECONDS=5x\n") ==
+        "smart.conf:2: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms)");
+  CHECK(failure_of("IMPROVE_PCT=ten\n") ==
+        "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
   CHECK(failure_of("just words\n") == "smart.conf:1: expected KEY=VALUE, found 'just words'");
   CHECK(failure_of("COACH_URL=\"open\n") == "smart.conf:1: unterminated double quote");
   CHECK(failure_of("COACH_URL=a b\n").find("smart.conf:1: unexpected text after the value") == 0);

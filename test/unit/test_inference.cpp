@@ -40,13 +40,16 @@ TEST_CASE("inference: k-th pairwise difference equals brute force")
   std::uniform_int_distribution<int> value(0, 30); // ties on purpose
   for (int trial = 0; trial < 20; ++trial) {
     std::vector<double> x(13), y(9);
-    for (auto& v : x) v = value(rng);
-    for (auto& v : y) v = value(rng) * 0.5;
+    for (auto& v : x)
+      v = value(rng);
+    for (auto& v : y)
+      v = value(rng) * 0.5;
     std::sort(x.begin(), x.end());
     std::sort(y.begin(), y.end());
     std::vector<double> all;
     for (const double a : x)
-      for (const double b : y) all.push_back(a - b);
+      for (const double b : y)
+        all.push_back(a - b);
     std::sort(all.begin(), all.end());
     for (unsigned long long k = 1; k <= all.size(); k += 7) {
       CHECK(kth_pairwise_difference(x, y, k) == all[k - 1]);

@@ -12,7 +12,10 @@
 using namespace smart;
 
 namespace {
-std::optional<std::string> no_environment(const std::string&) { return std::nullopt; }
+std::optional<std::string> no_environment(const std::string&)
+{
+  return std::nullopt;
+}
 } // namespace
 
 TEST_CASE("packaging: /etc/smart/smart.conf parses without a warning")

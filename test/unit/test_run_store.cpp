@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 using namespace smart;
 namespace fs = std::filesystem;
@@ -53,8 +53,10 @@ TEST_CASE("run_store: state.json keeps the original fields first, then the addit
   s.status = "reverted";
   s.finished_at = "2026-11-22T23:23:27Z";
   s.baseline = StatsBrief{60, 0, 17.0, 20.0, 21.0, 17.2};
-  VariantResult a{"workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", ""};
-  VariantResult b{"workers_2", "revert", {}, false, StatsBrief{60, 1.6667, 14.5, 20, 22, 15}, 14.7, 1.67, "", ""};
+  VariantResult a{
+    "workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", ""};
+  VariantResult b{"workers_2", "revert", {}, false, StatsBrief{60, 1.6667, 14.5, 20, 22, 15},
+                  14.7,        1.67,     "", ""};
   VariantResult c;
   c.name = "workers_4";
   s.variants = {a, b, c};
@@ -64,8 +66,8 @@ TEST_CASE("run_store: state.json keeps the original fields first, then the addit
   for (const auto& [key, value] : state) {
     keys.emplace_back(key);
   }
-  CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 5)
-        == std::vector<std::string>{"run_id", "experiment", "kept_variant", "metrics", "updated_at"});
+  CHECK(std::vector<std::string>(keys.begin(), keys.begin() + 5) ==
+        std::vector<std::string>{"run_id", "experiment", "kept_variant", "metrics", "updated_at"});
   CHECK(state.at("kept_variant").as_string() == "none");
   const auto& metrics = state.at("metrics").as_object();
   CHECK(metrics.at("base_p50_ms").to_number<double>() == Approx(17.0));

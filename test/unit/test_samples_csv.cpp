@@ -51,14 +51,16 @@ TEST_CASE("samples: the original scripts' files read unchanged")
 
 TEST_CASE("samples: no header, CRLF, no final newline")
 {
-  const auto s = parse_samples("2026-11-22T23:23:19+00:00,18,200\r\n2026-11-22T23:23:20+00:00,16,200", "f.csv");
+  const auto s =
+    parse_samples("2026-11-22T23:23:19+00:00,18,200\r\n2026-11-22T23:23:20+00:00,16,200", "f.csv");
   REQUIRE(s.size() == 2);
   CHECK(s.latency_ms[1] == Approx(16));
 }
 
 TEST_CASE("samples: columns are found by name, extra columns allowed")
 {
-  const auto s = parse_samples("block,response_code,extra,latency_ms,timestamp\n3,200,x,1.5,t\n4,503,y,2.5,t\n", "f.csv");
+  const auto s =
+    parse_samples("block,response_code,extra,latency_ms,timestamp\n3,200,x,1.5,t\n4,503,y,2.5,t\n", "f.csv");
   REQUIRE(s.size() == 2);
   REQUIRE(s.has_blocks());
   CHECK(s.block[1] == 4);
@@ -81,7 +83,8 @@ TEST_CASE("samples: malformed lines name file and line")
   CHECK(failure_of("ts,latency_ms,rcode\nt,-1,200\n") == "f.csv:2: invalid latency_ms '-1'");
   CHECK(failure_of("ts,latency_ms,rcode\nt,1,1000\n") == "f.csv:2: invalid response code '1000'");
   CHECK(failure_of("a,b,c\n1,2,3\n") == "f.csv:1: header has no latency_ms column");
-  CHECK(failure_of("timestamp,latency_ms,response_code,error\nt,1,0,bogus\n").find("f.csv:2: invalid error token") == 0);
+  CHECK(failure_of("timestamp,latency_ms,response_code,error\nt,1,0,bogus\n")
+          .find("f.csv:2: invalid error token") == 0);
   CHECK(failure_of(std::string("ts,latency_ms,rcode\nt,1,2\0\n", 28)).find("f.csv:2: binary data") == 0);
 }
 
@@ -94,7 +97,7 @@ TEST_CASE("samples: latency decimals in every form, as strtod reads them")
   CHECK(latency("12.345") == 12.345f);
   CHECK(latency(".5") == 0.5f);
   CHECK(latency("0.001") == 0.001f);
-  CHECK(latency("1e3") == 1000.0f);                     // not the fast path: std::from_chars
+  CHECK(latency("1e3") == 1000.0f);                            // not the fast path: std::from_chars
   CHECK(latency("1234567890.1234567") == 1234567890.1234567f); // 17 digits: from_chars
   CHECK(failure_of("ts,latency_ms,rcode\nt,1.2.3,200\n") == "f.csv:2: invalid latency_ms '1.2.3'");
   CHECK(failure_of("ts,latency_ms,rcode\nt,1.x,200\n") == "f.csv:2: invalid latency_ms '1.x'");
@@ -106,8 +109,12 @@ TEST_CASE("samples: an over-long line is refused without reading it whole")
   SamplesParser parser("big.csv");
   parser.feed("ts,latency_ms,rcode\n");
   const std::string chunk(1 << 16, '9');
-  CHECK_THROWS_WITH([&] { for (int i = 0; i < 4; ++i) parser.feed(chunk); }(),
-                    "big.csv:2: line longer than 65536 bytes");
+  CHECK_THROWS_WITH(
+    [&] {
+      for (int i = 0; i < 4; ++i)
+        parser.feed(chunk);
+    }(),
+    "big.csv:2: line longer than 65536 bytes");
 }
 
 TEST_CASE("samples: lines may span chunks")
@@ -143,8 +150,8 @@ TEST_CASE("samples: fields and NUL bytes are found at every byte offset")
   for (std::size_t pad = 0; pad < 20; ++pad) {
     const std::string timestamp = "t" + std::string(pad, 'x');
     const std::string latency = "1" + std::string(pad % 9, '0') + ".5";
-    const auto s = parse_samples("timestamp,latency_ms,response_code,error\n" + timestamp + "," + latency + ",200,\n"
-                                   + timestamp + ",2.25,0,timeout\n",
+    const auto s = parse_samples("timestamp,latency_ms,response_code,error\n" + timestamp + "," + latency +
+                                   ",200,\n" + timestamp + ",2.25,0,timeout\n",
                                  "f.csv");
     REQUIRE(s.size() == 2);
     CHECK(s.latency_ms[0] == Approx(std::stod(latency)));
@@ -152,7 +159,7 @@ TEST_CASE("samples: fields and NUL bytes are found at every byte offset")
     CHECK(s.error[1] == ProbeError::timeout);
     std::string with_nul = timestamp + ",12.5,200,\n";
     with_nul[pad / 2] = '\0';
-    CHECK(failure_of("timestamp,latency_ms,response_code,error\n" + with_nul).find("f.csv:2: binary data")
-          != std::string::npos);
+    CHECK(failure_of("timestamp,latency_ms,response_code,error\n" + with_nul).find("f.csv:2: binary data") !=
+          std::string::npos);
   }
 }

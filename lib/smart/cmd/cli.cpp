@@ -10,11 +10,9 @@ namespace smart::cmd {
 
 void add_common_options(po::options_description& desc)
 {
-  desc.add_options()
-    ("config", po::value<std::string>()->value_name("FILE"),
-     "configuration file (default: $SMART_CONF, else /etc/smart/smart.conf)")
-    ("help,h", "show this help and exit")
-    ("version,V", "show the version and exit");
+  desc.add_options()("config", po::value<std::string>()->value_name("FILE"),
+                     "configuration file (default: $SMART_CONF, else /etc/smart/smart.conf)")(
+    "help,h", "show this help and exit")("version,V", "show the version and exit");
 }
 
 po::variables_map parse_command_line(int argc, char** argv, const po::options_description& desc,

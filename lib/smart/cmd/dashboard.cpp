@@ -131,7 +131,8 @@ int dashboard(const DashboardOptions& options)
   for (const auto& warning : config.warnings()) {
     warn(warning);
   }
-  const dashboard::StatePaths paths{config.path("STATE_FILE"), config.path("VAR_DIR"), config.path("RUNS_DIR")};
+  const dashboard::StatePaths paths{config.path("STATE_FILE"), config.path("VAR_DIR"),
+                                    config.path("RUNS_DIR")};
   const dashboard::HealthPolicy policy{config.duration("TIMER_INTERVAL"), 2};
 
   const auto model = dashboard::load_model(paths);

@@ -12,8 +12,8 @@ namespace smart::cmd {
 
 struct DashboardOptions {
   CommonOptions common;
-  bool text = false;                           // print the terminal summary, write nothing
-  std::optional<std::filesystem::path> out;    // overrides DASH_DIR
+  bool text = false;                        // print the terminal summary, write nothing
+  std::optional<std::filesystem::path> out; // overrides DASH_DIR
 };
 
 // Returns the exit code: 0 rendered (warnings about bad state files are

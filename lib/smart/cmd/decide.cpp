@@ -50,7 +50,8 @@ std::pair<unsigned, unsigned> parse_look(const std::string& text)
     ok = e1 == std::errc() && p1 == text.data() + slash && e2 == std::errc() && p2 == end;
   }
   if (!ok || k < 1 || n < 1 || k > n || n > 1000) {
-    throw UsageError("--look '{}': expected K/N with 1 <= K <= N <= 1000 (this look, of looks planned)", text);
+    throw UsageError("--look '{}': expected K/N with 1 <= K <= N <= 1000 (this look, of looks planned)",
+                     text);
   }
   return {k, n};
 }
@@ -98,7 +99,7 @@ int decide(DecideCommand command)
   std::fputs(metrics_line(decision).c_str(), stderr);
   std::fputc('\n', stderr);
   say(fmt::format("decision: {} ({}; rule {})\n", to_string(decision.decision), decision.decided_by,
-             to_string(decision.rule)));
+                  to_string(decision.rule)));
   for (const auto& reason : decision.reasons) {
     say(fmt::format("reason: {}\n", reason));
   }

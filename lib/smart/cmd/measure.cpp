@@ -125,9 +125,11 @@ Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSi
   probe_options.stop_requested = &stop_requested;
   const auto prober = make_prober(target, probe_options);
 
-  const IntervalGrid grid(std::chrono::duration_cast<std::chrono::nanoseconds>(options.interval.value_or(util::Duration(1.0))));
+  const IntervalGrid grid(
+    std::chrono::duration_cast<std::chrono::nanoseconds>(options.interval.value_or(util::Duration(1.0))));
   const std::optional<std::chrono::nanoseconds> duration =
-    options.duration ? std::optional(std::chrono::duration_cast<std::chrono::nanoseconds>(*options.duration)) : std::nullopt;
+    options.duration ? std::optional(std::chrono::duration_cast<std::chrono::nanoseconds>(*options.duration))
+                     : std::nullopt;
   const AbortGuard guard{options.abort_err_pct, options.abort_after.value_or(10)};
   RowFormatter formatter(columns_of(options));
   ProgressLine progress(options.progress);
@@ -152,12 +154,14 @@ Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSi
       break; // a stop signal cut it short: not a measurement
     }
     line.clear();
-    formatter.append(line, Sample{timestamp, result.latency_ms, result.response_code, result.error, result.phases});
+    formatter.append(line,
+                     Sample{timestamp, result.latency_ms, result.response_code, result.error, result.phases});
     sink.write(line);
     outcome.tally.add(result.latency_ms, result.response_code, result.error);
-    progress.show(fmt::format("{} probes, {} errors, last {:.3f} ms {}{}", outcome.tally.count(),
-                              outcome.tally.errors(), result.latency_ms, result.response_code,
-                              result.error == ProbeError::none ? "" : " " + std::string(to_token(result.error))));
+    progress.show(
+      fmt::format("{} probes, {} errors, last {:.3f} ms {}{}", outcome.tally.count(), outcome.tally.errors(),
+                  result.latency_ms, result.response_code,
+                  result.error == ProbeError::none ? "" : " " + std::string(to_token(result.error))));
     outcome.abort_message = guard.check(outcome.tally);
     if (!outcome.abort_message.empty()) {
       break;
@@ -195,8 +199,9 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
     if (guard.err_pct && p.requests >= guard.after && p.requests > 0) {
       const double pct = static_cast<double>(p.errors) * 100.0 / static_cast<double>(p.requests);
       if (pct > *guard.err_pct) {
-        outcome.abort_message = fmt::format("abort guard: {:.2f}% errors after {} samples is above {}%; stopping early",
-                                            pct, p.requests, *guard.err_pct);
+        outcome.abort_message =
+          fmt::format("abort guard: {:.2f}% errors after {} samples is above {}%; stopping early", pct,
+                      p.requests, *guard.err_pct);
         return false;
       }
     }
@@ -215,7 +220,8 @@ util::Duration duration_option(std::string_view option, std::string_view text)
 {
   const auto parsed = util::parse_duration(text);
   if (!parsed) {
-    throw UsageError("--{} '{}': not a duration (examples: 300, 300s, 5m, 250ms)", option, util::printable(text, 60));
+    throw UsageError("--{} '{}': not a duration (examples: 300, 300s, 5m, 250ms)", option,
+                     util::printable(text, 60));
   }
   return *parsed;
 }
@@ -249,7 +255,8 @@ void validate(const MeasureOptions& options)
   if ((options.insecure || options.cacert) && target.scheme != Scheme::https) {
     throw UsageError("--insecure and --cacert apply to https:// targets only");
   }
-  if (options.abort_err_pct && (*options.abort_err_pct < 0 || *options.abort_err_pct > 100 || std::isnan(*options.abort_err_pct))) {
+  if (options.abort_err_pct &&
+      (*options.abort_err_pct < 0 || *options.abort_err_pct > 100 || std::isnan(*options.abort_err_pct))) {
     throw UsageError("--abort-err-pct must be between 0 and 100");
   }
   if (options.abort_after && !options.abort_err_pct) {
@@ -292,8 +299,8 @@ int measure(const MeasureOptions& options)
   util::signals::install(); // SIGINT/SIGTERM/SIGHUP: stop cleanly, rows written
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
-  const Outcome outcome = is_load_mode(options) ? run_load_mode(options, target, sink)
-                                                : run_probes(options, target, sink);
+  const Outcome outcome =
+    is_load_mode(options) ? run_load_mode(options, target, sink) : run_probes(options, target, sink);
 
   std::string line = outcome.tally.describe();
   if (outcome.not_sent > 0) {

@@ -1,9 +1,9 @@
 #include <smart/cmd/phone.hpp>
 
 #include <smart/cmd/guarded_main.hpp>
-#include <smart/phone/coach.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
+#include <smart/phone/coach.hpp>
 #include <smart/phone/host_metrics.hpp>
 #include <smart/phone/outbox.hpp>
 #include <smart/phone/retry.hpp>
@@ -17,8 +17,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <thread>
 
@@ -72,25 +72,29 @@ json::value read_json(const fs::path& file, std::string_view what)
 std::string message_for(const Delivery& delivery, std::string_view what)
 {
   switch (delivery.status) {
-  case DeliveryStatus::delivered: return fmt::format("{}: delivered", what);
+  case DeliveryStatus::delivered:
+    return fmt::format("{}: delivered", what);
   case DeliveryStatus::unauthorized:
     return fmt::format("{}: the coach refused the token ({}): check COACH_TOKEN, COACH_TOKEN_FILE or the "
                        "coach_token credential, or run smart-phone --register",
                        what, delivery.detail);
   case DeliveryStatus::rejected:
     if (delivery.response && delivery.response->status == 404) {
-      return fmt::format("{}: the coach has no such endpoint ({}): is COACH_URL right?", what, delivery.detail);
+      return fmt::format("{}: the coach has no such endpoint ({}): is COACH_URL right?", what,
+                         delivery.detail);
     }
     if (delivery.response && delivery.response->status >= 300 && delivery.response->status < 400) {
-      return fmt::format("{}: the coach redirects ({}); redirects are not followed, set COACH_URL to the final "
-                         "address",
-                         what, delivery.detail);
+      return fmt::format(
+        "{}: the coach redirects ({}); redirects are not followed, set COACH_URL to the final "
+        "address",
+        what, delivery.detail);
     }
     return fmt::format("{}: the coach rejected it ({}){}", what, delivery.detail,
                        delivery.response && !delivery.response->body.empty()
                          ? ": " + util::printable(delivery.response->body, 200)
                          : std::string());
-  case DeliveryStatus::gave_up: return fmt::format("{}: coach unreachable: {}", what, delivery.detail);
+  case DeliveryStatus::gave_up:
+    return fmt::format("{}: coach unreachable: {}", what, delivery.detail);
   }
   return std::string(what);
 }
@@ -198,27 +202,32 @@ FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& pa
       continue;
     }
     const std::string message = redact(message_for(delivery, fmt::format("run {}", entry.key)), token);
-    if (delivery.status == DeliveryStatus::rejected && delivery.response
-        && rejects_payload(delivery.response->status)) {
+    if (delivery.status == DeliveryStatus::rejected && delivery.response &&
+        rejects_payload(delivery.response->status)) {
       ++entry.attempts;
-      const auto dead_letter = outbox.reject(entry, delivery.response->status,
-                                             redact(delivery.response->body, token), std::chrono::system_clock::now());
+      const auto dead_letter =
+        outbox.reject(entry, delivery.response->status, redact(delivery.response->body, token),
+                      std::chrono::system_clock::now());
       if (dead_letter) {
         ++counts.dead_lettered;
         warn(fmt::format("{}; moved to {} and not sent again: to resend it, move it back into {}/ and run "
                          "smart-phone --flush",
                          message, dead_letter->string(), paths.outbox_dir.string()));
       } else {
-        warn(fmt::format("{}; a newer report of that run was queued meanwhile and stays in the outbox", message));
+        warn(fmt::format("{}; a newer report of that run was queued meanwhile and stays in the outbox",
+                         message));
       }
       continue;
     }
     outbox.record_attempt(entry);
     warn(message + "; kept in the outbox");
     switch (delivery.status) {
-    case DeliveryStatus::unauthorized: return FlushResult::unauthorized;
-    case DeliveryStatus::rejected: return FlushResult::rejected; // COACH_URL or the way to it: fix, then --flush
-    default: return FlushResult::deferred;
+    case DeliveryStatus::unauthorized:
+      return FlushResult::unauthorized;
+    case DeliveryStatus::rejected:
+      return FlushResult::rejected; // COACH_URL or the way to it: fix, then --flush
+    default:
+      return FlushResult::deferred;
     }
   }
   return counts.dead_lettered > 0 ? FlushResult::rejected : FlushResult::all_delivered;
@@ -356,9 +365,9 @@ int ask(CoachSettings settings, const PhoneOptions& options)
   settings.retry.base_delay = std::min(settings.retry.base_delay, settings.timeout / 10);
 
   log_exchange(fmt::format("=== {} ask {} mode={} url={}\n--- request:\n{}",
-                                util::format_rfc3339(std::chrono::system_clock::now()), options.variant,
-                                settings.mode == CoachMode::openai ? "openai" : "api", request.url,
-                                redact(prompt.empty() ? request.body : prompt, token)));
+                           util::format_rfc3339(std::chrono::system_clock::now()), options.variant,
+                           settings.mode == CoachMode::openai ? "openai" : "api", request.url,
+                           redact(prompt.empty() ? request.body : prompt, token)));
 
   auto client = make_curl_client();
   const Delivery delivery = send_with_retries(*client, request, settings.retry);
@@ -367,8 +376,8 @@ int ask(CoachSettings settings, const PhoneOptions& options)
     body = body.substr(0, 8192) + "...(truncated)";
   }
   log_exchange(redact(fmt::format("--- response: {} ({} attempt{})\n{}", delivery.detail, delivery.attempts,
-                                       delivery.attempts == 1 ? "" : "s", body),
-                           token));
+                                  delivery.attempts == 1 ? "" : "s", body),
+                      token));
 
   const auto fail = [&](const std::string& why, ExitCode code) -> int {
     log_exchange(fmt::format("--- no answer: {} => revert", why));
@@ -386,13 +395,15 @@ int ask(CoachSettings settings, const PhoneOptions& options)
     }
     answer = parse_model_answer(*content);
     if (!answer) {
-      return fail(fmt::format("the model answered neither KEEP nor REVERT: '{}'", util::printable(*content, 120)),
-                  ExitCode::failed);
+      return fail(
+        fmt::format("the model answered neither KEEP nor REVERT: '{}'", util::printable(*content, 120)),
+        ExitCode::failed);
     }
   } else {
     answer = parse_api_answer(delivery.response->body);
     if (!answer) {
-      return fail("the coach's answer is not {verdict: keep|revert, confidence: 0..1, reason}", ExitCode::failed);
+      return fail("the coach's answer is not {verdict: keep|revert, confidence: 0..1, reason}",
+                  ExitCode::failed);
     }
   }
   answer->reason = redact(answer->reason, token);
@@ -427,7 +438,8 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
     throw UsageError("{}: the directory for the API key does not exist", key_file.string());
   }
   if (::access(key_dir.c_str(), W_OK) != 0) {
-    throw UsageError("{}: cannot write there (run --register as root, or set COACH_TOKEN_FILE)", key_file.string());
+    throw UsageError("{}: cannot write there (run --register as root, or set COACH_TOKEN_FILE)",
+                     key_file.string());
   }
 
   const std::string claim_token = util::to_hex(util::random_bytes(16));
@@ -437,7 +449,8 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
   body["hostname"] = host_name();
   body["version"] = smart::version;
   auto client = make_curl_client();
-  const auto request = coach_request(settings, join_url(settings.url, "claims"), json::serialize(body), token_hash);
+  const auto request =
+    coach_request(settings, join_url(settings.url, "claims"), json::serialize(body), token_hash);
   const Delivery delivery = send_with_retries(*client, request, settings.retry);
   if (delivery.status != DeliveryStatus::delivered) {
     throw Error(message_for(delivery, "registration"));
@@ -449,9 +462,11 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
              claim_token, options.register_wait.count());
   std::fflush(stdout);
 
-  const auto deadline = std::chrono::steady_clock::now()
-                        + std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.register_wait);
-  HttpRequest poll = coach_request(settings, join_url(settings.url, "claims/" + token_hash), "", std::nullopt);
+  const auto deadline =
+    std::chrono::steady_clock::now() +
+    std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.register_wait);
+  HttpRequest poll =
+    coach_request(settings, join_url(settings.url, "claims/" + token_hash), "", std::nullopt);
   poll.method = "GET";
   while (true) {
     const HttpResult result = client->send(poll);
@@ -459,7 +474,8 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
       if (response->status == 200) {
         boost::system::error_code json_ec;
         const auto value = json::parse(response->body, json_ec);
-        const auto* key = (!json_ec && value.is_object()) ? value.as_object().if_contains("api_key") : nullptr;
+        const auto* key =
+          (!json_ec && value.is_object()) ? value.as_object().if_contains("api_key") : nullptr;
         if (key != nullptr && key->is_string() && !key->as_string().empty()) {
           const std::string api_key(key->as_string());
           if (api_key.find_first_of("\r\n") != std::string::npos) {
@@ -470,20 +486,23 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
           if (configured.empty()) {
             note("smart-run.service passes it to smart-phone (LoadCredential=coach_token)");
           } else {
-            note(fmt::format("the service reads it through LoadCredential=coach_token:{} (or COACH_TOKEN_FILE, "
-                             "when the smart user may read it)",
-                             key_file.string()));
+            note(
+              fmt::format("the service reads it through LoadCredential=coach_token:{} (or COACH_TOKEN_FILE, "
+                          "when the smart user may read it)",
+                          key_file.string()));
           }
           return to_int(ExitCode::ok);
         }
       } else if (response->status == 401 || response->status == 403 || response->status == 410) {
         throw Error("the claim was refused or expired (HTTP {}); run --register again", response->status);
-      } else if (response->status != 202 && response->status != 404 && !is_retryable_status(response->status)) {
+      } else if (response->status != 202 && response->status != 404 &&
+                 !is_retryable_status(response->status)) {
         throw Error("unexpected answer while waiting for the claim: HTTP {}", response->status);
       }
     }
     if (std::chrono::steady_clock::now() + options.poll_interval > deadline) {
-      throw Error("the server was not claimed within {:.0f}s; run --register again", options.register_wait.count());
+      throw Error("the server was not claimed within {:.0f}s; run --register again",
+                  options.register_wait.count());
     }
     std::this_thread::sleep_for(options.poll_interval);
   }
@@ -505,8 +524,7 @@ int phone(const PhoneOptions& options)
   if (modes > 0 && options.run_id) {
     throw UsageError("RUN_ID goes with posting a run, not with --ask, --register or --flush");
   }
-  auto settings =
-    coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
+  auto settings = coach_settings(config, getenv, options.register_host ? LoadToken::no : LoadToken::yes);
   if (settings.token && settings.token->warning) {
     warn(*settings.token->warning);
   }

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include <pwd.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -40,8 +40,9 @@ Experiment load_valid(const fs::path& where)
   try {
     return load_experiment(where);
   } catch (const ExperimentError& e) {
-    std::string message = fmt::format("invalid experiment ({} problem{}), nothing was changed:",
-                                       e.problems().size(), e.problems().size() == 1 ? "" : "s");
+    std::string message =
+      fmt::format("invalid experiment ({} problem{}), nothing was changed:", e.problems().size(),
+                  e.problems().size() == 1 ? "" : "s");
     for (const auto& problem : e.problems()) {
       message += "\n  " + problem;
     }
@@ -53,18 +54,19 @@ Experiment load_valid(const fs::path& where)
 fs::path locate(const std::string& name, const Config& config)
 {
   std::error_code ec;
-  if (name.find('/') != std::string::npos || fs::exists(fs::path(name) / "meta.json", ec)
-      || (fs::is_regular_file(name, ec) && fs::path(name).filename() == "meta.json")) {
+  if (name.find('/') != std::string::npos || fs::exists(fs::path(name) / "meta.json", ec) ||
+      (fs::is_regular_file(name, ec) && fs::path(name).filename() == "meta.json")) {
     return fs::path(name);
   }
   if (!util::is_safe_name(name)) {
-    throw UsageError("experiment '{}': not a directory and not a valid experiment id ([A-Za-z0-9._-]{{1,64}})",
-                     util::printable(name, 80));
+    throw UsageError(
+      "experiment '{}': not a directory and not a valid experiment id ([A-Za-z0-9._-]{{1,64}})",
+      util::printable(name, 80));
   }
   const auto dir = config.path("EXPERIMENTS_DIR") / name;
   if (!fs::exists(dir / "meta.json", ec)) {
-    throw UsageError("experiment '{}': not found (no {}; EXPERIMENTS_DIR is {})", name, (dir / "meta.json").string(),
-                     config.get("EXPERIMENTS_DIR"));
+    throw UsageError("experiment '{}': not found (no {}; EXPERIMENTS_DIR is {})", name,
+                     (dir / "meta.json").string(), config.get("EXPERIMENTS_DIR"));
   }
   return dir;
 }
@@ -101,7 +103,8 @@ std::vector<Listed> list_all(const Config& config, const RunStore& store)
   return out;
 }
 
-std::string field(const std::optional<json::object>& object, std::string_view key, std::string_view fallback = "-")
+std::string field(const std::optional<json::object>& object, std::string_view key,
+                  std::string_view fallback = "-")
 {
   if (object) {
     if (const auto* value = object->if_contains(key); value && value->is_string()) {
@@ -169,10 +172,9 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
     }
     const auto when = field(item.last, "started_at", "");
     const auto best_when = field(best->last, "started_at", "");
-    if (when < best_when
-        || (when == best_when
-            && (item.exp->priority > best->exp->priority
-                || (item.exp->priority == best->exp->priority && item.exp->id < best->exp->id)))) {
+    if (when < best_when || (when == best_when &&
+                             (item.exp->priority > best->exp->priority ||
+                              (item.exp->priority == best->exp->priority && item.exp->id < best->exp->id)))) {
       best = &item;
     }
   }
@@ -218,8 +220,9 @@ int do_clear_revert_failed(const RunStore& store)
   util::write_file_atomically(kept, pretty_json(cleared));
   store.clear_revert_failed();
   say(fmt::format("smart-run: cleared the failed revert of {} / {} (run {}).\n"
-             "smart-run: the record is kept in {}; runs are allowed again.\n",
-             field(record, "experiment"), field(record, "variant"), field(record, "run_id"), kept.string()));
+                  "smart-run: the record is kept in {}; runs are allowed again.\n",
+                  field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
+                  kept.string()));
   return 0;
 }
 
@@ -235,27 +238,28 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
     for (int after : plan.look_after) {
       looks.push_back(after);
     }
-    const json::object out{{"experiment", exp.id},
-                           {"dir", exp.dir.string()},
-                           {"design", to_string(s.design)},
-                           {"strategy", to_string(s.strategy)},
-                           {"baseline_seconds", s.baseline.count()},
-                           {"variant_seconds", s.variant.count()},
-                           {"cooldown_seconds", s.cooldown.count()},
-                           {"block_seconds", s.block.count()},
-                           {"warmup_seconds", s.warmup.count()},
-                           {"timeout_seconds", s.timeout.count()},
-                           {"pairs", plan.pairs},
-                           {"looks_after_pairs", looks},
-                           {"improve_pct", s.improve_pct},
-                           {"max_err_delta_pct", s.max_err_delta_pct},
-                           {"metric", s.metric},
-                           {"abort_err_pct", s.abort_err_pct},
-                           {"baseline_apply", exp.baseline_apply.display()},
-                           {"variants", variants},
-                           {"revert", exp.revert.display()},
-                           {"check", exp.check.display()},
-                           {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()}};
+    const json::object out{
+      {"experiment", exp.id},
+      {"dir", exp.dir.string()},
+      {"design", to_string(s.design)},
+      {"strategy", to_string(s.strategy)},
+      {"baseline_seconds", s.baseline.count()},
+      {"variant_seconds", s.variant.count()},
+      {"cooldown_seconds", s.cooldown.count()},
+      {"block_seconds", s.block.count()},
+      {"warmup_seconds", s.warmup.count()},
+      {"timeout_seconds", s.timeout.count()},
+      {"pairs", plan.pairs},
+      {"looks_after_pairs", looks},
+      {"improve_pct", s.improve_pct},
+      {"max_err_delta_pct", s.max_err_delta_pct},
+      {"metric", s.metric},
+      {"abort_err_pct", s.abort_err_pct},
+      {"baseline_apply", exp.baseline_apply.display()},
+      {"variants", variants},
+      {"revert", exp.revert.display()},
+      {"check", exp.check.display()},
+      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()}};
     std::cout << pretty_json(out);
     return 0;
   }
@@ -264,13 +268,15 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
   if (!exp.description.empty()) {
     fmt::print("  {}\n", util::printable(exp.description, 200));
   }
-  fmt::print("design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "
-             "{:g}% errors\n",
-             to_string(s.design), to_string(s.strategy), s.metric, s.improve_pct, s.max_err_delta_pct,
-             s.abort_err_pct);
-  fmt::print("measure: {}\n", exp.measure.empty() ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
-                                                                format_duration(exp.measure_interval))
-                                                  : exp.measure.display());
+  fmt::print(
+    "design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "
+    "{:g}% errors\n",
+    to_string(s.design), to_string(s.strategy), s.metric, s.improve_pct, s.max_err_delta_pct,
+    s.abort_err_pct);
+  fmt::print("measure: {}\n", exp.measure.empty()
+                                ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
+                                              format_duration(exp.measure_interval))
+                                : exp.measure.display());
   int step = 1;
   if (!exp.baseline_apply.empty()) {
     fmt::print("{}. baseline apply: {}\n", step++, exp.baseline_apply.display());
@@ -291,9 +297,10 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
       for (int after : plan.look_after) {
         looks += (looks.empty() ? "" : ", ") + std::to_string(after);
       }
-      fmt::print("   {} block pairs of {} in ABBA order (warm-up {} after each switch), looks after pairs {}; "
-                 "decide, keep or revert\n",
-                 plan.pairs, format_duration(s.block), format_duration(s.warmup), looks);
+      fmt::print(
+        "   {} block pairs of {} in ABBA order (warm-up {} after each switch), looks after pairs {}; "
+        "decide, keep or revert\n",
+        plan.pairs, format_duration(s.block), format_duration(s.warmup), looks);
     }
   }
   fmt::print("revert: {} (timeout {} per command)\n", exp.revert.display(), format_duration(s.timeout));
@@ -303,8 +310,8 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
 
 void check_options(const RunOptions& o)
 {
-  const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0)
-                      + (o.clear_revert_failed ? 1 : 0);
+  const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0) +
+                      (o.clear_revert_failed ? 1 : 0);
   if (o.clear_revert_failed && actions > 1) {
     throw UsageError("--clear-revert-failed takes no experiment and no other action");
   }
@@ -315,7 +322,8 @@ void check_options(const RunOptions& o)
     throw UsageError("give an EXPERIMENT or --next, not both");
   }
   if (actions == 0) {
-    throw UsageError("no experiment given (an EXPERIMENT, --next, --list, --show-config or --clear-revert-failed)");
+    throw UsageError(
+      "no experiment given (an EXPERIMENT, --next, --list, --show-config or --clear-revert-failed)");
   }
   if (o.advise && o.calibrate) {
     throw UsageError("--advise and --calibrate are different runs; choose one");
@@ -339,15 +347,16 @@ void refuse_foreign_state_as_root(const RunStore& store)
   while (!dir.empty() && !fs::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
     dir = dir.parent_path();
   }
-  struct stat st{};
+  struct stat st {};
   if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) {
     return;
   }
   const struct passwd* owner = ::getpwuid(st.st_uid);
   const std::string name = owner != nullptr ? owner->pw_name : std::to_string(st.st_uid);
-  throw UsageError("{} belongs to {}, and a run as root would leave root-owned files there that break the runs of "
-                   "{} (the timer's); run it as that user: sudo -u {} smart-run ... (nothing was changed)",
-                   dir.string(), name, name, name);
+  throw UsageError(
+    "{} belongs to {}, and a run as root would leave root-owned files there that break the runs of "
+    "{} (the timer's); run it as that user: sudo -u {} smart-run ... (nothing was changed)",
+    dir.string(), name, name, name);
 }
 
 } // namespace
@@ -373,7 +382,8 @@ int run(const RunOptions& o)
   }
 
   if (o.dry_run) {
-    std::optional<fs::path> where = o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
+    std::optional<fs::path> where =
+      o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
     if (!where) {
       say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
       return 0;
@@ -397,12 +407,13 @@ int run(const RunOptions& o)
                 ExitCode::busy);
   }
   if (const auto record = store.read_revert_failed()) {
-    throw Error(fmt::format("REFUSING TO RUN: a revert failed (experiment {}, variant {}, run {}: {}); the server "
-                            "may not be in its baseline state. Fix it by hand, then run 'smart-run "
-                            "--clear-revert-failed'. Details: {}",
-                            field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
-                            field(record, "reason"), store.revert_failed_path().string()),
-                ExitCode::revert_failed);
+    throw Error(
+      fmt::format("REFUSING TO RUN: a revert failed (experiment {}, variant {}, run {}: {}); the server "
+                  "may not be in its baseline state. Fix it by hand, then run 'smart-run "
+                  "--clear-revert-failed'. Details: {}",
+                  field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
+                  field(record, "reason"), store.revert_failed_path().string()),
+      ExitCode::revert_failed);
   }
 
   RunLog log;
@@ -416,7 +427,8 @@ int run(const RunOptions& o)
     }
   }
 
-  std::optional<fs::path> where = o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
+  std::optional<fs::path> where =
+    o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
   if (!where) {
     log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
     return 0;
@@ -437,11 +449,12 @@ int run(const RunOptions& o)
     if (fs::exists(file, ec)) {
       const auto before = std::string(util::trim(util::read_file(file)));
       if (before != now && !o.accept_changes) {
-        throw Error(fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
-                                "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
-                                "stay, adopt it with: smart-run --accept-changes {}",
-                                exp.id, before, now, exp.id),
-                    ExitCode::failed);
+        throw Error(
+          fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
+                      "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
+                      "stay, adopt it with: smart-run --accept-changes {}",
+                      exp.id, before, now, exp.id),
+          ExitCode::failed);
       }
     }
     if (o.accept_changes) {

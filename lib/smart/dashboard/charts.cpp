@@ -39,7 +39,8 @@ struct Scale {
 std::vector<double> log_ticks(double lo, double hi)
 {
   std::vector<double> all;
-  for (int k = static_cast<int>(std::floor(std::log10(lo))) - 1; k <= static_cast<int>(std::ceil(std::log10(hi))); ++k) {
+  for (int k = static_cast<int>(std::floor(std::log10(lo))) - 1;
+       k <= static_cast<int>(std::ceil(std::log10(hi))); ++k) {
     for (const double m : {1.0, 2.0, 5.0}) {
       all.push_back(m * std::pow(10.0, k));
     }
@@ -161,7 +162,8 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
 
   std::string out;
   out.reserve(16 * 1024);
-  open_svg(out, frame, "cdf", "Latency distribution of the last run: share of requests at or below each latency");
+  open_svg(out, frame, "cdf",
+           "Latency distribution of the last run: share of requests at or below each latency");
   for (const double q : {0.0, 0.25, 0.5, 0.75, 1.0}) {
     const double py = y(q);
     fmt::format_to(std::back_inserter(out),
@@ -181,10 +183,12 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
     fmt::format_to(std::back_inserter(out),
                    "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
                    "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
-                   px, frame.y0(), frame.y1(), frame.y0() + 16, log ? fmt::format("{:g}", tick) : tick_label(tick, xstep));
+                   px, frame.y0(), frame.y1(), frame.y0() + 16,
+                   log ? fmt::format("{:g}", tick) : tick_label(tick, xstep));
   }
   fmt::format_to(std::back_inserter(out),
-                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">latency (ms{}), up to p99</text>\n",
+                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">latency "
+                 "(ms{}), up to p99</text>\n",
                  (frame.x0() + frame.x1()) / 2, frame.height - 4, log ? ", log scale" : "");
 
   std::size_t index = 0;
@@ -194,8 +198,8 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
       continue;
     }
     const bool kept = curve.name == kept_variant;
-    fmt::format_to(std::back_inserter(out), "<polyline class=\"series s{}{}\" points=\"", std::min<std::size_t>(series, 7),
-                   kept ? " kept" : "");
+    fmt::format_to(std::back_inserter(out), "<polyline class=\"series s{}{}\" points=\"",
+                   std::min<std::size_t>(series, 7), kept ? " kept" : "");
     for (const auto& [latency, fraction] : curve.points) {
       fmt::format_to(std::back_inserter(out), "{:.1f},{:.1f} ", x(latency), y(fraction));
     }
@@ -214,7 +218,8 @@ std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const st
   double lo = INFINITY;
   double hi = -INFINITY;
   for (const auto* run : runs) {
-    for (const OptNumber value : {run->baseline.p50_ms, run->chosen() ? run->chosen()->stats.p50_ms : std::nullopt}) {
+    for (const OptNumber value :
+         {run->baseline.p50_ms, run->chosen() ? run->chosen()->stats.p50_ms : std::nullopt}) {
       if (value) {
         lo = std::min(lo, *value);
         hi = std::max(hi, *value);
@@ -240,7 +245,8 @@ std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const st
   open_svg(out, frame, "trend", "p50 latency per run of " + experiment + ": baseline and the chosen variant");
   y_grid(out, frame, y, yticks, "");
   fmt::format_to(std::back_inserter(out),
-                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">p50 (ms) per run, oldest left</text>\n",
+                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">p50 (ms) per "
+                 "run, oldest left</text>\n",
                  (frame.x0() + frame.x1()) / 2, frame.height - 6);
 
   // Polylines broken where a run has no value (failed before measuring).
@@ -279,7 +285,8 @@ std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const st
       continue;
     }
     const bool kept = run.kept_variant != "none" && chosen->name == run.kept_variant;
-    fmt::format_to(std::back_inserter(out), "<circle class=\"dot {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\"><title>",
+    fmt::format_to(std::back_inserter(out),
+                   "<circle class=\"dot {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\"><title>",
                    kept ? "kept" : "other", px(i), y(*chosen->stats.p50_ms), kept ? 4 : 2.5);
     util::append_html_escaped(out, run.run_id);
     out += " · ";

@@ -9,10 +9,14 @@ namespace smart::dashboard {
 std::string_view to_string(HealthStatus status)
 {
   switch (status) {
-  case HealthStatus::ok: return "ok";
-  case HealthStatus::stale: return "stale";
-  case HealthStatus::failing: return "failing";
-  case HealthStatus::revert_failed: return "revert_failed";
+  case HealthStatus::ok:
+    return "ok";
+  case HealthStatus::stale:
+    return "stale";
+  case HealthStatus::failing:
+    return "failing";
+  case HealthStatus::revert_failed:
+    return "revert_failed";
   }
   return "ok";
 }

@@ -178,7 +178,8 @@ void load_history(const fs::path& path, Model& model)
     json::error_code ec;
     json::value value = json::parse(line, ec, &resource);
     if (ec) {
-      model.warnings.push_back(fmt::format("{}:{}: skipped: not valid JSON ({})", path.string(), number, ec.message()));
+      model.warnings.push_back(
+        fmt::format("{}:{}: skipped: not valid JSON ({})", path.string(), number, ec.message()));
       continue;
     }
     if (!value.is_object()) {
@@ -199,7 +200,8 @@ void load_history(const fs::path& path, Model& model)
 void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
 {
   for (auto& variant : run.variants) {
-    std::string file = variant.decision_file.empty() ? variant.name + ".decision.json" : variant.decision_file;
+    std::string file =
+      variant.decision_file.empty() ? variant.name + ".decision.json" : variant.decision_file;
     if (!util::is_safe_name(file)) {
       continue;
     }
@@ -323,7 +325,8 @@ void merge_decision(VariantResult& variant, const json::object& decision)
   }
   if (const auto* smart = get_object(decision, "smart")) {
     variant.estimate_pct = get_number(*smart, "estimate_improve_pct");
-    if (const auto* ci = smart->if_contains("ci_improve_pct"); ci && ci->is_array() && ci->get_array().size() == 2) {
+    if (const auto* ci = smart->if_contains("ci_improve_pct");
+        ci && ci->is_array() && ci->get_array().size() == 2) {
       // null is an unbounded side (smart-decide writes no infinity in JSON).
       const auto& bounds = ci->get_array();
       auto bound = [](const json::value& value, double unbounded) -> OptNumber {
@@ -390,7 +393,7 @@ Model load_model(const StatePaths& paths)
 
   // The richest description of the latest run: its summary.json, else its
   // history line, else state.json itself.
-  const std::string last_id = state_run ? state_run->run_id
+  const std::string last_id = state_run               ? state_run->run_id
                               : model.history.empty() ? std::string()
                                                       : model.history.back().run_id;
   if (!last_id.empty()) {

@@ -17,9 +17,9 @@
 namespace smart::dashboard {
 
 struct StatePaths {
-  std::filesystem::path state_file;  // STATE_FILE
-  std::filesystem::path var_dir;     // VAR_DIR: history.jsonl, revert_failed.json
-  std::filesystem::path runs_dir;    // RUNS_DIR
+  std::filesystem::path state_file; // STATE_FILE
+  std::filesystem::path var_dir;    // VAR_DIR: history.jsonl, revert_failed.json
+  std::filesystem::path runs_dir;   // RUNS_DIR
 };
 
 Model load_model(const StatePaths& paths);

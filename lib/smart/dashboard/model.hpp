@@ -53,7 +53,7 @@ struct RunSummary {
   std::string status; // kept | reverted | aborted | failed | revert_failed
   std::string kept_variant = "none";
   std::string reason;
-  std::string started_at, finished_at; // as written (RFC 3339)
+  std::string started_at, finished_at;      // as written (RFC 3339)
   std::optional<util::SystemTime> finished; // parsed finished_at (else updated_at, else run_id)
   OptNumber duration_s;
   std::string host, strategy, design;
@@ -79,11 +79,11 @@ struct RevertFailed {
 };
 
 struct Model {
-  std::vector<RunSummary> history; // oldest first, as in history.jsonl
-  std::optional<RunSummary> last;  // the latest run (state.json, else history's last)
+  std::vector<RunSummary> history;  // oldest first, as in history.jsonl
+  std::optional<RunSummary> last;   // the latest run (state.json, else history's last)
   std::vector<LatencyCurve> curves; // of the last run
   std::optional<RevertFailed> revert_failed;
-  std::string state_json; // state.json as read (copied to DASH_DIR), empty when absent
+  std::string state_json;            // state.json as read (copied to DASH_DIR), empty when absent
   std::vector<std::string> warnings; // "file:line: why", also shown on the page
 };
 

@@ -15,8 +15,8 @@ namespace smart::dashboard {
 struct RenderContext {
   util::SystemTime now;
   Health health;
-  std::size_t history_rows = 100;  // runs in the history table
-  std::size_t trend_runs = 200;    // runs per experiment in the trend charts
+  std::size_t history_rows = 100; // runs in the history table
+  std::size_t trend_runs = 200;   // runs per experiment in the trend charts
 };
 
 // index.html: status card, health banner, latency CDF of the last run,

@@ -19,7 +19,8 @@ std::string render_health_json(const Model& model, const RenderContext& context)
   const auto& health = context.health;
   json::object object;
   object["status"] = to_string(health.status);
-  object["last_run_at"] = health.last_run_at ? json::value(util::format_rfc3339(*health.last_run_at)) : json::value();
+  object["last_run_at"] =
+    health.last_run_at ? json::value(util::format_rfc3339(*health.last_run_at)) : json::value();
   object["consecutive_failures"] = health.consecutive_failures;
   object["message"] = health.message;
   object["last_run_id"] = model.last ? json::value(model.last->run_id) : json::value();
@@ -101,14 +102,18 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
                 std::chrono::duration<double>(health.last_run_at->time_since_epoch()).count());
   }
 
-  prom.family("smart_health", "gauge", "1 for the current health status of the self-tuning loop, 0 for the others.");
-  for (const auto status : {HealthStatus::ok, HealthStatus::stale, HealthStatus::failing, HealthStatus::revert_failed}) {
-    prom.sample("smart_health", fmt::format("status=\"{}\"", to_string(status)), status == health.status ? 1 : 0);
+  prom.family("smart_health", "gauge",
+              "1 for the current health status of the self-tuning loop, 0 for the others.");
+  for (const auto status :
+       {HealthStatus::ok, HealthStatus::stale, HealthStatus::failing, HealthStatus::revert_failed}) {
+    prom.sample("smart_health", fmt::format("status=\"{}\"", to_string(status)),
+                status == health.status ? 1 : 0);
   }
   prom.family("smart_revert_failed", "gauge",
               "1 when a revert failed and the server may not be in its baseline state.");
   prom.sample("smart_revert_failed", "", health.status == HealthStatus::revert_failed ? 1 : 0);
-  prom.family("smart_consecutive_failures", "gauge", "Runs in a row that failed, were aborted or could not revert.");
+  prom.family("smart_consecutive_failures", "gauge",
+              "Runs in a row that failed, were aborted or could not revert.");
   prom.sample("smart_consecutive_failures", "", health.consecutive_failures);
 
   // Per experiment: its latest run in history (or the last run).
@@ -127,13 +132,15 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
         {"baseline", run->baseline.*field}, {"chosen", chosen ? chosen->stats.*field : std::nullopt}};
       for (const auto& [role, value] : roles) {
         if (value) {
-          prom.sample(name, fmt::format("experiment=\"{}\",role=\"{}\"", label_value(experiment), role), *value / divisor);
+          prom.sample(name, fmt::format("experiment=\"{}\",role=\"{}\"", label_value(experiment), role),
+                      *value / divisor);
         }
       }
     }
   };
   prom.family("smart_experiment_p50_seconds", "gauge",
-              "p50 latency of the experiment's last run: role=baseline, or role=chosen (the kept variant, else the last measured).");
+              "p50 latency of the experiment's last run: role=baseline, or role=chosen (the kept variant, "
+              "else the last measured).");
   per_role("smart_experiment_p50_seconds", &Stats::p50_ms, 1000);
   prom.family("smart_experiment_error_ratio", "gauge",
               "Share of failed requests (0-1) in the experiment's last run, by role as above.");

@@ -47,30 +47,43 @@ struct Html {
 
 std::string_view status_label(std::string_view status)
 {
-  if (status == "kept") return "kept";
-  if (status == "reverted") return "reverted";
-  if (status == "aborted") return "aborted";
-  if (status == "failed") return "failed";
-  if (status == "revert_failed") return "revert failed";
+  if (status == "kept")
+    return "kept";
+  if (status == "reverted")
+    return "reverted";
+  if (status == "aborted")
+    return "aborted";
+  if (status == "failed")
+    return "failed";
+  if (status == "revert_failed")
+    return "revert failed";
   return "unknown";
 }
 
 // A CSS class token from a known vocabulary only (never a raw file value).
 std::string_view status_class(std::string_view status)
 {
-  if (status == "kept") return "good";
-  if (status == "reverted") return "neutral";
-  if (status == "aborted") return "warn";
-  if (status == "failed" || status == "revert_failed") return "bad";
+  if (status == "kept")
+    return "good";
+  if (status == "reverted")
+    return "neutral";
+  if (status == "aborted")
+    return "warn";
+  if (status == "failed" || status == "revert_failed")
+    return "bad";
   return "neutral";
 }
 
 std::string_view outcome_class(std::string_view outcome)
 {
-  if (outcome == "keep") return "good";
-  if (outcome == "revert" || outcome == "skipped") return "neutral";
-  if (outcome == "inconclusive" || outcome == "aborted") return "warn";
-  if (outcome == "failed") return "bad";
+  if (outcome == "keep")
+    return "good";
+  if (outcome == "revert" || outcome == "skipped")
+    return "neutral";
+  if (outcome == "inconclusive" || outcome == "aborted")
+    return "warn";
+  if (outcome == "failed")
+    return "bad";
   return "neutral";
 }
 
@@ -109,7 +122,11 @@ void delta_cell(Html& html, OptNumber improve_pct)
     return;
   }
   const double change = -*improve_pct;
-  html.f("<td class=\"num col-delta {}\">{}</td>", change < 0 ? "good-text" : change > 0 ? "bad-text" : "", signed_pct(change));
+  html.f("<td class=\"num col-delta {}\">{}</td>",
+         change < 0   ? "good-text"
+         : change > 0 ? "bad-text"
+                      : "",
+         signed_pct(change));
 }
 
 void confidence_text(Html& html, const VariantResult& variant)
@@ -173,7 +190,8 @@ void banner(Html& html, const Model& model, const Health& health)
 
 void stats_cells(Html& html, const Stats& stats)
 {
-  html.f("<td class=\"num col-n\">{}</td><td class=\"num\">{}</td><td class=\"num col-p95\">{}</td><td class=\"num\">{}</td>",
+  html.f("<td class=\"num col-n\">{}</td><td class=\"num\">{}</td><td class=\"num col-p95\">{}</td><td "
+         "class=\"num\">{}</td>",
          stats.n ? fmt::format("{:.0f}", *stats.n) : "–", format_ms(stats.p50_ms), format_ms(stats.p95_ms),
          format_pct(stats.err_pct));
 }
@@ -181,8 +199,8 @@ void stats_cells(Html& html, const Stats& stats)
 void status_card(Html& html, const RunSummary& run, const RenderContext& context)
 {
   html.raw("<section class=\"card status\" id=\"status\" aria-labelledby=\"status-title\">\n");
-  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>", status_class(run.status),
-         status_label(run.status));
+  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>",
+         status_class(run.status), status_label(run.status));
   html.raw("<h2 id=\"status-title\">").text(run.experiment.empty() ? "(unnamed experiment)" : run.experiment);
   html.raw("</h2></div>\n");
   if (!run.description.empty()) {
@@ -212,10 +230,11 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
     html.raw("<p class=\"reason\">").text(run.reason).raw("</p>\n");
   }
 
-  html.raw("<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
-           "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
-           "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th><th class=\"num col-delta\">Δ p50</th>"
-           "<th>verdict</th></tr></thead>\n<tbody>\n");
+  html.raw(
+    "<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
+    "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
+    "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th><th class=\"num col-delta\">Δ p50</th>"
+    "<th>verdict</th></tr></thead>\n<tbody>\n");
   html.raw("<tr class=\"baseline\"><th scope=\"row\"><span class=\"swatch s0\"></span>baseline</th>");
   stats_cells(html, run.baseline);
   html.raw("<td class=\"num col-delta\"></td><td></td></tr>\n");
@@ -234,7 +253,8 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
     html.f("<td><span class=\"pill {}\">", outcome_class(variant.outcome));
     html.text(variant.outcome.empty() ? "?" : variant.outcome).raw("</span>");
     if (variant.borderline) {
-      html.raw(" <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
+      html.raw(
+        " <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
     }
     html.raw("</td></tr>\n");
   }
@@ -279,7 +299,8 @@ void coach_card(Html& html, const Coach& coach)
   if (!coach.verdict.empty()) {
     // smart-run asked about a borderline verdict.
     html.raw("<p>Asked about <b>").text(coach.variant.empty() ? "a borderline verdict" : coach.variant);
-    html.f("</b>: <span class=\"pill {}\">", coach.verdict == "keep" ? "good" : "neutral").text(coach.verdict);
+    html.f("</b>: <span class=\"pill {}\">", coach.verdict == "keep" ? "good" : "neutral")
+      .text(coach.verdict);
     html.raw("</span>");
     if (coach.ask_confidence) {
       html.f(" confidence {:.0f}%", *coach.ask_confidence * 100);
@@ -369,7 +390,8 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
   html.f("<p class=\"muted\">The last {} of {} runs, newest first. Each run's files are in "
          "<a href=\"runs/\">runs/</a>.</p>\n",
          rows, model.history.size());
-  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th class=\"col-when\">finished</th>"
+  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th "
+           "class=\"col-when\">finished</th>"
            "<th>experiment</th><th>status</th><th>kept</th><th class=\"num col-base\">base p50</th>"
            "<th class=\"num\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
            "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
@@ -386,7 +408,8 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
       html.text(run.finished_at);
     }
     html.raw("</td><td>").text(run.experiment);
-    html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run.status), status_label(run.status));
+    html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run.status),
+           status_label(run.status));
     html.text(run.kept_variant).raw("</td>");
     const auto* chosen = run.chosen();
     html.f("<td class=\"num col-base\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
@@ -420,7 +443,8 @@ std::string confidence_summary(const VariantResult& variant)
 {
   if (variant.estimate_pct && variant.ci_low_pct && variant.ci_high_pct && variant.confidence_level) {
     auto bound = [](double value) {
-      return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e") : fmt::format("{:.1f}", value);
+      return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e")
+                               : fmt::format("{:.1f}", value);
     };
     // confidence_level is the one-sided level of the interval's lower end;
     // the interval itself is two-sided at 2c - 1, as smart-decide's reasons
@@ -463,7 +487,8 @@ std::string render_index_html(const Model& model, const RenderContext& context)
   html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
   html.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"").text(csp).raw("\">\n");
-  html.raw("<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" content=\"no-referrer\">\n");
+  html.raw("<meta name=\"color-scheme\" content=\"light dark\">\n<meta name=\"referrer\" "
+           "content=\"no-referrer\">\n");
   html.raw("<title>");
   if (model.last) {
     html.raw("smart: ").text(model.last->experiment).raw(" ").raw(status_label(model.last->status));
@@ -504,7 +529,8 @@ std::string render_index_html(const Model& model, const RenderContext& context)
     history_card(html, model, context);
   }
   if (!model.warnings.empty()) {
-    html.f("<details class=\"card warnings\" id=\"warnings\"><summary>{} problem{} reading the state</summary><ul>\n",
+    html.f("<details class=\"card warnings\" id=\"warnings\"><summary>{} problem{} reading the "
+           "state</summary><ul>\n",
            model.warnings.size(), model.warnings.size() == 1 ? "" : "s");
     for (const auto& warning : model.warnings) {
       html.raw("<li>").text(warning).raw("</li>\n");
@@ -513,7 +539,8 @@ std::string render_index_html(const Model& model, const RenderContext& context)
   }
   html.raw("</main>\n<footer>generated ");
   html.text(util::format_rfc3339(context.now));
-  html.raw(" by smart-dashboard · <a href=\"health.json\">health.json</a> · <a href=\"metrics.prom\">metrics.prom</a>"
+  html.raw(" by smart-dashboard · <a href=\"health.json\">health.json</a> · <a "
+           "href=\"metrics.prom\">metrics.prom</a>"
            " · <a href=\"history.json\">history.json</a> · <a href=\"state.json\">state.json</a>"
            " · <a href=\"runs/\">runs/</a></footer>\n</body>\n</html>\n");
   return std::move(html.out);

@@ -33,16 +33,21 @@ struct Painter {
 
 std::string_view status_color(std::string_view status)
 {
-  if (status == "kept" || status == "keep" || status == "ok") return "1;32";
-  if (status == "failed" || status == "revert_failed" || status == "failing") return "1;31";
-  if (status == "aborted" || status == "inconclusive" || status == "stale") return "1;33";
+  if (status == "kept" || status == "keep" || status == "ok")
+    return "1;32";
+  if (status == "failed" || status == "revert_failed" || status == "failing")
+    return "1;31";
+  if (status == "aborted" || status == "inconclusive" || status == "stale")
+    return "1;33";
   return "1";
 }
 
 std::string upper(std::string_view text)
 {
   std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](char c) { return c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+  std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+    return c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
   return out;
 }
 
@@ -64,11 +69,12 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   const auto& health = context.health;
   std::string out;
   const auto health_status = to_string(health.status);
-  line(out, "health      {}  {}", paint(status_color(health_status), upper(health_status)), safe(health.message));
+  line(out, "health      {}  {}", paint(status_color(health_status), upper(health_status)),
+       safe(health.message));
   if (health.status == HealthStatus::revert_failed && model.revert_failed) {
     const auto& failed = *model.revert_failed;
-    line(out, "            experiment {} variant {} run {}: {}", safe(failed.experiment), safe(failed.variant),
-         safe(failed.run_id), safe(failed.message));
+    line(out, "            experiment {} variant {} run {}: {}", safe(failed.experiment),
+         safe(failed.variant), safe(failed.run_id), safe(failed.message));
     if (!failed.revert_command.empty()) {
       line(out, "            revert command: {}", safe(failed.revert_command));
     }
@@ -81,8 +87,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   const auto& run = *model.last;
   line(out, "last run    {}  finished {}{}", safe(run.run_id), safe(run.finished_at),
        run.finished ? fmt::format(" ({} ago)", format_age(context.now - *run.finished)) : "");
-  line(out, "experiment  {}{}{}", safe(run.experiment), run.description.empty() ? "" : " — ", safe(run.description));
-  line(out, "outcome     {}  kept: {}", paint(status_color(run.status), upper(run.status)), safe(run.kept_variant));
+  line(out, "experiment  {}{}{}", safe(run.experiment), run.description.empty() ? "" : " — ",
+       safe(run.description));
+  line(out, "outcome     {}  kept: {}", paint(status_color(run.status), upper(run.status)),
+       safe(run.kept_variant));
   if (!run.reason.empty()) {
     line(out, "reason      {}", safe(run.reason));
   }
@@ -92,8 +100,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   for (const auto& variant : run.variants) {
     width = std::max(width, variant.name.size() + 2);
   }
-  line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", "variant", width, "n", "p50 ms", "p95 ms", "err %", "Δ p50", "verdict");
-  auto row = [&](const std::string& name, const Stats& stats, std::string_view tail_delta, const std::string& verdict) {
+  line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", "variant", width, "n", "p50 ms", "p95 ms", "err %",
+       "Δ p50", "verdict");
+  auto row = [&](const std::string& name, const Stats& stats, std::string_view tail_delta,
+                 const std::string& verdict) {
     line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", safe(name), width,
          stats.n ? fmt::format("{:.0f}", *stats.n) : "–", format_ms(stats.p50_ms), format_ms(stats.p95_ms),
          format_pct(stats.err_pct), tail_delta, verdict);
@@ -101,7 +111,8 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   row("baseline", run.baseline, "", "");
   for (const auto& variant : run.variants) {
     std::string delta = variant.improve_pct ? fmt::format("{:+.1f}%", -*variant.improve_pct) : "–";
-    std::string verdict = paint(status_color(variant.outcome), variant.outcome.empty() ? "?" : safe(variant.outcome));
+    std::string verdict =
+      paint(status_color(variant.outcome), variant.outcome.empty() ? "?" : safe(variant.outcome));
     if (variant.borderline) {
       verdict += " borderline";
     }
@@ -127,12 +138,16 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     out += '\n';
     if (!run.coach->verdict.empty()) {
       line(out, "coach       asked about {}: {}{}{}", safe(run.coach->variant), safe(run.coach->verdict),
-           run.coach->ask_confidence ? fmt::format(", confidence {:.0f}%", *run.coach->ask_confidence * 100) : "",
-           !run.coach->applied ? "" : *run.coach->applied ? ", applied" : ", not applied");
+           run.coach->ask_confidence ? fmt::format(", confidence {:.0f}%", *run.coach->ask_confidence * 100)
+                                     : "",
+           !run.coach->applied   ? ""
+           : *run.coach->applied ? ", applied"
+                                 : ", not applied");
       line(out, "            {}", safe(run.coach->reason));
     }
     if (run.coach->verdict.empty() || !run.coach->advice.empty()) {
-      line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ", safe(run.coach->advice));
+      line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ",
+           safe(run.coach->advice));
     }
     if (!run.coach->next_variant.empty()) {
       line(out, "            next to try: {}{}", safe(run.coach->next_variant),

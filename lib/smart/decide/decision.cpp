@@ -38,11 +38,16 @@ std::int64_t thousandths(float ms)
 int metric_percent(Metric metric)
 {
   switch (metric) {
-  case Metric::p50: return 50;
-  case Metric::p90: return 90;
-  case Metric::p95: return 95;
-  case Metric::p99: return 99;
-  case Metric::mean: return 0;
+  case Metric::p50:
+    return 50;
+  case Metric::p90:
+    return 90;
+  case Metric::p95:
+    return 95;
+  case Metric::p99:
+    return 99;
+  case Metric::mean:
+    return 0;
   }
   return 50;
 }
@@ -73,8 +78,8 @@ std::vector<float> order_statistics(const std::vector<float>& values, const std:
   std::vector<std::vector<float>> candidates;
   std::vector<std::pair<std::size_t, std::size_t>> where; // (slot, rank inside the bucket)
   for (const std::size_t rank : ranks) {
-    const auto bucket = static_cast<std::size_t>(std::upper_bound(before.begin() + 1, before.end(), rank)
-                                                 - (before.begin() + 1));
+    const auto bucket = static_cast<std::size_t>(std::upper_bound(before.begin() + 1, before.end(), rank) -
+                                                 (before.begin() + 1));
     if (slot[bucket] < 0) {
       slot[bucket] = static_cast<int>(candidates.size());
       candidates.emplace_back().reserve(histogram[bucket]);
@@ -201,11 +206,16 @@ std::int64_t exact_metric(const ArmSamples& arm, const ArmSummary& summary, Metr
 double metric_of(const SampleSummary& s, Metric metric)
 {
   switch (metric) {
-  case Metric::p50: return s.p50_ms;
-  case Metric::p90: return s.p90_ms;
-  case Metric::p95: return s.p95_ms;
-  case Metric::p99: return s.p99_ms;
-  case Metric::mean: return s.mean_ms;
+  case Metric::p50:
+    return s.p50_ms;
+  case Metric::p90:
+    return s.p90_ms;
+  case Metric::p95:
+    return s.p95_ms;
+  case Metric::p99:
+    return s.p99_ms;
+  case Metric::mean:
+    return s.mean_ms;
   }
   return s.p50_ms;
 }
@@ -260,7 +270,6 @@ std::string pp_text(double value)
   return text == "-0.00" ? "+0.00" : text;
 }
 
-
 // An improvement (positive = variant faster), % as "12.3% faster" or
 // "4.5% slower".
 std::string change_text(double improvement)
@@ -288,10 +297,9 @@ std::string latency_text(const SmartAnalysis& a, Metric metric, double level)
   const bool slower = change_text(a.estimate_pct).ends_with("slower");
   const double low = slower ? -a.ci_high_pct : a.ci_low_pct;
   const double high = slower ? -a.ci_low_pct : a.ci_high_pct;
-  return fmt::format("{} {} ({}% CI {}% to {}%, {})", what, change_text(a.estimate_pct), inference::level_text(level),
-                     pct_text(low), pct_text(high), method);
+  return fmt::format("{} {} ({}% CI {}% to {}%, {})", what, change_text(a.estimate_pct),
+                     inference::level_text(level), pct_text(low), pct_text(high), method);
 }
-
 
 double improvement_pct(double base, double var)
 {
@@ -334,7 +342,8 @@ constexpr std::size_t max_rank_samples = 20'000;
 
 std::vector<double> sorted_logs(const std::vector<float>& good)
 {
-  const std::size_t step = good.size() > max_rank_samples ? (good.size() + max_rank_samples - 1) / max_rank_samples : 1;
+  const std::size_t step =
+    good.size() > max_rank_samples ? (good.size() + max_rank_samples - 1) / max_rank_samples : 1;
   std::vector<double> logs;
   logs.reserve(good.size() / step + 1);
   for (std::size_t i = 0; i < good.size(); i += step) {
@@ -432,12 +441,13 @@ void decide_original(Decision& d, const std::int64_t base_metric, const std::int
   const Int128 nv = static_cast<Int128>(d.variant.n);
   const Int128 eb = static_cast<Int128>(d.baseline.n_errors);
   const Int128 ev = static_cast<Int128>(d.variant.n_errors);
-  const bool err_ok = (ev * nb - eb * nv) * 100 * 1'000'000 <= static_cast<Int128>(o.max_err_delta_pct.micros) * nv * nb;
+  const bool err_ok =
+    (ev * nb - eb * nv) * 100 * 1'000'000 <= static_cast<Int128>(o.max_err_delta_pct.micros) * nv * nb;
 
-  d.reasons.push_back(fmt::format("{} improved {}% {} {}%", metric, number(d.improve_pct), improve_ok ? ">=" : "<",
-                                  o.improve_pct.text()));
-  d.reasons.push_back(fmt::format("error rate {} pp {} {} pp", signed_number(d.err_delta_pct), err_ok ? "<=" : ">",
-                                  o.max_err_delta_pct.text()));
+  d.reasons.push_back(fmt::format("{} improved {}% {} {}%", metric, number(d.improve_pct),
+                                  improve_ok ? ">=" : "<", o.improve_pct.text()));
+  d.reasons.push_back(fmt::format("error rate {} pp {} {} pp", signed_number(d.err_delta_pct),
+                                  err_ok ? "<=" : ">", o.max_err_delta_pct.text()));
   if (improve_ok && err_ok) {
     d.decision = Verdict::keep;
     d.decided_by = "thresholds_met";
@@ -473,8 +483,8 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   // Error rates: "rose" needs the lower bound (at the latency confidence,
   // one-sided) above zero; a keep needs the upper bound (at the error
   // confidence, one-sided) at most max_err_delta_pct.
-  const auto rose = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors, d.variant.n,
-                                                   inference::normal_quantile(1 - look_alpha));
+  const auto rose = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
+                                                   d.variant.n, inference::normal_quantile(1 - look_alpha));
   const auto bounded = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
                                                       d.variant.n, inference::normal_quantile(1 - err_alpha));
   a.err_delta_low_pct = rose.low * 100;
@@ -535,12 +545,13 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   // why, the others add what it did not say.
   const std::string latency = latency_text(a, o.metric, two_sided);
   const std::string errors =
-    fmt::format("errors {} pp (bound {} pp {} {} pp)", pp_text(d.err_delta_pct), pp_text(a.err_delta_high_pct),
-                errors_bounded ? "<=" : ">", o.max_err_delta_pct.text());
+    fmt::format("errors {} pp (bound {} pp {} {} pp)", pp_text(d.err_delta_pct),
+                pp_text(a.err_delta_high_pct), errors_bounded ? "<=" : ">", o.max_err_delta_pct.text());
   // The tails, unless the latency reason is already about that quantile.
   std::string tails;
   const bool quantiles = a.method == "quantile-order-statistics";
-  for (const auto& [metric, change] : {std::pair{Metric::p95, a.p95_change_pct}, std::pair{Metric::p99, a.p99_change_pct}}) {
+  for (const auto& [metric, change] :
+       {std::pair{Metric::p95, a.p95_change_pct}, std::pair{Metric::p99, a.p99_change_pct}}) {
     if (!std::isnan(change) && !(quantiles && o.metric == metric)) {
       tails += fmt::format("{}{} {}", tails.empty() ? "" : ", ", to_string(metric), change_text(-change));
     }
@@ -574,8 +585,8 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   }
   if (!enough) {
     return finish(Verdict::inconclusive, "min_samples",
-                  fmt::format("too few successful samples (baseline {}, variant {}; need {})", d.baseline.n_good,
-                              d.variant.n_good, o.min_samples),
+                  fmt::format("too few successful samples (baseline {}, variant {}; need {})",
+                              d.baseline.n_good, d.variant.n_good, o.min_samples),
                   true, true);
   }
   if (a.ci_high_pct < 0) {
@@ -585,16 +596,17 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   const bool p95_worse = a.p95_change_low_pct > tolerance;
   const bool p99_worse = a.p99_change_low_pct > tolerance;
   if (p95_worse || p99_worse) {
-    return finish(Verdict::revert, "tail_worse",
-                  fmt::format("tail worse: {} at least {}% slower (> {}% tolerated)", p95_worse ? "p95" : "p99",
-                              pct_text(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct), number(tolerance)),
-                  true, true);
+    return finish(
+      Verdict::revert, "tail_worse",
+      fmt::format("tail worse: {} at least {}% slower (> {}% tolerated)", p95_worse ? "p95" : "p99",
+                  pct_text(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct), number(tolerance)),
+      true, true);
   }
   const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
   const bool shown_better = a.ci_low_pct > 0;
   if (worthwhile && shown_better && errors_bounded) {
-    return finish(Verdict::keep, "all_conditions", fmt::format("better: {} >= {}%", latency, min_effect), false,
-                  true);
+    return finish(Verdict::keep, "all_conditions", fmt::format("better: {} >= {}%", latency, min_effect),
+                  false, true);
   }
   if (a.ci_high_pct < a.min_effect_pct) {
     return finish(Verdict::revert, "no_worthwhile_gain",
@@ -605,8 +617,8 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
                   fmt::format("error increase not bounded: {}", errors), true, false);
   }
   return finish(Verdict::inconclusive, "latency_uncertain",
-                fmt::format("cannot tell: {} (need >= {}% with the whole CI above 0)", latency, min_effect), false,
-                true);
+                fmt::format("cannot tell: {} (need >= {}% with the whole CI above 0)", latency, min_effect),
+                false, true);
 }
 
 boost::json::value json_number(double value, int decimals = 3)
@@ -658,11 +670,16 @@ std::string_view to_string(Rule rule)
 std::string_view to_string(Metric metric)
 {
   switch (metric) {
-  case Metric::p50: return "p50";
-  case Metric::p90: return "p90";
-  case Metric::p95: return "p95";
-  case Metric::p99: return "p99";
-  case Metric::mean: return "mean";
+  case Metric::p50:
+    return "p50";
+  case Metric::p90:
+    return "p90";
+  case Metric::p95:
+    return "p95";
+  case Metric::p99:
+    return "p99";
+  case Metric::mean:
+    return "mean";
   }
   return "p50";
 }
@@ -670,9 +687,12 @@ std::string_view to_string(Metric metric)
 std::string_view to_string(Verdict verdict)
 {
   switch (verdict) {
-  case Verdict::keep: return "keep";
-  case Verdict::revert: return "revert";
-  case Verdict::inconclusive: return "inconclusive";
+  case Verdict::keep:
+    return "keep";
+  case Verdict::revert:
+    return "revert";
+  case Verdict::inconclusive:
+    return "inconclusive";
   }
   return "revert";
 }
@@ -773,8 +793,8 @@ ArmSamples ArmSamples::from(const SampleSet& samples)
   ArmSamples arm;
   arm.good_ms.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    arm.add(ParsedSample{samples.latency_ms[i], samples.response_code[i], samples.error[i], samples.has_blocks(),
-                         samples.has_blocks() ? samples.block[i] : 0});
+    arm.add(ParsedSample{samples.latency_ms[i], samples.response_code[i], samples.error[i],
+                         samples.has_blocks(), samples.has_blocks() ? samples.block[i] : 0});
   }
   arm.has_blocks = samples.has_blocks();
   return arm;
@@ -891,10 +911,11 @@ boost::json::object to_json(const Decision& d)
 std::string metrics_line(const Decision& d)
 {
   const std::string metric{to_string(d.metric)};
-  return fmt::format("baseline_{}_ms={} variant_{}_ms={} improve_pct={} baseline_err={:.2f} variant_err={:.2f} "
-                     "err_delta={:.2f}",
-                     metric, ms_text(d.base_metric_ms), metric, ms_text(d.var_metric_ms), number(d.improve_pct),
-                     d.baseline.err_pct, d.variant.err_pct, d.err_delta_pct);
+  return fmt::format(
+    "baseline_{}_ms={} variant_{}_ms={} improve_pct={} baseline_err={:.2f} variant_err={:.2f} "
+    "err_delta={:.2f}",
+    metric, ms_text(d.base_metric_ms), metric, ms_text(d.var_metric_ms), number(d.improve_pct),
+    d.baseline.err_pct, d.variant.err_pct, d.err_delta_pct);
 }
 
 } // namespace smart

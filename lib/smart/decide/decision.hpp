@@ -53,7 +53,7 @@ std::optional<Decimal> parse_decimal(std::string_view text);
 // sample, 8 with blocks): built row by row while a file streams past, or
 // from a SampleSet.
 struct ArmSamples {
-  std::vector<float> good_ms;          // successful samples' latencies, file order
+  std::vector<float> good_ms;            // successful samples' latencies, file order
   std::vector<std::uint32_t> good_block; // their blocks (only when has_blocks)
   bool has_blocks = false;
   std::size_t n = 0;
@@ -72,8 +72,8 @@ struct DecideOptions {
   Decimal improve_pct{10'000'000};
   Decimal max_err_delta_pct{2'000'000};
   std::size_t min_samples = 10;
-  double confidence = 0.95;    // two-sided level of the latency interval
-  double err_confidence = 0.85; // one-sided level of the error-rate bound
+  double confidence = 0.95;             // two-sided level of the latency interval
+  double err_confidence = 0.85;         // one-sided level of the error-rate bound
   std::optional<double> min_effect_pct; // smart: minimum worthwhile effect; default improve_pct
   double tail_tolerance_pct = 10;       // smart: p95/p99 may be at most this much worse
   unsigned look = 1;                    // this look, of looks planned (group-sequential)
@@ -84,20 +84,20 @@ struct DecideOptions {
 
 // Statistical details of the smart rule (absent with rule original).
 struct SmartAnalysis {
-  std::string method;        // "hodges-lehmann", "paired-blocks", "quantile-order-statistics"
-  double estimate_pct = 0;   // improvement estimate, % (positive = variant faster)
-  double ci_low_pct = 0;     // interval on the improvement, % (may be +-inf)
+  std::string method;      // "hodges-lehmann", "paired-blocks", "quantile-order-statistics"
+  double estimate_pct = 0; // improvement estimate, % (positive = variant faster)
+  double ci_low_pct = 0;   // interval on the improvement, % (may be +-inf)
   double ci_high_pct = 0;
-  double confidence_used = 0;     // after the look adjustment
-  double err_delta_low_pct = 0;   // interval on the error-rate change, points
-  double err_delta_high_pct = 0;  // upper bound at err_confidence_used (one-sided)
+  double confidence_used = 0;    // after the look adjustment
+  double err_delta_low_pct = 0;  // interval on the error-rate change, points
+  double err_delta_high_pct = 0; // upper bound at err_confidence_used (one-sided)
   double err_confidence_used = 0;
-  double p95_change_pct = 0;      // (variant - baseline) / baseline on p95; NaN if unknown
-  double p99_change_pct = 0;      // NaN when a side has fewer than 200 good samples
-  double p95_change_low_pct = 0;  // lower bounds of those changes: "tail worse" needs
-  double p99_change_low_pct = 0;  // the bound above the tolerance
+  double p95_change_pct = 0;     // (variant - baseline) / baseline on p95; NaN if unknown
+  double p99_change_pct = 0;     // NaN when a side has fewer than 200 good samples
+  double p95_change_low_pct = 0; // lower bounds of those changes: "tail worse" needs
+  double p99_change_low_pct = 0; // the bound above the tolerance
   double min_effect_pct = 0;
-  std::size_t blocks = 0;         // pairs of blocks with paired-blocks
+  std::size_t blocks = 0;               // pairs of blocks with paired-blocks
   std::size_t latency_samples_used = 0; // per side, after thinning of very large inputs
 };
 
@@ -110,8 +110,8 @@ struct Decision {
   SampleSummary variant;
   double base_metric_ms = 0; // the chosen metric; NaN when no good sample
   double var_metric_ms = 0;
-  double improve_pct = 0;    // (base - var) / base * 100; NaN when undefined
-  double err_delta_pct = 0;  // var err_pct - base err_pct, points
+  double improve_pct = 0;   // (base - var) / base * 100; NaN when undefined
+  double err_delta_pct = 0; // var err_pct - base err_pct, points
   DecideOptions options;
   std::vector<std::string> reasons;
   std::string decided_by;
@@ -130,7 +130,8 @@ Decision decide(ArmSamples& baseline, ArmSamples& variant, const DecideOptions& 
 boost::json::object to_json(const Decision& decision);
 
 // The original decide.sh's stderr line:
-// "baseline_p50_ms=17 variant_p50_ms=14.5 improve_pct=14.71 baseline_err=0.00 variant_err=0.00 err_delta=0.00"
+// "baseline_p50_ms=17 variant_p50_ms=14.5 improve_pct=14.71 baseline_err=0.00 variant_err=0.00
+// err_delta=0.00"
 std::string metrics_line(const Decision& decision);
 
 } // namespace smart

@@ -3,7 +3,6 @@
 #include <smart/util/curl_global.hpp>
 #include <smart/version.hpp>
 
-
 namespace smart::curl_easy {
 
 namespace {

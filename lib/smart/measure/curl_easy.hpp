@@ -21,8 +21,8 @@ void global_init();
 struct HandleOptions {
   std::string url;
   util::Duration timeout{5.0};                 // whole transfer, connect included
-  bool insecure = false;                        // skip certificate verification
-  std::optional<std::filesystem::path> cacert;  // trust these CA certificates
+  bool insecure = false;                       // skip certificate verification
+  std::optional<std::filesystem::path> cacert; // trust these CA certificates
 };
 
 // A GET of url whose body is discarded: http/https only, no signals, the

@@ -39,7 +39,18 @@ public:
   const std::string& why() const { return m_why; }
 
 private:
-  enum class State { status_line, headers, body_length, chunk_size, chunk_data, chunk_crlf, trailers, body_until_close, done, failed };
+  enum class State {
+    status_line,
+    headers,
+    body_length,
+    chunk_size,
+    chunk_data,
+    chunk_crlf,
+    trailers,
+    body_until_close,
+    done,
+    failed
+  };
 
   Status fail(std::string why);
   bool take_line(std::string_view& bytes, std::string_view& line, bool& have_line);

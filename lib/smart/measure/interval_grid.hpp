@@ -14,7 +14,9 @@ class IntervalGrid {
 public:
   using Nanoseconds = std::chrono::nanoseconds;
 
-  explicit IntervalGrid(Nanoseconds interval) : m_interval(interval.count() > 0 ? interval : Nanoseconds(1)) {}
+  explicit IntervalGrid(Nanoseconds interval) : m_interval(interval.count() > 0 ? interval : Nanoseconds(1))
+  {
+  }
 
   // The slot index to run after slot done finished elapsed after the start:
   // the first slot after done that is not already in the past.

@@ -7,23 +7,26 @@
 namespace smart {
 
 namespace {
-constexpr int linear_bits = 11;                      // exact below 2^11 ns
+constexpr int linear_bits = 11; // exact below 2^11 ns
 constexpr std::uint64_t linear_limit = 1u << linear_bits;
 constexpr std::uint64_t sub_buckets = linear_limit / 2; // per power of two above
 constexpr int max_shift = 64 - linear_bits;
 constexpr std::size_t bucket_count = linear_limit + static_cast<std::size_t>(max_shift) * sub_buckets;
 } // namespace
 
-LatencyHistogram::LatencyHistogram() : m_counts(bucket_count, 0) {}
+LatencyHistogram::LatencyHistogram() : m_counts(bucket_count, 0)
+{
+}
 
 std::size_t LatencyHistogram::index_of(std::uint64_t value)
 {
   if (value < linear_limit) {
     return static_cast<std::size_t>(value);
   }
-  const int shift = static_cast<int>(std::bit_width(value)) - linear_bits; // >= 1; value >> shift in [1024, 2047]
-  return static_cast<std::size_t>(linear_limit + static_cast<std::uint64_t>(shift - 1) * sub_buckets
-                                  + ((value >> shift) - sub_buckets));
+  const int shift =
+    static_cast<int>(std::bit_width(value)) - linear_bits; // >= 1; value >> shift in [1024, 2047]
+  return static_cast<std::size_t>(linear_limit + static_cast<std::uint64_t>(shift - 1) * sub_buckets +
+                                  ((value >> shift) - sub_buckets));
 }
 
 std::uint64_t LatencyHistogram::value_of(std::size_t index)

@@ -10,17 +10,17 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include <arpa/inet.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -57,16 +57,16 @@ double ms(steady::duration d)
 struct Shared {
   const LoadOptions* options = nullptr;
   SampleSink* sink = nullptr;
-  steady::time_point start;          // the schedule's origin (warmup begins)
-  steady::time_point measure_start;  // start + warmup
+  steady::time_point start;         // the schedule's origin (warmup begins)
+  steady::time_point measure_start; // start + warmup
   std::optional<steady::time_point> end;
-  nanoseconds wall_offset{0};        // system_clock - steady_clock
+  nanoseconds wall_offset{0}; // system_clock - steady_clock
   int wake_fd = -1;
   sockaddr_storage address{};
   socklen_t address_length = 0;
   std::string request;
-  SSL_CTX* tls = nullptr;            // https://: one context for every connection
-  std::string tls_sni;               // the host name sent as SNI (none for an address)
+  SSL_CTX* tls = nullptr; // https://: one context for every connection
+  std::string tls_sni;    // the host name sent as SNI (none for an address)
 
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> claimed{0};
@@ -99,8 +99,8 @@ public:
     }
     if (m_recorded++ % m_shared.options->sample_every == 0) {
       Sample sample;
-      sample.timestamp = util::SystemTime(
-        std::chrono::duration_cast<util::SystemTime::duration>(begin.time_since_epoch() + m_shared.wall_offset));
+      sample.timestamp = util::SystemTime(std::chrono::duration_cast<util::SystemTime::duration>(
+        begin.time_since_epoch() + m_shared.wall_offset));
       sample.latency_ms = latency_ms;
       sample.response_code = code;
       sample.error = error;
@@ -221,7 +221,7 @@ private:
   struct Conn {
     int fd = -1;
     State state = State::idle;
-    bool fresh = false;       // opened for the current request
+    bool fresh = false; // opened for the current request
     bool retried = false;
     bool recorded = false;
     std::size_t written = 0;
@@ -230,7 +230,7 @@ private:
     steady::time_point connect_start, tls_start, sent, first_byte;
     double connect_ms = 0;
     double tls_ms = 0;
-    SSL* ssl = nullptr;            // https://
+    SSL* ssl = nullptr;             // https://
     SSL_SESSION* session = nullptr; // the last one, resumed by the next connection
     HttpResponseParser parser;
   };
@@ -326,7 +326,8 @@ private:
     }
     const int one = 1;
     ::setsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    const int rc = ::connect(conn.fd, reinterpret_cast<const sockaddr*>(&m_shared.address), m_shared.address_length);
+    const int rc =
+      ::connect(conn.fd, reinterpret_cast<const sockaddr*>(&m_shared.address), m_shared.address_length);
     if (rc != 0 && errno != EINPROGRESS) {
       finish(id, 0, errno == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect, steady::now());
       return;
@@ -354,7 +355,8 @@ private:
     const std::string& request = m_shared.request;
     while (conn.written < request.size()) {
       if (conn.ssl != nullptr) {
-        const int n = SSL_write(conn.ssl, request.data() + conn.written, static_cast<int>(request.size() - conn.written));
+        const int n =
+          SSL_write(conn.ssl, request.data() + conn.written, static_cast<int>(request.size() - conn.written));
         if (n <= 0) {
           const int error = SSL_get_error(conn.ssl, n);
           if (error == SSL_ERROR_WANT_WRITE || error == SSL_ERROR_WANT_READ) {
@@ -368,7 +370,8 @@ private:
         conn.written += static_cast<std::size_t>(n);
         continue;
       }
-      const ssize_t n = ::send(conn.fd, request.data() + conn.written, request.size() - conn.written, MSG_NOSIGNAL);
+      const ssize_t n =
+        ::send(conn.fd, request.data() + conn.written, request.size() - conn.written, MSG_NOSIGNAL);
       if (n < 0) {
         if (errno == EINTR) {
           continue;
@@ -458,9 +461,10 @@ private:
   {
     Conn& conn = m_conns[id];
     conn.ssl = SSL_new(m_shared.tls);
-    if (conn.ssl == nullptr || SSL_set_fd(conn.ssl, conn.fd) != 1
-        || (!m_shared.tls_sni.empty() && SSL_ctrl(conn.ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                                      const_cast<char*>(m_shared.tls_sni.c_str())) != 1)) {
+    if (conn.ssl == nullptr || SSL_set_fd(conn.ssl, conn.fd) != 1 ||
+        (!m_shared.tls_sni.empty() &&
+         SSL_ctrl(conn.ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                  const_cast<char*>(m_shared.tls_sni.c_str())) != 1)) {
       ERR_clear_error();
       finish(id, 0, ProbeError::tls, now);
       return;
@@ -649,7 +653,8 @@ private:
       conn.state = State::idle;
     }
     // A refused connection or a failed handshake: retried after a pause.
-    const bool connect_failed = failed && conn.fd < 0 && (error == ProbeError::connect || error == ProbeError::tls);
+    const bool connect_failed =
+      failed && conn.fd < 0 && (error == ProbeError::connect || error == ProbeError::tls);
     if (!m_issuing) {
       m_idle.push_back(id);
       return;
@@ -694,7 +699,8 @@ private:
       consider(m_recorder.next_flush());
     }
     const auto left = std::max(nanoseconds(0), std::chrono::duration_cast<nanoseconds>(until - now));
-    const timespec ts{static_cast<time_t>(left.count() / 1'000'000'000), static_cast<long>(left.count() % 1'000'000'000)};
+    const timespec ts{static_cast<time_t>(left.count() / 1'000'000'000),
+                      static_cast<long>(left.count() % 1'000'000'000)};
     int n = ::epoll_pwait2(m_epoll, events.data(), static_cast<int>(events.size()), &ts, nullptr);
     if (n < 0 && errno == ENOSYS) {
       // Kernels before 5.11: millisecond resolution, rounded up.
@@ -744,16 +750,19 @@ public:
       return;
     }
     SSL_CTX_set_verify(m_ctx, SSL_VERIFY_PEER, nullptr);
-    const bool loaded = options.cacert ? SSL_CTX_load_verify_locations(m_ctx, options.cacert->c_str(), nullptr) == 1
-                                       : SSL_CTX_set_default_verify_paths(m_ctx) == 1;
+    const bool loaded = options.cacert
+                          ? SSL_CTX_load_verify_locations(m_ctx, options.cacert->c_str(), nullptr) == 1
+                          : SSL_CTX_set_default_verify_paths(m_ctx) == 1;
     if (!loaded) {
       ERR_clear_error();
-      throw Error("cannot load the CA certificates{}", options.cacert ? " from " + options.cacert->string() : std::string());
+      throw Error("cannot load the CA certificates{}",
+                  options.cacert ? " from " + options.cacert->string() : std::string());
     }
     X509_VERIFY_PARAM* param = SSL_CTX_get0_param(m_ctx);
     const std::string& host = options.target.host;
     unsigned char address[16];
-    const bool is_address = ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
+    const bool is_address =
+      ::inet_pton(AF_INET, host.c_str(), address) == 1 || ::inet_pton(AF_INET6, host.c_str(), address) == 1;
     const int ok = is_address ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
                               : X509_VERIFY_PARAM_set1_host(param, host.c_str(), host.size());
     if (ok != 1) {
@@ -793,17 +802,20 @@ void resolve(const Target& target, Shared& shared)
 
 std::string build_request(const Target& target)
 {
-  const bool default_port = (target.scheme == Scheme::http && target.port == 80)
-                            || (target.scheme == Scheme::https && target.port == 443);
+  const bool default_port = (target.scheme == Scheme::http && target.port == 80) ||
+                            (target.scheme == Scheme::https && target.port == 443);
   const bool v6 = target.host.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + target.host + "]" : target.host;
-  return fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: smart-measure/{}\r\nAccept: */*\r\n\r\n", target.path,
-                     default_port ? host : target.authority(), SMART_VERSION);
+  return fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: smart-measure/{}\r\nAccept: */*\r\n\r\n",
+                     target.path, default_port ? host : target.authority(), SMART_VERSION);
 }
 
 } // namespace
 
-LoadGenerator::LoadGenerator(LoadOptions options, SampleSink& sink) : m_options(std::move(options)), m_sink(sink) {}
+LoadGenerator::LoadGenerator(LoadOptions options, SampleSink& sink)
+  : m_options(std::move(options)), m_sink(sink)
+{
+}
 
 LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on_progress)
 {
@@ -826,8 +838,9 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
     throw Error("eventfd: {}", std::strerror(errno));
   }
   shared.start = steady::now();
-  shared.wall_offset = std::chrono::duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-                       - std::chrono::duration_cast<nanoseconds>(shared.start.time_since_epoch());
+  shared.wall_offset =
+    std::chrono::duration_cast<nanoseconds>(std::chrono::system_clock::now().time_since_epoch()) -
+    std::chrono::duration_cast<nanoseconds>(shared.start.time_since_epoch());
   shared.measure_start = shared.start + std::chrono::duration_cast<steady::duration>(m_options.warmup);
   if (m_options.duration) {
     shared.end = shared.measure_start + std::chrono::duration_cast<steady::duration>(*m_options.duration);
@@ -838,7 +851,8 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
   std::atomic<unsigned> running{threads};
   std::vector<std::thread> pool;
   for (unsigned i = 0; i < threads; ++i) {
-    const unsigned connections = m_options.concurrency / threads + (i < m_options.concurrency % threads ? 1 : 0);
+    const unsigned connections =
+      m_options.concurrency / threads + (i < m_options.concurrency % threads ? 1 : 0);
     pool.emplace_back([&, i, connections] {
       try {
         HttpWorker worker(shared, i, connections, results[i]);
@@ -872,7 +886,8 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
     progress.requests = shared.requests.load(std::memory_order_relaxed);
     progress.errors = shared.errors.load(std::memory_order_relaxed);
     if (now > shared.measure_start) {
-      progress.rate_per_s = static_cast<double>(progress.requests) / std::chrono::duration<double>(now - shared.measure_start).count();
+      progress.rate_per_s = static_cast<double>(progress.requests) /
+                            std::chrono::duration<double>(now - shared.measure_start).count();
     }
     if (!shared.stop && !on_progress(progress)) {
       wake_all();
@@ -893,7 +908,8 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
     result.not_sent += r.not_sent;
   }
   auto measured_end = shared.end ? std::min(finished, *shared.end) : finished;
-  result.elapsed_s = std::max(0.0, std::chrono::duration<double>(measured_end - shared.measure_start).count());
+  result.elapsed_s =
+    std::max(0.0, std::chrono::duration<double>(measured_end - shared.measure_start).count());
   return result;
 }
 

@@ -32,16 +32,16 @@ namespace smart {
 struct LoadOptions {
   Target target;
   unsigned concurrency = 16;
-  std::optional<double> rate;               // none: closed loop
+  std::optional<double> rate; // none: closed loop
   unsigned threads = 1;
-  std::optional<util::Duration> duration;   // none: until count or stop
-  util::Duration warmup{0.0};               // load, not recorded, before the measured part
-  util::Duration timeout{5.0};              // per request, connect included
-  std::optional<std::uint64_t> count;       // recorded requests
+  std::optional<util::Duration> duration; // none: until count or stop
+  util::Duration warmup{0.0};             // load, not recorded, before the measured part
+  util::Duration timeout{5.0};            // per request, connect included
+  std::optional<std::uint64_t> count;     // recorded requests
   std::uint64_t sample_every = 1;
   SampleColumns columns;
-  int stop_fd = -1;                         // readable: stop now (signal)
-  bool insecure = false;                    // https
+  int stop_fd = -1;      // readable: stop now (signal)
+  bool insecure = false; // https
   std::optional<std::filesystem::path> cacert;
 };
 
@@ -53,8 +53,8 @@ struct LoadProgress {
 
 struct LoadResult {
   SampleTally tally;
-  double elapsed_s = 0;          // the measured part
-  std::uint64_t not_sent = 0;    // open loop: due but never sent when the run ended
+  double elapsed_s = 0;       // the measured part
+  std::uint64_t not_sent = 0; // open loop: due but never sent when the run ended
 };
 
 class LoadGenerator {

@@ -1,14 +1,14 @@
 #include <smart/measure/probe.hpp>
 
-#include <smart/measure/curl_easy.hpp>
 #include <smart/error.hpp>
+#include <smart/measure/curl_easy.hpp>
 
 #include <fmt/format.h>
 
 #include <netdb.h>
 #include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
@@ -181,7 +181,8 @@ private:
       set_errno_error(errno, result);
     } else {
       while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
           result.error = ProbeError::timeout;
           result.detail = "connect timed out";
@@ -222,7 +223,7 @@ private:
   static void set_errno_error(int error, ProbeResult& result)
   {
     result.error = error == ECONNRESET ? ProbeError::reset
-                   : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
+                                       : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
     result.detail = std::strerror(error);
   }
 

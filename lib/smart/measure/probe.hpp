@@ -1,8 +1,8 @@
 #pragma once
 
 #include <smart/measure/sample_writer.hpp>
-#include <smart/samples_csv.hpp>
 #include <smart/measure/target.hpp>
+#include <smart/samples_csv.hpp>
 #include <smart/util/units.hpp>
 
 #include <filesystem>
@@ -23,11 +23,11 @@
 namespace smart {
 
 struct ProbeOptions {
-  util::Duration timeout{5.0};                    // whole probe, connect included
-  bool insecure = false;                           // https: skip verification
-  std::optional<std::filesystem::path> cacert;     // https: trust this CA bundle
-  bool fresh_connection = false;                   // pay DNS + connect (+ TLS) every probe
-  bool (*stop_requested)() = nullptr;              // polled during a probe; true aborts it
+  util::Duration timeout{5.0};                 // whole probe, connect included
+  bool insecure = false;                       // https: skip verification
+  std::optional<std::filesystem::path> cacert; // https: trust this CA bundle
+  bool fresh_connection = false;               // pay DNS + connect (+ TLS) every probe
+  bool (*stop_requested)() = nullptr;          // polled during a probe; true aborts it
 };
 
 struct ProbeResult {

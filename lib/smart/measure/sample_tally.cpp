@@ -50,7 +50,8 @@ std::string SampleTally::describe() const
     }
     for (std::size_t i = 1; i < m_by_error.size(); ++i) {
       if (m_by_error[i] > 0) {
-        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", to_token(static_cast<ProbeError>(i)), m_by_error[i]);
+        kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", to_token(static_cast<ProbeError>(i)),
+                             m_by_error[i]);
       }
     }
     text += " (" + kinds + ")";

@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <charconv>
@@ -53,7 +53,8 @@ char* append_ms(char* out, double ms)
 
 void RowFormatter::append(std::string& out, const Sample& sample)
 {
-  const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(sample.timestamp.time_since_epoch()).count();
+  const auto since_epoch =
+    std::chrono::duration_cast<std::chrono::milliseconds>(sample.timestamp.time_since_epoch()).count();
   std::int64_t second = since_epoch / 1000;
   std::int64_t millis = since_epoch % 1000;
   if (millis < 0) {
@@ -91,7 +92,8 @@ void RowFormatter::append(std::string& out, const Sample& sample)
   }
   if (m_columns.phases) {
     p = buffer;
-    for (const double value : {sample.phases.dns_ms, sample.phases.connect_ms, sample.phases.tls_ms, sample.phases.ttfb_ms}) {
+    for (const double value :
+         {sample.phases.dns_ms, sample.phases.connect_ms, sample.phases.tls_ms, sample.phases.ttfb_ms}) {
       *p++ = ',';
       p = append_ms(p, value);
     }

@@ -22,9 +22,12 @@ namespace {
 std::string_view to_string(Scheme scheme)
 {
   switch (scheme) {
-  case Scheme::http: return "http";
-  case Scheme::https: return "https";
-  case Scheme::tcp: return "tcp";
+  case Scheme::http:
+    return "http";
+  case Scheme::https:
+    return "https";
+  case Scheme::tcp:
+    return "tcp";
   }
   return "?";
 }

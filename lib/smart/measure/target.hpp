@@ -15,10 +15,10 @@ enum class Scheme { http, https, tcp };
 
 struct Target {
   Scheme scheme = Scheme::http;
-  std::string url;    // as given
-  std::string host;   // without brackets for IPv6 literals
+  std::string url;  // as given
+  std::string host; // without brackets for IPv6 literals
   std::uint16_t port = 0;
-  std::string path;   // path and query, "/" when absent (http and https only)
+  std::string path; // path and query, "/" when absent (http and https only)
 
   // "host:port", IPv6 literals in brackets, for a Host header and messages.
   std::string authority() const;

@@ -8,8 +8,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -32,8 +32,8 @@ std::string check_token(std::string token, const std::string& origin)
   for (const char c : token) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) {
-      throw UsageError("{}: the coach token contains control characters (it must fit in one HTTP header line)",
-                       origin);
+      throw UsageError(
+        "{}: the coach token contains control characters (it must fit in one HTTP header line)", origin);
     }
   }
   return token;
@@ -59,10 +59,10 @@ std::optional<CoachToken> token_from_file(const fs::path& file, const std::strin
     throw UsageError("{}: the token file is empty", origin);
   }
   CoachToken out{std::move(token), origin, std::nullopt};
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
-    out.warning = fmt::format("{}: the token file is readable by group or others (mode {:o}); chmod 600 it", origin,
-                              st.st_mode & 0777);
+    out.warning = fmt::format("{}: the token file is readable by group or others (mode {:o}); chmod 600 it",
+                              origin, st.st_mode & 0777);
   }
   return out;
 }
@@ -181,8 +181,8 @@ std::string_view after_label(std::string_view line, std::string_view label)
     return {};
   }
   auto rest = line.substr(at + label.size());
-  while (!rest.empty() && (rest.front() == '*' || rest.front() == '_' || rest.front() == ':' || rest.front() == ' '
-                           || rest.front() == '\t')) {
+  while (!rest.empty() && (rest.front() == '*' || rest.front() == '_' || rest.front() == ':' ||
+                           rest.front() == ' ' || rest.front() == '\t')) {
     rest.remove_prefix(1);
   }
   return rest;
@@ -221,8 +221,8 @@ CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadTok
 {
   CoachSettings settings;
   settings.url = config.get("COACH_URL");
-  if (!settings.url.empty() && !util::starts_with(settings.url, "http://")
-      && !util::starts_with(settings.url, "https://")) {
+  if (!settings.url.empty() && !util::starts_with(settings.url, "http://") &&
+      !util::starts_with(settings.url, "https://")) {
     throw UsageError("{}: COACH_URL must start with http:// or https://", config.describe("COACH_URL"));
   }
   const auto& mode = config.get("COACH_MODE");
@@ -269,9 +269,10 @@ std::optional<std::string> cleartext_warning(std::string_view url)
   if (host == "localhost" || host == "::1" || util::starts_with(host, "127.")) {
     return std::nullopt;
   }
-  return fmt::format("COACH_URL is plain http:// to {}: the token and the reports cross the network unencrypted "
-                     "(use https://)",
-                     util::printable(host, 100));
+  return fmt::format(
+    "COACH_URL is plain http:// to {}: the token and the reports cross the network unencrypted "
+    "(use https://)",
+    util::printable(host, 100));
 }
 
 std::string join_url(std::string_view base, std::string_view path)
@@ -304,8 +305,9 @@ HttpRequest coach_request(const CoachSettings& settings, std::string url, std::s
   return request;
 }
 
-std::string build_run_payload(const std::string& run_id, const json::value& state, const std::string& server_id,
-                              const HostMetrics& host, const json::value& summary, util::SystemTime now)
+std::string build_run_payload(const std::string& run_id, const json::value& state,
+                              const std::string& server_id, const HostMetrics& host,
+                              const json::value& summary, util::SystemTime now)
 {
   json::object payload;
   payload["run_id"] = run_id;
@@ -358,8 +360,9 @@ json::object to_json(const CoachAnswer& answer)
   return out;
 }
 
-std::string build_ask_payload(const std::string& run_id, const std::string& variant, const json::value& decision,
-                              const std::string& server_id, const HostMetrics& host)
+std::string build_ask_payload(const std::string& run_id, const std::string& variant,
+                              const json::value& decision, const std::string& server_id,
+                              const HostMetrics& host)
 {
   json::object payload;
   payload["run_id"] = run_id;
@@ -433,9 +436,10 @@ std::string build_prompt(const std::string& variant, const json::value& decision
   }
   std::string resources = "unknown";
   if (host.cpu_pct || host.mem_pct || host.load) {
-    resources = fmt::format("CPU {}%, memory {}%, load {}", host.cpu_pct ? fmt::format("{:.0f}", *host.cpu_pct) : "?",
-                            host.mem_pct ? fmt::format("{:.0f}", *host.mem_pct) : "?",
-                            host.load ? fmt::format("{:.2f}", (*host.load)[0]) : "?");
+    resources =
+      fmt::format("CPU {}%, memory {}%, load {}", host.cpu_pct ? fmt::format("{:.0f}", *host.cpu_pct) : "?",
+                  host.mem_pct ? fmt::format("{:.0f}", *host.mem_pct) : "?",
+                  host.load ? fmt::format("{:.2f}", (*host.load)[0]) : "?");
   }
 
   return fmt::format(
@@ -465,8 +469,8 @@ std::string build_prompt(const std::string& variant, const json::value& decision
     fmt::arg("err_delta", fmt_number(find(decision, "err_delta_pct"), "")),
     fmt::arg("t_improve", fmt_number(find(thresholds ? *thresholds : json::value(), "improve_pct"), "%")),
     fmt::arg("t_err", fmt_number(find(thresholds ? *thresholds : json::value(), "max_err_delta_pct"), "")),
-    fmt::arg("resources", resources), fmt::arg("reasons", reasons.empty() ? "  * (no reasons given)\n" : reasons),
-    fmt::arg("verdict", upper));
+    fmt::arg("resources", resources),
+    fmt::arg("reasons", reasons.empty() ? "  * (no reasons given)\n" : reasons), fmt::arg("verdict", upper));
 }
 
 std::string build_openai_request(const std::string& model, const std::string& prompt)
@@ -476,8 +480,9 @@ std::string build_openai_request(const std::string& model, const std::string& pr
     request["model"] = model;
   }
   request["messages"] = json::array{
-    json::object{{"role", "system"},
-                 {"content", "You review performance experiments on a production server. Be brief and exact."}},
+    json::object{
+      {"role", "system"},
+      {"content", "You review performance experiments on a production server. Be brief and exact."}},
     json::object{{"role", "user"}, {"content", prompt}},
   };
   request["temperature"] = 0;

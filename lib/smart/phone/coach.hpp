@@ -22,8 +22,8 @@ namespace smart {
 enum class CoachMode { api, openai };
 
 struct CoachToken {
-  std::string value;  // never printed, never logged, never on a command line
-  std::string origin; // "COACH_TOKEN", "COACH_TOKEN_FILE /etc/smart/key", ...
+  std::string value;                  // never printed, never logged, never on a command line
+  std::string origin;                 // "COACH_TOKEN", "COACH_TOKEN_FILE /etc/smart/key", ...
   std::optional<std::string> warning; // e.g. a token file others may read
 };
 
@@ -55,7 +55,8 @@ enum class LoadToken { yes, no };
 // Reads the COACH_* keys (and the token, unless told not to: --register
 // works before there is one); throws smart::UsageError for a bad
 // COACH_MODE or a COACH_URL that is not http(s)://.
-CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token = LoadToken::yes);
+CoachSettings coach_settings(const Config& config, const GetEnv& getenv,
+                             LoadToken load_token = LoadToken::yes);
 
 // A warning when url is plain http:// to a host other than the loopback (the
 // token would cross the network in clear text); nullopt otherwise.
@@ -106,7 +107,8 @@ std::optional<CoachAnswer> parse_api_answer(std::string_view body);
 std::string openai_endpoint(std::string_view url);
 // The prompt of seeds/002 "Local AI Coaching": the metrics, the thresholds,
 // the proposed verdict, and the answer format we parse.
-std::string build_prompt(const std::string& variant, const boost::json::value& decision, const HostMetrics& host);
+std::string build_prompt(const std::string& variant, const boost::json::value& decision,
+                         const HostMetrics& host);
 std::string build_openai_request(const std::string& model, const std::string& prompt);
 // The model's text from a chat-completion response; nullopt when absent.
 std::optional<std::string> openai_content(std::string_view body);

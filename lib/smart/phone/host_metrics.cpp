@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <vector>
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 namespace smart {
 

@@ -15,14 +15,14 @@
 namespace smart {
 
 struct HostMetrics {
-  std::optional<double> cpu_pct;                // busy share of all CPUs over a short window
-  std::optional<double> mem_pct;                // (MemTotal - MemAvailable) / MemTotal
-  std::optional<std::array<double, 3>> load;    // 1, 5, 15 minutes
+  std::optional<double> cpu_pct;             // busy share of all CPUs over a short window
+  std::optional<double> mem_pct;             // (MemTotal - MemAvailable) / MemTotal
+  std::optional<std::array<double, 3>> load; // 1, 5, 15 minutes
   std::optional<double> uptime_s;
 };
 
 struct CpuTimes {
-  std::uint64_t idle = 0;  // idle + iowait
+  std::uint64_t idle = 0; // idle + iowait
   std::uint64_t total = 0;
 };
 

@@ -15,12 +15,18 @@ namespace smart {
 std::string_view to_string(TransportErrorKind kind)
 {
   switch (kind) {
-  case TransportErrorKind::timeout: return "timeout";
-  case TransportErrorKind::connect: return "connect";
-  case TransportErrorKind::dns: return "dns";
-  case TransportErrorKind::tls: return "tls";
-  case TransportErrorKind::reset: return "reset";
-  case TransportErrorKind::other: return "other";
+  case TransportErrorKind::timeout:
+    return "timeout";
+  case TransportErrorKind::connect:
+    return "connect";
+  case TransportErrorKind::dns:
+    return "dns";
+  case TransportErrorKind::tls:
+    return "tls";
+  case TransportErrorKind::reset:
+    return "reset";
+  case TransportErrorKind::other:
+    return "other";
   }
   return "other";
 }
@@ -69,21 +75,27 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 TransportErrorKind classify(CURLcode code)
 {
   switch (code) {
-  case CURLE_OPERATION_TIMEDOUT: return TransportErrorKind::timeout;
-  case CURLE_COULDNT_CONNECT: return TransportErrorKind::connect;
+  case CURLE_OPERATION_TIMEDOUT:
+    return TransportErrorKind::timeout;
+  case CURLE_COULDNT_CONNECT:
+    return TransportErrorKind::connect;
   case CURLE_COULDNT_RESOLVE_HOST:
-  case CURLE_COULDNT_RESOLVE_PROXY: return TransportErrorKind::dns;
+  case CURLE_COULDNT_RESOLVE_PROXY:
+    return TransportErrorKind::dns;
   case CURLE_SSL_CONNECT_ERROR:
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CIPHER:
   case CURLE_SSL_CACERT_BADFILE:
-  case CURLE_SSL_ISSUER_ERROR: return TransportErrorKind::tls;
+  case CURLE_SSL_ISSUER_ERROR:
+    return TransportErrorKind::tls;
   case CURLE_GOT_NOTHING:
   case CURLE_SEND_ERROR:
   case CURLE_RECV_ERROR:
-  case CURLE_PARTIAL_FILE: return TransportErrorKind::reset;
-  default: return TransportErrorKind::other;
+  case CURLE_PARTIAL_FILE:
+    return TransportErrorKind::reset;
+  default:
+    return TransportErrorKind::other;
   }
 }
 

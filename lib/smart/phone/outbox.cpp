@@ -67,9 +67,10 @@ std::vector<DeadLetter> load_dead_letters(const fs::path& dir)
       const auto value = json::parse(util::read_file(item.path()));
       const auto& object = value.as_object();
       const auto* rejected = object.if_contains("rejected");
-      const auto* at = rejected != nullptr && rejected->is_object() ? rejected->as_object().if_contains("at")
-                                                                    : nullptr;
-      const auto when = util::parse_rfc3339(at != nullptr ? at->as_string() : object.at("queued_at").as_string());
+      const auto* at =
+        rejected != nullptr && rejected->is_object() ? rejected->as_object().if_contains("at") : nullptr;
+      const auto when =
+        util::parse_rfc3339(at != nullptr ? at->as_string() : object.at("queued_at").as_string());
       if (!when) {
         continue;
       }
@@ -228,7 +229,8 @@ std::optional<fs::path> Outbox::reject(const OutboxEntry& entry, long status, st
   // letters, never in both (sent again) nor in neither (lost).
   fs::rename(entry.file, target, ec);
   if (ec && fs::exists(entry.file)) {
-    throw Error("failed to move rejected payload {} to {}: {}", entry.file.string(), dir.string(), ec.message());
+    throw Error("failed to move rejected payload {} to {}: {}", entry.file.string(), dir.string(),
+                ec.message());
   }
   util::fsync_directory(m_dir);
   // Then why: a crash before this leaves a dead letter without the reason,
@@ -252,11 +254,13 @@ std::size_t Outbox::rejected_count(util::SystemTime now)
   for (const auto& letter : letters) { // oldest first
     if (now - letter.rejected_at > m_limits.max_age) {
       m_warn(fmt::format("outbox: dropping rejected payload {} (rejected {}): older than the {}s limit",
-                         letter.file.string(), util::format_rfc3339(letter.rejected_at), m_limits.max_age.count()));
+                         letter.file.string(), util::format_rfc3339(letter.rejected_at),
+                         m_limits.max_age.count()));
     } else if (count > m_limits.max_entries) {
       m_warn(fmt::format("outbox: rejected/ full ({} entries max): dropping the oldest rejected payload {} "
                          "(rejected {})",
-                         m_limits.max_entries, letter.file.string(), util::format_rfc3339(letter.rejected_at)));
+                         m_limits.max_entries, letter.file.string(),
+                         util::format_rfc3339(letter.rejected_at)));
     } else {
       continue;
     }

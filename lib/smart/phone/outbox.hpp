@@ -74,8 +74,8 @@ public:
   // letter, or nullopt when the entry was not moved because a newer payload
   // of the same key was queued meanwhile (not tried yet: it stays). Throws
   // smart::Error when the entry cannot be moved.
-  std::optional<std::filesystem::path> reject(const OutboxEntry& entry, long status, std::string_view response,
-                                              util::SystemTime now);
+  std::optional<std::filesystem::path> reject(const OutboxEntry& entry, long status,
+                                              std::string_view response, util::SystemTime now);
   // How many dead letters there are, after dropping (with a warning) those
   // beyond the bounds.
   std::size_t rejected_count(util::SystemTime now);

@@ -80,7 +80,8 @@ bool rejects_payload(long status)
   case 407: // a proxy wants credentials
   case 426: // the coach wants another scheme (https)
     return false;
-  default: return true;
+  default:
+    return true;
   }
 }
 
@@ -141,8 +142,8 @@ Delivery send_with_retries(HttpClient& client, const HttpRequest& request, const
       }
     }
     if (!is_retryable(result)) {
-      delivery.status = std::holds_alternative<HttpResponse>(result) ? DeliveryStatus::rejected
-                                                                     : DeliveryStatus::gave_up;
+      delivery.status =
+        std::holds_alternative<HttpResponse>(result) ? DeliveryStatus::rejected : DeliveryStatus::gave_up;
       return delivery;
     }
     if (attempt + 1 >= policy.max_attempts) {

@@ -23,11 +23,11 @@
 namespace smart {
 
 struct RetryPolicy {
-  int max_attempts = 4;                // first try included
+  int max_attempts = 4; // first try included
   Seconds base_delay{1};
   Seconds max_delay{30};
   Seconds max_retry_after{60};
-  std::optional<Seconds> deadline;     // overall budget from the first attempt
+  std::optional<Seconds> deadline; // overall budget from the first attempt
 };
 
 enum class DeliveryStatus {

@@ -20,9 +20,9 @@ namespace smart::calibration {
 std::optional<double> block_median(const SampleSet& samples, int block);
 
 struct Noise {
-  std::size_t pairs = 0;  // block pairs with a median on both sides
-  double mean_pct = 0;    // mean of (var - base) / base * 100 over the pairs
-  double sd_pct = 0;      // its sample standard deviation (needs 2 pairs)
+  std::size_t pairs = 0; // block pairs with a median on both sides
+  double mean_pct = 0;   // mean of (var - base) / base * 100 over the pairs
+  double sd_pct = 0;     // its sample standard deviation (needs 2 pairs)
 };
 
 // Paired block differences of the median, blocks 1..pairs, in %.

@@ -19,15 +19,33 @@ namespace json = boost::json;
 namespace {
 
 constexpr auto top_keys = std::to_array<std::string_view>({
-  "id",           "description",      "variants",         "revert",
-  "target_url",                     "measure_interval_sec", "apply",        "check",
-  "measure",                        "baseline_seconds", "variant_seconds",  "cooldown_seconds",
-  "timeout_seconds",                "thresholds",       "strategy",         "load",
-  "enabled",                        "priority",         "design",           "block_seconds",
-  "warmup_seconds",                 "manages",          "comment",
+  "id",
+  "description",
+  "variants",
+  "revert",
+  "target_url",
+  "measure_interval_sec",
+  "apply",
+  "check",
+  "measure",
+  "baseline_seconds",
+  "variant_seconds",
+  "cooldown_seconds",
+  "timeout_seconds",
+  "thresholds",
+  "strategy",
+  "load",
+  "enabled",
+  "priority",
+  "design",
+  "block_seconds",
+  "warmup_seconds",
+  "manages",
+  "comment",
 });
 constexpr auto variant_keys = std::to_array<std::string_view>({"name", "apply", "description", "comment"});
-constexpr auto threshold_keys = std::to_array<std::string_view>({"improve_pct", "max_err_delta_pct", "metric"});
+constexpr auto threshold_keys =
+  std::to_array<std::string_view>({"improve_pct", "max_err_delta_pct", "metric"});
 constexpr auto load_keys = std::to_array<std::string_view>({"concurrency", "rate"});
 constexpr auto metrics = std::to_array<std::string_view>({"p50", "p90", "p95", "p99", "mean"});
 
@@ -39,14 +57,20 @@ std::string shown(const json::value& value)
 std::string_view kind_of(const json::value& value)
 {
   switch (value.kind()) {
-  case json::kind::null: return "null";
-  case json::kind::bool_: return "a boolean";
+  case json::kind::null:
+    return "null";
+  case json::kind::bool_:
+    return "a boolean";
   case json::kind::int64:
   case json::kind::uint64:
-  case json::kind::double_: return "a number";
-  case json::kind::string: return "a string";
-  case json::kind::array: return "an array";
-  case json::kind::object: return "an object";
+  case json::kind::double_:
+    return "a number";
+  case json::kind::string:
+    return "a string";
+  case json::kind::array:
+    return "an array";
+  case json::kind::object:
+    return "an object";
   }
   return "?";
 }
@@ -73,10 +97,13 @@ public:
       if (std::find(known.begin(), known.end(), std::string_view(key)) != known.end()) {
         continue;
       }
-      const std::string path = prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, std::string_view(key));
-      const auto suggestion = util::did_you_mean(std::string_view(key), std::span<const std::string_view>(known));
-      warning(util::printable(path, 80), suggestion ? fmt::format("unknown key, ignored (did you mean {}?)", *suggestion)
-                                                    : std::string("unknown key, ignored"));
+      const std::string path =
+        prefix.empty() ? std::string(key) : fmt::format("{}.{}", prefix, std::string_view(key));
+      const auto suggestion =
+        util::did_you_mean(std::string_view(key), std::span<const std::string_view>(known));
+      warning(util::printable(path, 80),
+              suggestion ? fmt::format("unknown key, ignored (did you mean {}?)", *suggestion)
+                         : std::string("unknown key, ignored"));
     }
   }
 
@@ -95,7 +122,8 @@ public:
     return std::string(value->as_string());
   }
 
-  std::optional<double> number(const json::value* value, std::string_view path, double min, bool min_exclusive)
+  std::optional<double> number(const json::value* value, std::string_view path, double min,
+                               bool min_exclusive)
   {
     if (!value) {
       return std::nullopt;
@@ -106,7 +134,8 @@ public:
     }
     const double number = value->to_number<double>();
     if (!std::isfinite(number) || number < min || (min_exclusive && number == min)) {
-      problem(path, fmt::format("{} is out of range (must be {} {})", shown(*value), min_exclusive ? ">" : ">=", min));
+      problem(path, fmt::format("{} is out of range (must be {} {})", shown(*value),
+                                min_exclusive ? ">" : ">=", min));
       return std::nullopt;
     }
     return number;
@@ -117,8 +146,8 @@ public:
     if (!value) {
       return std::nullopt;
     }
-    if (!value->is_int64() && !value->is_uint64()
-        && !(value->is_double() && std::trunc(value->as_double()) == value->as_double())) {
+    if (!value->is_int64() && !value->is_uint64() &&
+        !(value->is_double() && std::trunc(value->as_double()) == value->as_double())) {
       problem(path, fmt::format("expected a whole number, found {} {}", kind_of(*value), shown(*value)));
       return std::nullopt;
     }
@@ -146,8 +175,10 @@ public:
       parsed = util::parse_duration(std::string_view(value->as_string()));
     }
     if (!parsed) {
-      problem(path, fmt::format("{} is not a duration (seconds as a number, or a string like \"300s\", \"5m\", \"250ms\")",
-                                shown(*value)));
+      problem(path,
+              fmt::format(
+                "{} is not a duration (seconds as a number, or a string like \"300s\", \"5m\", \"250ms\")",
+                shown(*value)));
       return std::nullopt;
     }
     if (!allow_zero && parsed->count() <= 0) {
@@ -186,7 +217,8 @@ public:
       for (std::size_t i = 0; i < array.size(); ++i) {
         const auto item_path = fmt::format("{}[{}]", path, i);
         if (!array[i].is_string()) {
-          problem(item_path, fmt::format("expected a string, found {} {}", kind_of(array[i]), shown(array[i])));
+          problem(item_path,
+                  fmt::format("expected a string, found {} {}", kind_of(array[i]), shown(array[i])));
           ok = false;
         } else if (array[i].as_string().find('\0') != json::string::npos) {
           problem(item_path, "contains a NUL character");
@@ -201,8 +233,8 @@ public:
       }
       return ok ? std::optional<Command>(command) : std::nullopt;
     }
-    problem(path, fmt::format("expected a command (a string or an array of strings), found {} {}", kind_of(*value),
-                              shown(*value)));
+    problem(path, fmt::format("expected a command (a string or an array of strings), found {} {}",
+                              kind_of(*value), shown(*value)));
     return std::nullopt;
   }
 
@@ -210,7 +242,8 @@ public:
   {
     auto text = string(value, path, true);
     if (text && !util::is_safe_name(*text)) {
-      problem(path, fmt::format("\"{}\" is not a valid name ([A-Za-z0-9._-]{{1,64}})", util::printable(*text, 80)));
+      problem(path,
+              fmt::format("\"{}\" is not a valid name ([A-Za-z0-9._-]{{1,64}})", util::printable(*text, 80)));
       return std::nullopt;
     }
     return text;
@@ -295,11 +328,13 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     parser.finish(ec);
   }
   if (ec) {
-    throw ExperimentError({fmt::format("{}: {}: invalid JSON: {}", name, position_of(text, consumed), ec.message())});
+    throw ExperimentError(
+      {fmt::format("{}: {}: invalid JSON: {}", name, position_of(text, consumed), ec.message())});
   }
   const json::value root = parser.release();
   if (!root.is_object()) {
-    throw ExperimentError({fmt::format("{}: the top level must be a JSON object, found {}", name, kind_of(root))});
+    throw ExperimentError(
+      {fmt::format("{}: the top level must be a JSON object, found {}", name, kind_of(root))});
   }
   const auto& object = root.as_object();
   v.unknown_keys(object, top_keys, "");
@@ -323,7 +358,8 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     for (std::size_t i = 0; i < array.size(); ++i) {
       const auto path = fmt::format("variants[{}]", i);
       if (!array[i].is_object()) {
-        v.problem(path, fmt::format("expected an object {{\"name\", \"apply\"}}, found {}", kind_of(array[i])));
+        v.problem(path,
+                  fmt::format("expected an object {{\"name\", \"apply\"}}, found {}", kind_of(array[i])));
         continue;
       }
       const auto& item = array[i].as_object();
@@ -370,13 +406,15 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     exp.measure = *measure;
   }
 
-  const auto url = v.string(member(object, "target_url"), "target_url", exp.measure.empty() && !member(object, "measure"));
+  const auto url =
+    v.string(member(object, "target_url"), "target_url", exp.measure.empty() && !member(object, "measure"));
   if (url) {
     exp.target_url = *url;
-    const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://")
-                              || util::starts_with(*url, "tcp://");
+    const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
+                              util::starts_with(*url, "tcp://");
     if (!known_scheme) {
-      v.problem("target_url", fmt::format("\"{}\" is not an http://, https:// or tcp:// URL", util::printable(*url, 80)));
+      v.problem("target_url",
+                fmt::format("\"{}\" is not an http://, https:// or tcp:// URL", util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");
     }
@@ -418,7 +456,8 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     } else if (*strategy == "best") {
       exp.strategy = Strategy::best;
     } else {
-      v.problem("strategy", fmt::format("\"{}\" is not first-winner or best", util::printable(*strategy, 40)));
+      v.problem("strategy",
+                fmt::format("\"{}\" is not first-winner or best", util::printable(*strategy, 40)));
     }
   }
   if (auto design = v.string(member(object, "design"), "design", false)) {
@@ -427,12 +466,14 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     } else if (*design == "sequential") {
       exp.design = Design::sequential;
     } else {
-      v.problem("design", fmt::format("\"{}\" is not interleaved or sequential", util::printable(*design, 40)));
+      v.problem("design",
+                fmt::format("\"{}\" is not interleaved or sequential", util::printable(*design, 40)));
     }
   }
   if (const auto* load = member(object, "load")) {
     if (!load->is_object()) {
-      v.problem("load", fmt::format("expected an object {{\"concurrency\", \"rate\"}}, found {}", kind_of(*load)));
+      v.problem("load",
+                fmt::format("expected an object {{\"concurrency\", \"rate\"}}, found {}", kind_of(*load)));
     } else {
       const auto& l = load->as_object();
       v.unknown_keys(l, load_keys, "load");
@@ -444,7 +485,8 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   }
   if (const auto* enabled = member(object, "enabled")) {
     if (!enabled->is_bool()) {
-      v.problem("enabled", fmt::format("expected true or false, found {} {}", kind_of(*enabled), shown(*enabled)));
+      v.problem("enabled",
+                fmt::format("expected true or false, found {} {}", kind_of(*enabled), shown(*enabled)));
     } else {
       exp.enabled = enabled->as_bool();
     }

@@ -64,11 +64,11 @@ struct Experiment {
   std::filesystem::path dir;       // the experiment directory (commands run here)
   std::filesystem::path meta_path; // its meta.json
 
-  Command baseline_apply;          // the "baseline" variant's apply; may be empty
-  std::vector<Variant> variants;   // the others, in file order
+  Command baseline_apply;        // the "baseline" variant's apply; may be empty
+  std::vector<Variant> variants; // the others, in file order
   Command revert;
-  Command check;                   // optional; runs after every apply and revert
-  Command measure;                 // optional; replaces smart-measure
+  Command check;   // optional; runs after every apply and revert
+  Command measure; // optional; replaces smart-measure
   std::string target_url;
   util::Duration measure_interval{1.0};
 
@@ -81,7 +81,7 @@ struct Experiment {
   Thresholds thresholds;
   Strategy strategy = Strategy::first_winner;
   Design design = Design::interleaved;
-  std::optional<util::Duration> block_seconds; // interleaved block length
+  std::optional<util::Duration> block_seconds;  // interleaved block length
   std::optional<util::Duration> warmup_seconds; // discarded after each switch
   std::optional<Load> load;
   bool enabled = true;

@@ -13,7 +13,9 @@
 
 namespace smart {
 
-RunLog::RunLog() : m_tty(::isatty(2) == 1 && std::getenv("SMART_NO_PROGRESS") == nullptr) {}
+RunLog::RunLog() : m_tty(::isatty(2) == 1 && std::getenv("SMART_NO_PROGRESS") == nullptr)
+{
+}
 
 RunLog::~RunLog()
 {

@@ -1,7 +1,7 @@
 #include <smart/run/runner.hpp>
 
-#include <smart/run/calibration.hpp>
 #include <smart/error.hpp>
+#include <smart/run/calibration.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -193,7 +193,9 @@ public:
     m_summary.host = host_name();
     m_summary.strategy = std::string(to_string(m_s.strategy));
     m_summary.design = std::string(to_string(m_s.design));
-    m_summary.mode = m_s.mode == RunMode::advise ? "advise" : m_s.mode == RunMode::calibrate ? "calibrate" : "run";
+    m_summary.mode = m_s.mode == RunMode::advise      ? "advise"
+                     : m_s.mode == RunMode::calibrate ? "calibrate"
+                                                      : "run";
 
     log("================================");
     log(fmt::format("smart-run {}: experiment {}{}", m_id, m_exp.id,
@@ -202,9 +204,10 @@ public:
     // The baseline's own measurement and the cooldown belong to the
     // sequential design; the interleaved one says its blocks below.
     log(m_s.design == Design::sequential
-          ? fmt::format("design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
-                        m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
-                        format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout))
+          ? fmt::format(
+              "design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
+              m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
+              format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout))
           : fmt::format("design {}, strategy {}, {} variant(s), {} a variant, timeout {}", m_summary.design,
                         m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
                         format_duration(m_s.timeout)));
@@ -266,9 +269,9 @@ private:
     }
     m_summary.status = m_summary.kept_variant != "none" ? "kept" : "reverted";
     if (m_summary.reason.empty()) {
-      m_summary.reason = m_summary.kept_variant != "none"
-                           ? fmt::format("kept {}: {}", m_summary.kept_variant, first_reason(m_summary.kept_variant))
-                           : "no variant was better; every variant reverted";
+      m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
+                                                                        first_reason(m_summary.kept_variant))
+                                                          : "no variant was better; every variant reverted";
     }
     if (m_s.mode == RunMode::advise) {
       m_summary.extra["would_keep"] = m_would_keep.empty() ? "none" : m_would_keep;
@@ -284,9 +287,10 @@ private:
   {
     const double m = static_cast<double>(m_exp.variants.size());
     const double screening_confidence = 1.0 - (1.0 - m_s.confidence) / m;
-    log(fmt::format("strategy best: screening {} variants at confidence {:.4f} (Bonferroni), then confirming the "
-                    "best at {:.2f}",
-                    m_exp.variants.size(), screening_confidence, m_s.confidence));
+    log(fmt::format(
+      "strategy best: screening {} variants at confidence {:.4f} (Bonferroni), then confirming the "
+      "best at {:.2f}",
+      m_exp.variants.size(), screening_confidence, m_s.confidence));
     const Variant* best = nullptr;
     double best_improve = -1e300;
     for (const auto& variant : m_exp.variants) {
@@ -429,15 +433,15 @@ private:
           warm_up(label);
         }
         const auto arm = variant_arm ? label : label + ".baseline";
-        log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs, variant_arm ? "variant " : "baseline",
-                        format_duration(m_s.block)));
+        log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs,
+                        variant_arm ? "variant " : "baseline", format_duration(m_s.block)));
         fs::remove(block_file, ec);
         // Block numbers run on across the run, so baseline.csv (every
         // baseline block) never pairs one variant's block with another's.
         const int block_no = m_blocks + pair;
         m_last_block = block_no;
-        const auto samples =
-          measure(arm, block_file, m_s.block, block_no, variant_arm, variant_arm ? variant_so_far : SampleSet{});
+        const auto samples = measure(arm, block_file, m_s.block, block_no, variant_arm,
+                                     variant_arm ? variant_so_far : SampleSet{});
         append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
         if (!variant_arm) {
           append_block_rows(block_file, m_dir / "baseline.csv", block_no);
@@ -455,10 +459,11 @@ private:
       if (look < plan.look_after.size() && pair == plan.look_after[look]) {
         ++look;
         const bool last = look == plan.look_after.size();
-        decision = decide(base_file, var_file, label, confidence,
-                          plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
-                                         : std::nullopt,
-                          false, last);
+        decision =
+          decide(base_file, var_file, label, confidence,
+                 plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
+                                : std::nullopt,
+                 false, last);
         if (decision.decision != "inconclusive" || last) {
           if (!last) {
             log(fmt::format("   look {}/{}: {} — stopping early", look, plan.looks, decision.decision));
@@ -546,8 +551,8 @@ private:
       calibration["budget_seconds"] = pairs_needed * 2 * m_s.block.count();
       log(fmt::format("noise: paired block differences of the p50 {:+.2f}% ± {:.2f}% (sd over {} pairs)",
                       noise.mean_pct, noise.sd_pct, noise.pairs));
-      log(fmt::format("to detect a {:.1f}% gain: about {:.0f} block pairs of {} ({} of measurement per arm)", effect,
-                      pairs_needed, format_duration(m_s.block),
+      log(fmt::format("to detect a {:.1f}% gain: about {:.0f} block pairs of {} ({} of measurement per arm)",
+                      effect, pairs_needed, format_duration(m_s.block),
                       format_duration(Duration(pairs_needed * m_s.block.count()))));
     }
     // Empirical false keeps: relabel the A/A blocks at random (the arms are
@@ -589,9 +594,9 @@ private:
 
   // ---- steps -----------------------------------------------------------
 
-  util::ProcessResult run_command(const Command& command, const std::string& phase, const std::string& variant,
-                                  util::Interruptible interruptible, const fs::path& output = {},
-                                  std::optional<Duration> timeout = std::nullopt)
+  util::ProcessResult run_command(const Command& command, const std::string& phase,
+                                  const std::string& variant, util::Interruptible interruptible,
+                                  const fs::path& output = {}, std::optional<Duration> timeout = std::nullopt)
   {
     util::ProcessSpec spec;
     spec.argv = command.to_argv();
@@ -603,7 +608,8 @@ private:
     log(fmt::format("{} {}: {}", phase, variant, command.display()));
     const auto result = run_process(spec);
     if (!result.ok()) {
-      log(fmt::format("{} {}: {} (log: {})", phase, variant, result.describe(), spec.log_file.filename().string()));
+      log(fmt::format("{} {}: {} (log: {})", phase, variant, result.describe(),
+                      spec.log_file.filename().string()));
     }
     return result;
   }
@@ -622,7 +628,8 @@ private:
     if (!result.ok()) {
       current().outcome = "failed";
       current().reasons.push_back(fmt::format("apply {}", result.describe()));
-      throw StepFailed{fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name)};
+      throw StepFailed{
+        fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name)};
     }
     run_check(variant.name);
   }
@@ -641,7 +648,8 @@ private:
         current().outcome = "failed";
         current().reasons.push_back(fmt::format("check {}", result.describe()));
       }
-      throw StepFailed{fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant)};
+      throw StepFailed{
+        fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant)};
     }
   }
 
@@ -650,11 +658,12 @@ private:
   {
     const auto result = run_command(m_exp.revert, "revert", variant.name, util::Interruptible::no);
     if (!result.ok()) {
-      throw RevertFailed{fmt::format("revert of {} {}; see revert.{}.log", variant.name, result.describe(),
-                                     variant.name)};
+      throw RevertFailed{
+        fmt::format("revert of {} {}; see revert.{}.log", variant.name, result.describe(), variant.name)};
     }
     if (!m_exp.check.empty()) {
-      const auto check = run_command(m_exp.check, "check", variant.name + ".reverted", util::Interruptible::no);
+      const auto check =
+        run_command(m_exp.check, "check", variant.name + ".reverted", util::Interruptible::no);
       if (!check.ok()) {
         throw RevertFailed{fmt::format("check after reverting {} {}; see check.{}.reverted.log", variant.name,
                                        check.describe(), variant.name)};
@@ -688,16 +697,16 @@ private:
     const double done = total.count() > 0 ? 1.0 - left.count() / total.count() : 1.0;
     const int width = 20;
     const int filled = std::clamp(static_cast<int>(done * width), 0, width);
-    m_ctx.log.progress(fmt::format("[{}{}] {}: {:.0f}s left", std::string(static_cast<std::size_t>(filled), '#'),
-                                   std::string(static_cast<std::size_t>(width - filled), '-'), what,
-                                   std::ceil(left.count())));
+    m_ctx.log.progress(
+      fmt::format("[{}{}] {}: {:.0f}s left", std::string(static_cast<std::size_t>(filled), '#'),
+                  std::string(static_cast<std::size_t>(width - filled), '-'), what, std::ceil(left.count())));
   }
 
   // Measures into out for duration. With guard, the abort guard watches the
   // samples (prior ones included) and stops a bad variant early, marking the
   // current variant aborted. Throws Interrupted or StepFailed.
-  SampleSet measure(const std::string& label, const fs::path& out, Duration duration, std::optional<int> block,
-                    bool guard, const SampleSet& prior)
+  SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
+                    std::optional<int> block, bool guard, const SampleSet& prior)
   {
     if (signals::received()) {
       throw Interrupted{};
@@ -720,8 +729,8 @@ private:
       if (::access(tool.c_str(), X_OK) != 0) {
         throw StepFailed{fmt::format("smart-measure not found at {} (set SMART_BIN_DIR)", tool.string())};
       }
-      spec.argv = {tool.string(), "--url", m_exp.target_url, "--duration", format_duration(duration), "-o",
-                   out.string()};
+      spec.argv = {tool.string(), "--url",     m_exp.target_url, "--duration", format_duration(duration),
+                   "-o",          out.string()};
       const bool load_mode = m_exp.load && (m_exp.load->concurrency || m_exp.load->rate);
       if (!load_mode) { // probe mode: one request every interval
         spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
@@ -834,11 +843,18 @@ private:
       throw StepFailed{fmt::format("smart-decide not found at {} (set SMART_BIN_DIR)", tool.string())};
     }
     util::ProcessSpec spec;
-    spec.argv = {tool.string(), base.string(), var.string(), "--json",
-                 "--improve-pct", fmt::format("{:g}", m_s.improve_pct),
-                 "--max-err-delta-pct", fmt::format("{:g}", m_s.max_err_delta_pct),
-                 "--metric", m_s.metric,
-                 "--confidence", fmt::format("{:g}", confidence)};
+    spec.argv = {tool.string(),
+                 base.string(),
+                 var.string(),
+                 "--json",
+                 "--improve-pct",
+                 fmt::format("{:g}", m_s.improve_pct),
+                 "--max-err-delta-pct",
+                 fmt::format("{:g}", m_s.max_err_delta_pct),
+                 "--metric",
+                 m_s.metric,
+                 "--confidence",
+                 fmt::format("{:g}", confidence)};
     if (look) {
       spec.argv.insert(spec.argv.end(), {"--look", fmt::format("{}/{}", look->first, look->second)});
     }
@@ -853,7 +869,8 @@ private:
     if (result.end == util::ProcessEnd::interrupted) {
       throw Interrupted{};
     }
-    const bool verdict_exit = result.end == util::ProcessEnd::exited && (result.exit_code == 0 || result.exit_code == 1);
+    const bool verdict_exit =
+      result.end == util::ProcessEnd::exited && (result.exit_code == 0 || result.exit_code == 1);
     if (!verdict_exit) {
       throw StepFailed{fmt::format("smart-decide {} for {}; see {}", result.describe(), label,
                                    spec.log_file.filename().string())};
@@ -894,12 +911,14 @@ private:
       return decision;
     }
     const auto decide_log = util::read_file(spec.log_file);
-    for (auto line : util::split(std::string_view(decide_log).substr(std::min<std::size_t>(log_offset, decide_log.size())), '\n')) {
+    for (auto line : util::split(
+           std::string_view(decide_log).substr(std::min<std::size_t>(log_offset, decide_log.size())), '\n')) {
       if (!util::trim(line).empty()) {
         log(fmt::format("   {}", util::printable(line, 300)));
       }
     }
-    log(fmt::format("decide {}: {}{} — {}", label, decision.decision, decision.borderline ? " (borderline)" : "",
+    log(fmt::format("decide {}: {}{} — {}", label, decision.decision,
+                    decision.borderline ? " (borderline)" : "",
                     util::printable(join(decision.reasons), 400)));
     auto& vr = result_of(label);
     vr.reasons = decision.reasons;
@@ -940,8 +959,8 @@ private:
     spec.stdout_file = m_dir / fmt::format(".coach.{}.json", label);
     spec.log_file = exchange;
     spec.timeout = m_ctx.config.duration("COACH_TIMEOUT") + Duration(2);
-    note(fmt::format("{}: borderline ({}); asking the coach: {}", label, util::printable(join(decision.reasons), 300),
-                     tool.filename().string()));
+    note(fmt::format("{}: borderline ({}); asking the coach: {}", label,
+                     util::printable(join(decision.reasons), 300), tool.filename().string()));
     log(fmt::format("coach: borderline verdict on {}; asking (timeout {})", label,
                     format_duration(*spec.timeout)));
     const auto result = run_process(spec);
@@ -977,26 +996,29 @@ private:
       reason = std::string(r->as_string());
     }
     const double min_confidence = m_ctx.config.number("COACH_MIN_CONFIDENCE");
-    const bool keep = verdict && verdict->is_string() && verdict->as_string() == "keep" && confidence >= min_confidence;
+    const bool keep =
+      verdict && verdict->is_string() && verdict->as_string() == "keep" && confidence >= min_confidence;
     // Recorded in summary.json and state.json, which smart-run writes;
     // coach.json is smart-phone's (the advice of the run report).
-    m_summary.coach_ask = json::object{
-      {"variant", label},
-      {"verdict", verdict && verdict->is_string() ? json::value(verdict->as_string()) : nullptr},
-      {"confidence", confidence},
-      {"reason", reason},
-      {"applied", keep}};
+    m_summary.coach_ask =
+      json::object{{"variant", label},
+                   {"verdict", verdict && verdict->is_string() ? json::value(verdict->as_string()) : nullptr},
+                   {"confidence", confidence},
+                   {"reason", reason},
+                   {"applied", keep}};
     auto& vr = result_of(label);
     if (keep) {
       decision.decision = "keep";
-      vr.reasons.push_back(fmt::format("coach: keep (confidence {:.2f} >= {:.2f}): {}", confidence, min_confidence,
-                                       util::printable(reason, 200)));
-      note(fmt::format("{}: verdict keep with confidence {:.2f} >= {:.2f}: kept", label, confidence, min_confidence));
+      vr.reasons.push_back(fmt::format("coach: keep (confidence {:.2f} >= {:.2f}): {}", confidence,
+                                       min_confidence, util::printable(reason, 200)));
+      note(fmt::format("{}: verdict keep with confidence {:.2f} >= {:.2f}: kept", label, confidence,
+                       min_confidence));
       log(fmt::format("coach: keep with confidence {:.2f}: {}", confidence, util::printable(reason, 200)));
     } else {
-      vr.reasons.push_back(fmt::format("coach: not keep (verdict {}, confidence {:.2f}, need keep >= {:.2f})",
-                                       verdict && verdict->is_string() ? std::string(verdict->as_string()) : "none",
-                                       confidence, min_confidence));
+      vr.reasons.push_back(
+        fmt::format("coach: not keep (verdict {}, confidence {:.2f}, need keep >= {:.2f})",
+                    verdict && verdict->is_string() ? std::string(verdict->as_string()) : "none", confidence,
+                    min_confidence));
       note(fmt::format("{}: not a confident keep; revert", label));
       log("coach: not a confident keep; revert");
     }
@@ -1067,14 +1089,14 @@ private:
     m_ctx.store.write_revert_failed(record);
     m_ctx.store.clear_pending(); // revert_failed.json now holds it, for a human
     m_applied = false;
-    m_ctx.log.alarm(fmt::format(
-      "REVERT FAILED: the server may NOT be in its baseline state.\n"
-      "experiment {}, variant {}: {}\n"
-      "run directory: {}\n"
-      "Fix the server by hand (the revert command and its log are in the run directory),\n"
-      "then clear the block with: smart-run --clear-revert-failed\n"
-      "Until then every smart-run refuses to start (exit 3).",
-      m_exp.id, m_pending_variant, reason, m_dir.string()));
+    m_ctx.log.alarm(
+      fmt::format("REVERT FAILED: the server may NOT be in its baseline state.\n"
+                  "experiment {}, variant {}: {}\n"
+                  "run directory: {}\n"
+                  "Fix the server by hand (the revert command and its log are in the run directory),\n"
+                  "then clear the block with: smart-run --clear-revert-failed\n"
+                  "Until then every smart-run refuses to start (exit 3).",
+                  m_exp.id, m_pending_variant, reason, m_dir.string()));
   }
 
   void finish()
@@ -1091,8 +1113,9 @@ private:
     if (!m_exp.manages.empty() && m_summary.status != "revert_failed") {
       save_fingerprint();
     }
-    const auto removed = m_ctx.store.prune(m_ctx.config.integer("RETAIN_DAYS"), m_ctx.config.integer("RETAIN_RUNS"),
-                                           std::chrono::system_clock::now(), m_id);
+    const auto removed =
+      m_ctx.store.prune(m_ctx.config.integer("RETAIN_DAYS"), m_ctx.config.integer("RETAIN_RUNS"),
+                        std::chrono::system_clock::now(), m_id);
     if (!removed.empty()) {
       log(fmt::format("retention: removed {} old run director{} (their summaries stay in history.jsonl)",
                       removed.size(), removed.size() == 1 ? "y" : "ies"));
@@ -1131,7 +1154,8 @@ private:
     spec.timeout = Duration(60);
     spec.interruptible = util::Interruptible::no;
     const auto result = run_process(spec);
-    log(fmt::format(">> {}: {}", name, result.ok() ? "done" : result.describe() + " (the run is not affected)"));
+    log(fmt::format(">> {}: {}", name,
+                    result.ok() ? "done" : result.describe() + " (the run is not affected)"));
   }
 
   // ---- helpers -------------------------------------------------------------
@@ -1139,8 +1163,8 @@ private:
   void write_pending(const std::string& variant)
   {
     m_pending_variant = variant;
-    m_ctx.store.write_pending(Pending{m_id, m_exp.id, m_exp.dir, variant, static_cast<long>(::getpid()), now_text(),
-                                      m_dir});
+    m_ctx.store.write_pending(
+      Pending{m_id, m_exp.id, m_exp.dir, variant, static_cast<long>(::getpid()), now_text(), m_dir});
   }
 
   VariantResult& current() { return result_of(m_current); }
@@ -1268,8 +1292,9 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
   const auto snapshot = pending.run_dir / "meta.json";
   std::error_code ec;
   try {
-    exp = parse_experiment(util::read_file(fs::exists(snapshot, ec) ? snapshot : pending.experiment_dir / "meta.json"),
-                           "meta.json", pending.experiment_dir);
+    exp = parse_experiment(
+      util::read_file(fs::exists(snapshot, ec) ? snapshot : pending.experiment_dir / "meta.json"),
+      "meta.json", pending.experiment_dir);
   } catch (const std::exception& e) {
     ctx.log.line(fmt::format("cannot read the interrupted experiment: {}", e.what()));
   }
@@ -1280,7 +1305,8 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
     util::ProcessSpec spec;
     spec.argv = exp->revert.to_argv();
     spec.cwd = pending.experiment_dir;
-    spec.env = command_environment(ctx.config, pending.experiment, pending.variant, pending.run_id, run_dir, {});
+    spec.env =
+      command_environment(ctx.config, pending.experiment, pending.variant, pending.run_id, run_dir, {});
     spec.log_file = run_dir / fmt::format("revert.{}.recovery.log", pending.variant);
     spec.timeout = exp->timeout;
     spec.interruptible = util::Interruptible::no;
@@ -1320,22 +1346,27 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
   summary.variants.push_back(variant);
   if (ok) {
     summary.status = "aborted";
-    summary.reason = fmt::format("interrupted: smart-run (pid {}) died while {} was applied; reverted by the next run",
-                                 pending.pid, pending.variant);
+    summary.reason =
+      fmt::format("interrupted: smart-run (pid {}) died while {} was applied; reverted by the next run",
+                  pending.pid, pending.variant);
     ctx.store.clear_pending();
     ctx.log.line(fmt::format("reverted {}; run {} recorded as aborted", pending.variant, pending.run_id));
   } else {
     summary.status = "revert_failed";
     summary.reason = fmt::format("recovery revert of {} failed: {}", pending.variant, why);
-    const json::object record{{"run_id", pending.run_id},      {"experiment", pending.experiment},
+    const json::object record{{"run_id", pending.run_id},
+                              {"experiment", pending.experiment},
                               {"experiment_dir", pending.experiment_dir.string()},
-                              {"variant", pending.variant},    {"run_dir", run_dir.string()},
-                              {"failed_at", now_text()},       {"reason", summary.reason}};
+                              {"variant", pending.variant},
+                              {"run_dir", run_dir.string()},
+                              {"failed_at", now_text()},
+                              {"reason", summary.reason}};
     ctx.store.write_revert_failed(record);
     ctx.store.clear_pending();
-    ctx.log.alarm(fmt::format("REVERT FAILED while recovering run {}: the server may NOT be in its baseline state.\n"
-                              "{}\nFix it by hand, then run: smart-run --clear-revert-failed",
-                              pending.run_id, summary.reason));
+    ctx.log.alarm(
+      fmt::format("REVERT FAILED while recovering run {}: the server may NOT be in its baseline state.\n"
+                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed",
+                  pending.run_id, summary.reason));
   }
   if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
     ctx.store.write_summary(run_dir, summary);
@@ -1388,7 +1419,8 @@ std::string fingerprint(const Experiment& exp, const Config& config)
       present = false;
     }
     out += fmt::format("{}{}={}", out.empty() ? "" : " ", full.string(),
-                       present ? fmt::format("{}:{:016x}", content.size(), fnv1a(content)) : std::string("missing"));
+                       present ? fmt::format("{}:{:016x}", content.size(), fnv1a(content))
+                               : std::string("missing"));
   }
   return out;
 }

@@ -60,7 +60,10 @@ struct BlockPlan {
 };
 BlockPlan plan_blocks(const RunSettings& settings);
 // True when pair k (1-based) measures the variant first.
-constexpr bool variant_first(int pair) { return pair % 2 == 0; }
+constexpr bool variant_first(int pair)
+{
+  return pair % 2 == 0;
+}
 
 struct RunContext {
   const Config& config;

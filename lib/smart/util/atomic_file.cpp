@@ -3,8 +3,8 @@
 #include <smart/util/failure.hpp>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -82,7 +82,7 @@ void AtomicFile::commit()
     const int saved = errno;
     ::unlink(m_tmp_path.c_str());
     throw Failure("failed to rename {} to {}: {}", m_tmp_path.string(), m_path.string(),
-                std::strerror(saved));
+                  std::strerror(saved));
   }
   fsync_directory(m_path.parent_path());
 }

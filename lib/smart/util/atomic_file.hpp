@@ -31,8 +31,7 @@ private:
 };
 
 // Convenience: the whole content in one go.
-void write_file_atomically(const std::filesystem::path& path, std::string_view data,
-                           unsigned mode = 0644);
+void write_file_atomically(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
 
 // Append one line (newline added) to a file and fsync it; for append-only logs
 // such as history.jsonl. A line is written with one write(2) so concurrent

@@ -19,7 +19,9 @@ public:
 
   template<typename... Args>
   Failure(fmt::format_string<Args...> format, Args&&... args)
-    : Failure(fmt::format(format, std::forward<Args>(args)...)) {}
+    : Failure(fmt::format(format, std::forward<Args>(args)...))
+  {
+  }
 };
 
 } // namespace smart::util

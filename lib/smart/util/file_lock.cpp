@@ -3,8 +3,8 @@
 #include <smart/util/failure.hpp>
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
+#include <sys/file.h>
 
 #include <cerrno>
 #include <charconv>
@@ -13,7 +13,9 @@
 
 namespace smart::util {
 
-FileLock::FileLock(std::filesystem::path path) : m_path(std::move(path)) {}
+FileLock::FileLock(std::filesystem::path path) : m_path(std::move(path))
+{
+}
 
 FileLock::~FileLock()
 {

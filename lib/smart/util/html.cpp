@@ -47,12 +47,23 @@ void append_html_escaped(std::string& out, std::string_view text)
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     switch (c) {
-    case '&': out += "&amp;"; continue;
-    case '<': out += "&lt;"; continue;
-    case '>': out += "&gt;"; continue;
-    case '"': out += "&quot;"; continue;
-    case '\'': out += "&#39;"; continue;
-    default: break;
+    case '&':
+      out += "&amp;";
+      continue;
+    case '<':
+      out += "&lt;";
+      continue;
+    case '>':
+      out += "&gt;";
+      continue;
+    case '"':
+      out += "&quot;";
+      continue;
+    case '\'':
+      out += "&#39;";
+      continue;
+    default:
+      break;
     }
     const auto u = static_cast<std::uint8_t>(c);
     if (u < 0x80) {

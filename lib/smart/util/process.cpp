@@ -7,10 +7,10 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -37,8 +37,9 @@ int open_pidfd(pid_t pid)
 
 // Waits until the child exits or the deadline passes (nullopt: forever), or
 // a signal arrives when watch_signals. Returns the wait status when it exited.
-std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline, bool watch_signals,
-                              const ProcessSpec* watched = nullptr, bool* stopped = nullptr)
+std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline,
+                              bool watch_signals, const ProcessSpec* watched = nullptr,
+                              bool* stopped = nullptr)
 {
   auto next_watch = Clock::now();
   while (true) {
@@ -67,7 +68,8 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
       timeout_ms = static_cast<int>(std::clamp<long long>(until_watch, 1, timeout_ms));
     }
     if (deadline) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+      const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
       if (left <= 0) {
         return std::nullopt;
       }
@@ -79,8 +81,8 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
   }
 }
 
-[[noreturn]] void child(const ProcessSpec& spec, const std::vector<char*>& argv, const std::vector<char*>& envp,
-                        int log_fd, int out_fd, int error_pipe)
+[[noreturn]] void child(const ProcessSpec& spec, const std::vector<char*>& argv,
+                        const std::vector<char*>& envp, int log_fd, int out_fd, int error_pipe)
 {
   ::setpgid(0, 0);
   // If we die (kill -9), the child hears of it instead of running on alone.
@@ -133,13 +135,18 @@ void kill_group(pid_t pid, int pidfd, std::chrono::duration<double> grace)
 std::string ProcessResult::describe() const
 {
   switch (end) {
-  case ProcessEnd::exited: return exit_code == 0 ? "succeeded" : fmt::format("exit {}", exit_code);
-  case ProcessEnd::signaled: return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
+  case ProcessEnd::exited:
+    return exit_code == 0 ? "succeeded" : fmt::format("exit {}", exit_code);
+  case ProcessEnd::signaled:
+    return fmt::format("killed by signal {} ({})", signal, strsignal(signal));
   case ProcessEnd::timed_out:
     return fmt::format("timed out after {} (process group killed)", format_duration(elapsed));
-  case ProcessEnd::interrupted: return "interrupted (process group killed)";
-  case ProcessEnd::stopped: return "stopped early (process group killed)";
-  case ProcessEnd::failed_to_start: return error;
+  case ProcessEnd::interrupted:
+    return "interrupted (process group killed)";
+  case ProcessEnd::stopped:
+    return "stopped early (process group killed)";
+  case ProcessEnd::failed_to_start:
+    return error;
   }
   return "?";
 }
@@ -258,7 +265,9 @@ ProcessResult run_process(const ProcessSpec& spec)
   if (!status) {
     const bool interrupted = watch_signals && signals::received() != 0;
     kill_group(pid, pidfd, spec.kill_grace);
-    result.end = stopped ? ProcessEnd::stopped : interrupted ? ProcessEnd::interrupted : ProcessEnd::timed_out;
+    result.end = stopped       ? ProcessEnd::stopped
+                 : interrupted ? ProcessEnd::interrupted
+                               : ProcessEnd::timed_out;
   } else if (!exec_error.empty()) {
     result.end = ProcessEnd::failed_to_start;
     result.error = exec_error;

@@ -56,8 +56,7 @@ std::size_t levenshtein(std::string_view a, std::string_view b)
   return row[b.size()];
 }
 
-std::optional<std::string> did_you_mean(std::string_view word,
-                                        std::span<const std::string_view> candidates)
+std::optional<std::string> did_you_mean(std::string_view word, std::span<const std::string_view> candidates)
 {
   std::optional<std::string> best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
@@ -77,8 +76,8 @@ bool is_safe_name(std::string_view name)
     return false;
   }
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'
-           || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 

@@ -18,8 +18,7 @@ bool starts_with(std::string_view text, std::string_view prefix);
 std::size_t levenshtein(std::string_view a, std::string_view b);
 
 // The candidate closest to word, if it is close enough to be a likely typo.
-std::optional<std::string> did_you_mean(std::string_view word,
-                                        std::span<const std::string_view> candidates);
+std::optional<std::string> did_you_mean(std::string_view word, std::span<const std::string_view> candidates);
 
 // True when name matches [A-Za-z0-9._-]{1,64} and is not "." or "..": safe as
 // a file name and inert in a shell or HTML context.

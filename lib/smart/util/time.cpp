@@ -31,7 +31,8 @@ bool parse_int(std::string_view text, std::size_t pos, std::size_t length, int& 
 std::string format_rfc3339_ms(SystemTime time)
 {
   const std::tm tm = utc(time);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
+  const auto ms =
+    std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count() % 1000;
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms < 0 ? ms + 1000 : ms);
 }
@@ -39,15 +40,15 @@ std::string format_rfc3339_ms(SystemTime time)
 std::string format_rfc3339(SystemTime time)
 {
   const std::tm tm = utc(time);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 std::string format_compact(SystemTime time)
 {
   const std::tm tm = utc(time);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 std::optional<SystemTime> parse_rfc3339(std::string_view text)
@@ -57,18 +58,16 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
   std::size_t pos = 0;
   const bool compact = text.size() >= 15 && text[8] == 'T' && text.find('-') == std::string_view::npos;
   if (compact) {
-    if (!parse_int(text, 0, 4, year) || !parse_int(text, 4, 2, month) || !parse_int(text, 6, 2, day)
-        || !parse_int(text, 9, 2, hour) || !parse_int(text, 11, 2, minute)
-        || !parse_int(text, 13, 2, second)) {
+    if (!parse_int(text, 0, 4, year) || !parse_int(text, 4, 2, month) || !parse_int(text, 6, 2, day) ||
+        !parse_int(text, 9, 2, hour) || !parse_int(text, 11, 2, minute) || !parse_int(text, 13, 2, second)) {
       return std::nullopt;
     }
     pos = 15;
   } else {
-    if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ')
-        || text[13] != ':' || text[16] != ':' || !parse_int(text, 0, 4, year)
-        || !parse_int(text, 5, 2, month) || !parse_int(text, 8, 2, day)
-        || !parse_int(text, 11, 2, hour) || !parse_int(text, 14, 2, minute)
-        || !parse_int(text, 17, 2, second)) {
+    if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
+        text[13] != ':' || text[16] != ':' || !parse_int(text, 0, 4, year) || !parse_int(text, 5, 2, month) ||
+        !parse_int(text, 8, 2, day) || !parse_int(text, 11, 2, hour) || !parse_int(text, 14, 2, minute) ||
+        !parse_int(text, 17, 2, second)) {
       return std::nullopt;
     }
     pos = 19;
@@ -96,8 +95,8 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
       ++pos;
     } else if (text[pos] == '+' || text[pos] == '-') {
       int oh = 0, om = 0;
-      if (!parse_int(text, pos + 1, 2, oh) || text.size() < pos + 6 || text[pos + 3] != ':'
-          || !parse_int(text, pos + 4, 2, om)) {
+      if (!parse_int(text, pos + 1, 2, oh) || text.size() < pos + 6 || text[pos + 3] != ':' ||
+          !parse_int(text, pos + 4, 2, om)) {
         return std::nullopt;
       }
       offset_seconds = (oh * 3600LL + om * 60LL) * (text[pos] == '+' ? 1 : -1);
@@ -114,8 +113,8 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
   tm.tm_min = minute;
   tm.tm_sec = second;
   const std::time_t seconds = ::timegm(&tm) - offset_seconds;
-  return std::chrono::system_clock::from_time_t(seconds)
-         + std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
+  return std::chrono::system_clock::from_time_t(seconds) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(nanos));
 }
 
 } // namespace smart::util

@@ -20,7 +20,8 @@ TEST_CASE("measure options: durations with units name the option when bad")
 {
   CHECK(smart::cmd::duration_option("interval", "250ms").count() == Approx(0.25));
   CHECK(smart::cmd::duration_option("duration", "5m").count() == Approx(300));
-  CHECK_THROWS_WITH(smart::cmd::duration_option("duration", "5 minutes"), Catch::Contains("--duration '5 minutes'"));
+  CHECK_THROWS_WITH(smart::cmd::duration_option("duration", "5 minutes"),
+                    Catch::Contains("--duration '5 minutes'"));
 }
 
 TEST_CASE("measure options: probe mode combinations")

@@ -133,7 +133,8 @@ std::vector<std::string> prometheus_problems(const std::string& text)
 {
   std::vector<std::string> problems;
   static const std::regex help_re(R"(^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*$)");
-  static const std::regex type_re(R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
+  static const std::regex type_re(
+    R"(^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$)");
   static const std::regex sample_re(
     R"re(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|NaN|[+-]Inf)$)re");
   std::map<std::string, std::string> types;
@@ -150,18 +151,26 @@ std::vector<std::string> prometheus_problems(const std::string& text)
     std::smatch m;
     const auto where = "line " + std::to_string(number) + ": ";
     if (std::regex_match(line, m, help_re)) {
-      if (!helps.insert(m[1]).second) problems.push_back(where + "second HELP for " + m[1].str());
-      if (current != m[1].str()) finished.insert(current);
-      if (finished.count(m[1])) problems.push_back(where + "family split: " + m[1].str());
+      if (!helps.insert(m[1]).second)
+        problems.push_back(where + "second HELP for " + m[1].str());
+      if (current != m[1].str())
+        finished.insert(current);
+      if (finished.count(m[1]))
+        problems.push_back(where + "family split: " + m[1].str());
       current = m[1];
     } else if (std::regex_match(line, m, type_re)) {
-      if (types.count(m[1])) problems.push_back(where + "second TYPE for " + m[1].str());
-      if (m[1].str() != current) problems.push_back(where + "TYPE not after its HELP");
+      if (types.count(m[1]))
+        problems.push_back(where + "second TYPE for " + m[1].str());
+      if (m[1].str() != current)
+        problems.push_back(where + "TYPE not after its HELP");
       types[m[1]] = m[2];
-      if (m[2] == "counter" && !m[1].str().ends_with("_total")) problems.push_back(where + "counter without _total");
+      if (m[2] == "counter" && !m[1].str().ends_with("_total"))
+        problems.push_back(where + "counter without _total");
     } else if (std::regex_match(line, m, sample_re)) {
-      if (m[1].str() != current || !types.count(m[1])) problems.push_back(where + "sample outside its family: " + line);
-      if (!series.insert(m[1].str() + m[2].str()).second) problems.push_back(where + "duplicate series " + line);
+      if (m[1].str() != current || !types.count(m[1]))
+        problems.push_back(where + "sample outside its family: " + line);
+      if (!series.insert(m[1].str() + m[2].str()).second)
+        problems.push_back(where + "duplicate series " + line);
     } else {
       problems.push_back(where + "not valid: " + line);
     }
@@ -224,7 +233,8 @@ TEST_CASE("dashboard: hostile strings from files stay inert in the page")
   CHECK(html.find("<b>host") == std::string::npos);
   CHECK(html.find("<i>v</i>") == std::string::npos);
   CHECK(html.find("<x>") == std::string::npos);
-  CHECK(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;") != std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;") !=
+        std::string::npos);
   // An unsafe run id is shown but never becomes a link.
   CHECK(html.find("href=\"runs/../") == std::string::npos);
   CHECK(html.find("../../etc/&lt;passwd&gt;") != std::string::npos);
@@ -251,10 +261,11 @@ TEST_CASE("dashboard: every tag of the page is one we wrote")
     const Model model = load_fixture(name);
     const std::string html = render_index_html(model, context_for(model, golden_now));
     static const std::set<std::string> allowed{
-      "!DOCTYPE", "html", "head", "meta", "title", "link", "script", "body", "header", "h1", "h2", "span", "div",
-      "main", "section", "p", "a", "b", "strong", "code", "time", "table", "thead", "tbody", "tr", "th", "td",
-      "dl", "dt", "dd", "ul", "li", "svg", "line", "text", "polyline", "circle", "figure", "figcaption", "details",
-      "summary", "footer"};
+      "!DOCTYPE", "html",   "head",       "meta",    "title",   "link",    "script", "body", "header",
+      "h1",       "h2",     "span",       "div",     "main",    "section", "p",      "a",    "b",
+      "strong",   "code",   "time",       "table",   "thead",   "tbody",   "tr",     "th",   "td",
+      "dl",       "dt",     "dd",         "ul",      "li",      "svg",     "line",   "text", "polyline",
+      "circle",   "figure", "figcaption", "details", "summary", "footer"};
     static const std::regex tag_re("<(/?)([!a-zA-Z][a-zA-Z0-9]*)");
     for (std::sregex_iterator it(html.begin(), html.end(), tag_re), end; it != end; ++it) {
       INFO(name << ": tag " << (*it)[2]);
@@ -265,11 +276,12 @@ TEST_CASE("dashboard: every tag of the page is one we wrote")
 
 TEST_CASE("html_escape makes text inert and keeps valid UTF-8")
 {
-  CHECK(util::html_escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+  CHECK(util::html_escape("<a href=\"x\">'&'</a>") ==
+        "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
   CHECK(util::html_escape("p50 – ü ✓") == "p50 – ü ✓");
   CHECK(util::html_escape("bad\xff\xfe") == "bad\xEF\xBF\xBD\xEF\xBF\xBD");
   CHECK(util::html_escape(std::string("nul\0x", 5)) == "nul\xEF\xBF\xBDx");
-  CHECK(util::html_escape("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD"); // overlong '/'
+  CHECK(util::html_escape("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");                 // overlong '/'
   CHECK(util::html_escape("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"); // surrogate
 }
 
@@ -293,8 +305,8 @@ TEST_CASE("dashboard health: ok, stale, failing, revert_failed")
     const auto stale = assess_health(model, at("2026-11-23T00:10:01Z"), policy);
     CHECK(stale.status == HealthStatus::stale);
     CHECK(stale.last_run_at == at("2026-11-22T23:10:00Z"));
-    CHECK(assess_health(model, at("2026-11-23T00:10:01Z"), HealthPolicy{util::Duration(3600), 2}).status
-          == HealthStatus::ok);
+    CHECK(assess_health(model, at("2026-11-23T00:10:01Z"), HealthPolicy{util::Duration(3600), 2}).status ==
+          HealthStatus::ok);
   }
   SECTION("one failure is not failing; two in a row are")
   {
@@ -354,7 +366,8 @@ TEST_CASE("dashboard health.json has the documented fields")
 
 TEST_CASE("dashboard metrics.prom follows the exposition format")
 {
-  for (const auto* name : {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original", "borderline"}) {
+  for (const auto* name :
+       {"normal", "empty", "failing", "revert_failed", "xss", "corrupt", "original", "borderline"}) {
     const Model model = load_fixture(name);
     const std::string prom = render_metrics_prom(model, context_for(model, golden_now));
     INFO(name << ":\n" << prom);
@@ -365,10 +378,12 @@ TEST_CASE("dashboard metrics.prom follows the exposition format")
   }
   const Model model = load_fixture("normal");
   const std::string prom = render_metrics_prom(model, context_for(model, golden_now));
-  CHECK(prom.find("smart_experiment_p50_seconds{experiment=\"001_nginx_workers\",role=\"baseline\"} 0.017\n")
-        != std::string::npos);
-  CHECK(prom.find("smart_experiment_p50_seconds{experiment=\"001_nginx_workers\",role=\"chosen\"} 0.0145\n")
-        != std::string::npos);
+  CHECK(
+    prom.find("smart_experiment_p50_seconds{experiment=\"001_nginx_workers\",role=\"baseline\"} 0.017\n") !=
+    std::string::npos);
+  CHECK(
+    prom.find("smart_experiment_p50_seconds{experiment=\"001_nginx_workers\",role=\"chosen\"} 0.0145\n") !=
+    std::string::npos);
   CHECK(prom.find("smart_decisions_total{outcome=\"keep\"} 4\n") != std::string::npos);
   CHECK(prom.find("smart_last_run_timestamp_seconds 1795390809\n") != std::string::npos);
   CHECK(prom.find("smart_health{status=\"ok\"} 1\n") != std::string::npos);
@@ -432,7 +447,8 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   // smart-decide writes null for an unbounded side.
   VariantResult open_ended;
   merge_decision(open_ended, boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
-      "ci_improve_pct": [null, 100], "confidence_used": 0.9944}})").as_object());
+      "ci_improve_pct": [null, 100], "confidence_used": 0.9944}})")
+                               .as_object());
   CHECK(confidence_summary(open_ended) == "improvement 15.6% (98.9% CI \u2212\u221e to 100.0%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");
@@ -449,14 +465,17 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
 TEST_CASE("dashboard coach: smart-run's question and smart-phone's advice, in every shape written")
 {
   const std::string run = "20261122T233000Z";
-  const std::string ask = R"({"variant": "workers_2", "verdict": "keep", "confidence": 0.93, "REASON": "clear gain",
+  const std::string ask =
+    R"({"variant": "workers_2", "verdict": "keep", "confidence": 0.93, "REASON": "clear gain",
                               "applied": true})";
-  const std::string advice = R"({"advice": "try 4 workers", "next_variant": "workers_4", "confidence": 0.85})";
+  const std::string advice =
+    R"({"advice": "try 4 workers", "next_variant": "workers_4", "confidence": 0.85})";
   const auto load = [&](const std::string& summary_extra, const std::string& coach_json) {
     TempDir dir("dashboard-coach");
     fs::create_directories(dir.path / "runs" / run);
     const std::string summary = R"({"run_id": ")" + run + R"(", "experiment": "e", "status": "kept",
-      "kept_variant": "workers_2", "finished_at": "2026-11-22T23:40:09Z", "variants": [])" + summary_extra + "}";
+      "kept_variant": "workers_2", "finished_at": "2026-11-22T23:40:09Z", "variants": [])" +
+                                summary_extra + "}";
     util::write_file_atomically(dir.path / "runs" / run / "summary.json", summary);
     util::write_file_atomically(dir.path / "state.json", summary);
     if (!coach_json.empty()) {
@@ -491,7 +510,8 @@ TEST_CASE("dashboard coach: smart-run's question and smart-phone's advice, in ev
   }
   SECTION("before: smart-run's record as coach, smart-phone's merged over it with the record under ask")
   {
-    const std::string merged = advice.substr(0, advice.size() - 1) + R"(, "ask": )" + with(ask, "advice") + "}";
+    const std::string merged =
+      advice.substr(0, advice.size() - 1) + R"(, "ask": )" + with(ask, "advice") + "}";
     check_both(load(R"(, "coach": )" + merged, merged));
   }
   SECTION("before, no advice yet: smart-run's record as coach and in coach.json")

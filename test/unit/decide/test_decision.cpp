@@ -131,9 +131,9 @@ TEST_CASE("original rule: the metric option picks the percentile")
 TEST_CASE("metrics line has the original's fields")
 {
   const auto d = decide(samples(10, 17), samples(10, 14.5f), original());
-  CHECK(metrics_line(d)
-        == "baseline_p50_ms=17 variant_p50_ms=14.5 improve_pct=14.7059 baseline_err=0.00 variant_err=0.00 "
-           "err_delta=0.00");
+  CHECK(metrics_line(d) ==
+        "baseline_p50_ms=17 variant_p50_ms=14.5 improve_pct=14.7059 baseline_err=0.00 variant_err=0.00 "
+        "err_delta=0.00");
 }
 
 TEST_CASE("smart rule: A/A does not keep")
@@ -141,7 +141,8 @@ TEST_CASE("smart rule: A/A does not keep")
   std::mt19937_64 rng(1);
   int keeps = 0;
   for (int i = 0; i < 50; ++i) {
-    keeps += decide(lognormal(rng, 60, 20, 0.3), lognormal(rng, 60, 20, 0.3), DecideOptions{}).decision == Verdict::keep;
+    keeps += decide(lognormal(rng, 60, 20, 0.3), lognormal(rng, 60, 20, 0.3), DecideOptions{}).decision ==
+             Verdict::keep;
   }
   CHECK(keeps <= 3);
 }
@@ -166,8 +167,11 @@ TEST_CASE("smart rule: reasons are short, rounded, and say each number once")
   REQUIRE(d.decision == Verdict::keep);
   REQUIRE(d.smart);
   REQUIRE(d.reasons.size() == 3);
-  CHECK(std::regex_match(d.reasons[0], std::regex(R"(better: p50 \d+\.\d% faster \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\) >= 10%)")));
-  CHECK(std::regex_match(d.reasons[1], std::regex(R"(errors [+-]\d+\.\d\d pp \(bound \+\d+\.\d\d pp <= 2 pp\))")));
+  CHECK(std::regex_match(
+    d.reasons[0],
+    std::regex(R"(better: p50 \d+\.\d% faster \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\) >= 10%)")));
+  CHECK(std::regex_match(d.reasons[1],
+                         std::regex(R"(errors [+-]\d+\.\d\d pp \(bound \+\d+\.\d\d pp <= 2 pp\))")));
   CHECK(std::regex_match(d.reasons[2], std::regex(R"(p95 \d+\.\d% faster, p99 \d+\.\d% faster)")));
   // The estimate, rounded, appears once across all reasons.
   const std::string estimate = fmt::format("{:.1f}%", d.smart->estimate_pct);
@@ -182,7 +186,9 @@ TEST_CASE("smart rule: reasons are short, rounded, and say each number once")
   // Slower: the interval is on the slow-down.
   const auto worse = decide(lognormal(rng, 300, 14, 0.3), lognormal(rng, 300, 20, 0.3), DecideOptions{});
   REQUIRE(worse.decided_by == "latency_worse");
-  CHECK(std::regex_match(worse.reasons[0], std::regex(R"(latency worse: p50 \d+\.\d% slower \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\))")));
+  CHECK(std::regex_match(
+    worse.reasons[0],
+    std::regex(R"(latency worse: p50 \d+\.\d% slower \(90% CI \d+\.\d% to \d+\.\d%, Hodges-Lehmann\))")));
 
   // Errors that rose are the first reason and not repeated.
   SampleSet var = lognormal(rng, 190, 14, 0.3);
@@ -191,7 +197,8 @@ TEST_CASE("smart rule: reasons are short, rounded, and say each number once")
   }
   const auto rose = decide(lognormal(rng, 200, 20, 0.3), var, DecideOptions{});
   REQUIRE(rose.decided_by == "errors_rose");
-  CHECK(std::regex_match(rose.reasons[0], std::regex(R"(errors rose: \+5\.00 pp \(lower bound \+\d+\.\d\d pp > 0\))")));
+  CHECK(std::regex_match(rose.reasons[0],
+                         std::regex(R"(errors rose: \+5\.00 pp \(lower bound \+\d+\.\d\d pp > 0\))")));
   for (std::size_t i = 1; i < rose.reasons.size(); ++i) {
     CHECK(rose.reasons[i].find("errors") == std::string::npos);
   }

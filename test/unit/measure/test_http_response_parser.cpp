@@ -69,7 +69,8 @@ TEST_CASE("HttpResponseParser: connection handling")
   CHECK(no_content.feed("HTTP/1.1 204 No Content\r\n\r\n") == Status::complete);
 
   HttpResponseParser interim;
-  CHECK(interim.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nx") == Status::complete);
+  CHECK(interim.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nx") ==
+        Status::complete);
   CHECK(interim.status_code() == 201);
 
   HttpResponseParser reused;

@@ -57,7 +57,8 @@ TEST_CASE("SampleTally counts errors by kind and keeps them out of the latencies
   CHECK(tally.good().quantile_ms(1.0) == Approx(3.0).epsilon(0.001));
   CHECK(tally.err_pct() == Approx(400.0 / 7));
   // Histogram buckets: within 0.1 %.
-  CHECK_THAT(tally.describe(), Catch::StartsWith("7 samples, 4 errors (http_5xx 1, connect 1, timeout 1, other 1), p50 2.00"));
+  CHECK_THAT(tally.describe(),
+             Catch::StartsWith("7 samples, 4 errors (http_5xx 1, connect 1, timeout 1, other 1), p50 2.00"));
   CHECK_THAT(tally.describe(), Catch::Contains(", p99 2.99") || Catch::Contains(", p99 3.00"));
   SampleTally empty;
   CHECK(empty.describe() == "0 samples, 0 errors, no successful sample");

@@ -37,7 +37,8 @@ TEST_CASE("samples header: block and phase columns in the documented order")
   SampleColumns columns;
   columns.block = 3;
   columns.phases = true;
-  CHECK(samples_header_for(columns) == "timestamp,latency_ms,response_code,error,block,dns_ms,connect_ms,tls_ms,ttfb_ms");
+  CHECK(samples_header_for(columns) ==
+        "timestamp,latency_ms,response_code,error,block,dns_ms,connect_ms,tls_ms,ttfb_ms");
 }
 
 TEST_CASE("RowFormatter writes the row smart-decide reads")

@@ -1,5 +1,5 @@
-#include <smart/phone/coach.hpp>
 #include <smart/error.hpp>
+#include <smart/phone/coach.hpp>
 #include <smart/phone/host_metrics.hpp>
 
 #include <boost/json.hpp>
@@ -160,11 +160,9 @@ TEST_CASE("requests carry the Bearer token and the Idempotency-Key")
   settings.token = CoachToken{"s3cret", "test", std::nullopt};
   const auto request = coach_request(settings, "http://x", "{}", std::string("run-1"));
   CHECK(std::count(request.headers.begin(), request.headers.end(),
-                   std::pair<std::string, std::string>{"Authorization", "Bearer s3cret"})
-        == 1);
+                   std::pair<std::string, std::string>{"Authorization", "Bearer s3cret"}) == 1);
   CHECK(std::count(request.headers.begin(), request.headers.end(),
-                   std::pair<std::string, std::string>{"Idempotency-Key", "run-1"})
-        == 1);
+                   std::pair<std::string, std::string>{"Idempotency-Key", "run-1"}) == 1);
 }
 
 TEST_CASE("the token comes from the environment, the file, then the credential")
@@ -182,7 +180,8 @@ TEST_CASE("the token comes from the environment, the file, then the credential")
   }
   {
     auto env = env_of({{"CREDENTIALS_DIRECTORY", dir.string()}});
-    const auto config = Config::parse("COACH_TOKEN_FILE=" + (dir / "file_token").string() + "\n", "test", env);
+    const auto config =
+      Config::parse("COACH_TOKEN_FILE=" + (dir / "file_token").string() + "\n", "test", env);
     CHECK(load_coach_token(config, env)->value == "from-file");
   }
   {
@@ -228,8 +227,9 @@ TEST_CASE("host metrics are parsed from /proc text")
   CHECK(cpu_busy_pct(*before, *after).value() == Approx(25.0));
   CHECK_FALSE(cpu_busy_pct(*after, *before));
   CHECK_FALSE(parse_proc_stat("intr 1 2 3\n"));
-  CHECK(parse_meminfo_used_pct("MemTotal:       1000 kB\nMemFree: 10 kB\nMemAvailable:    250 kB\n").value()
-        == Approx(75.0));
+  CHECK(
+    parse_meminfo_used_pct("MemTotal:       1000 kB\nMemFree: 10 kB\nMemAvailable:    250 kB\n").value() ==
+    Approx(75.0));
   CHECK_FALSE(parse_meminfo_used_pct("MemTotal: 1000 kB\n"));
   const auto load = parse_loadavg("0.50 0.25 1.00 1/123 4567\n");
   REQUIRE(load);

@@ -5,8 +5,8 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -53,9 +53,10 @@ TEST_CASE_METHOD(OutboxFixture, "outbox files are private and come back oldest f
   outbox.put("20261122T220000Z", R"({"run_id":"a"})", t0 + 1s);
   outbox.put("20261122T240000Z", R"({"run_id":"c"})", t0 + 3s);
   const auto entries = outbox.entries(t0 + 10s);
-  CHECK(keys(entries) == std::vector<std::string>{"20261122T220000Z", "20261122T230000Z", "20261122T240000Z"});
+  CHECK(keys(entries) ==
+        std::vector<std::string>{"20261122T220000Z", "20261122T230000Z", "20261122T240000Z"});
   CHECK(entries[0].payload == R"({"run_id":"a"})");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(entries[0].file.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat(dir.c_str(), &st) == 0);
@@ -170,7 +171,8 @@ std::size_t json_files(const fs::path& dir)
 
 } // namespace
 
-TEST_CASE_METHOD(OutboxFixture, "a rejected payload moves to the private dead letters with the coach's answer")
+TEST_CASE_METHOD(OutboxFixture,
+                 "a rejected payload moves to the private dead letters with the coach's answer")
 {
   auto outbox = make();
   outbox.put("r1", R"({"run_id":"r1"})", t0);
@@ -192,7 +194,7 @@ TEST_CASE_METHOD(OutboxFixture, "a rejected payload moves to the private dead le
   CHECK(why.at("response").as_string() == "bad field\\x01 \"summary\""); // printable
   CHECK(why.at("at").as_string() == util::format_rfc3339(t0 + 3s));
 
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(letter->c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   REQUIRE(::stat((dir / "rejected").c_str(), &st) == 0);

@@ -142,15 +142,16 @@ TEST_CASE("other 4xx and 3xx are rejected at once; 408 and 429 are retried")
   }
 }
 
-TEST_CASE("a rejection is about the payload only for a 4xx that is not about the token, the URL or the way there")
+TEST_CASE(
+  "a rejection is about the payload only for a 4xx that is not about the token, the URL or the way there")
 {
   for (long code : {400L, 409L, 411L, 413L, 415L, 422L, 451L}) {
     INFO(code);
     CHECK(rejects_payload(code));
   }
   // the token; COACH_URL; a proxy; the scheme; retried; redirects; not a 4xx
-  for (long code : {401L, 403L, 404L, 405L, 410L, 421L, 407L, 426L, 408L, 429L, 301L, 302L, 307L, 308L, 200L,
-                    201L, 500L, 503L, 100L, 0L}) {
+  for (long code : {401L, 403L, 404L, 405L, 410L, 421L, 407L, 426L, 408L, 429L,
+                    301L, 302L, 307L, 308L, 200L, 201L, 500L, 503L, 100L, 0L}) {
     INFO(code);
     CHECK_FALSE(rejects_payload(code));
   }

@@ -86,7 +86,8 @@ TEST_CASE("experiment: every addition parses")
 TEST_CASE("experiment: the default design is interleaved")
 {
   const auto exp = parse_experiment(R"({"id": "x", "variants": [{"name": "a", "apply": "true"}],
-    "revert": "true", "target_url": "http://127.0.0.1:1/"})", "meta.json", "/x");
+    "revert": "true", "target_url": "http://127.0.0.1:1/"})",
+                                    "meta.json", "/x");
   CHECK(exp.design == Design::interleaved);
 }
 
@@ -99,7 +100,8 @@ TEST_CASE("experiment: every problem is reported at once with its JSON path")
     "strategy": "random", "load": {"concurrency": 0}, "enabled": "yes", "timeout_seconds": "soon"})");
   CHECK(has_problem(problems, R"(meta.json: id: "bad id" is not a valid name ([A-Za-z0-9._-]{1,64}))"));
   CHECK(has_problem(problems, R"(meta.json: variants[1].name: duplicate variant name "ok")"));
-  CHECK(has_problem(problems, R"(meta.json: variants[2].name: "a;b" is not a valid name ([A-Za-z0-9._-]{1,64}))"));
+  CHECK(has_problem(problems,
+                    R"(meta.json: variants[2].name: "a;b" is not a valid name ([A-Za-z0-9._-]{1,64}))"));
   CHECK(has_problem(problems, "meta.json: variants[3].apply: missing"));
   CHECK(has_problem(problems, "meta.json: variants[4].apply: empty argv array"));
   CHECK(has_problem(problems, "meta.json: revert: missing"));
@@ -117,12 +119,13 @@ TEST_CASE("experiment: shell metacharacters and path tricks in names are refused
 {
   for (const char* name : {"a;b", "$(reboot)", "../etc", "..", "a b", "x|y", "`id`", ""}) {
     const auto json = fmt::format(R"({{"id": "x", "variants": [{{"name": "{}", "apply": "true"}}],
-      "revert": "true", "target_url": "http://127.0.0.1/"}})", name);
+      "revert": "true", "target_url": "http://127.0.0.1/"}})",
+                                  name);
     INFO(name);
     CHECK(has_problem(problems_of(json), "variants[0].name:"));
   }
-  CHECK(has_problem(problems_of(R"({"id": "x", "variants": [{"name": ")" + std::string(65, 'a')
-                                + R"(", "apply": "true"}], "revert": "true", "target_url": "http://h/"})"),
+  CHECK(has_problem(problems_of(R"({"id": "x", "variants": [{"name": ")" + std::string(65, 'a') +
+                                R"(", "apply": "true"}], "revert": "true", "target_url": "http://h/"})"),
                     "is not a valid name"));
 }
 
@@ -138,15 +141,18 @@ TEST_CASE("experiment: invalid JSON names the line and column")
 TEST_CASE("experiment: unknown keys warn with a suggestion and still load")
 {
   const auto exp = parse_experiment(R"({"id": "x", "variants": [{"name": "a", "apply": "true"}],
-    "revert": "true", "target_url": "http://127.0.0.1/", "cooldown_secnds": 3})", "meta.json", "/x");
+    "revert": "true", "target_url": "http://127.0.0.1/", "cooldown_secnds": 3})",
+                                    "meta.json", "/x");
   REQUIRE(exp.warnings.size() == 1);
-  CHECK(exp.warnings[0] == "meta.json: cooldown_secnds: unknown key, ignored (did you mean cooldown_seconds?)");
+  CHECK(exp.warnings[0] ==
+        "meta.json: cooldown_secnds: unknown key, ignored (did you mean cooldown_seconds?)");
 }
 
 TEST_CASE("experiment: a variant besides the baseline is required")
 {
   CHECK(has_problem(problems_of(R"({"id": "x", "variants": [{"name": "baseline", "apply": "true"}],
-    "revert": "true", "target_url": "http://h/"})"), "no variant to try"));
+    "revert": "true", "target_url": "http://h/"})"),
+                    "no variant to try"));
 }
 
 TEST_CASE("experiment: mangled meta.json never crashes the parser, only reports problems")
@@ -167,9 +173,14 @@ TEST_CASE("experiment: mangled meta.json never crashes the parser, only reports 
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const auto at = next() % text.size();
       switch (next() % 3) {
-      case 0: text.resize(at); break;
-      case 1: text[at] = static_cast<char>(next() % 256); break;
-      default: text.insert(at, 1, punctuation[next() % punctuation.size()]);
+      case 0:
+        text.resize(at);
+        break;
+      case 1:
+        text[at] = static_cast<char>(next() % 256);
+        break;
+      default:
+        text.insert(at, 1, punctuation[next() % punctuation.size()]);
       }
     }
     try {

@@ -14,23 +14,27 @@ Config config_of(std::string_view text)
 Experiment experiment_of(std::string_view extra)
 {
   return parse_experiment(fmt::format(R"({{"id": "x", "variants": [{{"name": "a", "apply": "true"}}],
-    "revert": "true", "target_url": "http://127.0.0.1/"{}}})", extra), "meta.json", "/x");
+    "revert": "true", "target_url": "http://127.0.0.1/"{}}})",
+                                      extra),
+                          "meta.json", "/x");
 }
 } // namespace
 
 TEST_CASE("runner: settings come from the command line, then meta.json, then smart.conf")
 {
-  const auto config = config_of("EXPERIMENT_SECONDS=120\nCOOLDOWN_SECONDS=5\nIMPROVE_PCT=7\nABORT_ERR_PCT=30\n");
+  const auto config =
+    config_of("EXPERIMENT_SECONDS=120\nCOOLDOWN_SECONDS=5\nIMPROVE_PCT=7\nABORT_ERR_PCT=30\n");
   auto s = resolve_settings(experiment_of(""), config, {});
   CHECK(s.variant.count() == Approx(120));
   CHECK(s.cooldown.count() == Approx(5));
   CHECK(s.improve_pct == Approx(7));
   CHECK(s.abort_err_pct == Approx(30));
   CHECK(s.design == Design::interleaved);
-  CHECK(s.block.count() == Approx(30));  // min(30 s, variant / 4)
-  CHECK(s.warmup.count() == Approx(5));  // the cooldown, at most a block
-  s = resolve_settings(experiment_of(R"(, "variant_seconds": 8, "thresholds": {"improve_pct": 3}, "design": "sequential")"),
-                       config, {});
+  CHECK(s.block.count() == Approx(30)); // min(30 s, variant / 4)
+  CHECK(s.warmup.count() == Approx(5)); // the cooldown, at most a block
+  s = resolve_settings(
+    experiment_of(R"(, "variant_seconds": 8, "thresholds": {"improve_pct": 3}, "design": "sequential")"),
+    config, {});
   CHECK(s.variant.count() == Approx(8));
   CHECK(s.block.count() == Approx(2));
   CHECK(s.warmup.count() == Approx(2));

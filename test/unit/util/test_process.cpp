@@ -5,13 +5,13 @@
 #include "../temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <iterator>
 #include <thread>
-#include <fstream>
 
+#include <unistd.h>
 #include <csignal>
 #include <filesystem>
-#include <unistd.h>
 
 using namespace smart::util;
 namespace fs = std::filesystem;

@@ -6,8 +6,8 @@
 
 #include <catch2/catch.hpp>
 
-#include <sys/stat.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <array>
 #include <filesystem>
@@ -101,7 +101,7 @@ TEST_CASE("AtomicFile replaces content and keeps the mode asked for")
   write_file_atomically(path, "one");
   write_file_atomically(path, "two", 0600);
   CHECK(read_file(path) == "two");
-  struct stat st{};
+  struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
   fs::remove_all(dir);
