@@ -1,6 +1,6 @@
 # Install rules of everything that is not a compiled tool: the experiments'
 # helpers, the systemd units, the files under /etc, the package docs.
-# Layout: SPEC.md, "Installed layout (the .deb)". /etc and the unit
+# Layout: docs/formats.md, "Installed layout". /etc and the unit
 # directory are absolute (they are not under the prefix on Debian); a
 # staged install uses DESTDIR (cmake --install build, DESTDIR=/tmp/root).
 
