@@ -31,5 +31,5 @@ add_custom_command(OUTPUT ${_smart_changelog_gz}
   COMMENT "Compressing the package changelog" VERBATIM)
 add_custom_target(smart_package_files ALL DEPENDS ${_smart_changelog_gz})
 install(FILES packaging/debian/copyright ${_smart_changelog_gz} DESTINATION ${SMART_DOCDIR})
-file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md)
+file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md ${PROJECT_SOURCE_DIR}/docs/coach-api.yaml)
 install(FILES ${_smart_docs} DESTINATION ${SMART_DOCDIR})
