@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <pwd.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -113,6 +115,27 @@ std::vector<std::string> run_ids(const fs::path& runs_dir)
 }
 
 } // namespace
+
+void refuse_foreign_state_as_root(const fs::path& var_dir, std::string_view tool)
+{
+  if (::geteuid() != 0) {
+    return;
+  }
+  std::error_code ec;
+  fs::path dir = var_dir;
+  while (!dir.empty() && !fs::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
+    dir = dir.parent_path();
+  }
+  struct stat st {};
+  if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) {
+    return;
+  }
+  const struct passwd* owner = ::getpwuid(st.st_uid);
+  const std::string name = owner != nullptr ? owner->pw_name : std::to_string(st.st_uid);
+  throw UsageError("{} belongs to {}, and {} as root would leave root-owned files there that break the runs "
+                   "of {} (the timer's); run it as that user: sudo -u {} {} ... (nothing was changed)",
+                   dir.string(), name, tool, name, name, tool);
+}
 
 bool is_run_id(std::string_view name)
 {

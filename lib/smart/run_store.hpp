@@ -125,6 +125,14 @@ private:
   std::filesystem::path m_state_file;
 };
 
+// Every tool that writes in the state directory calls this first. A process
+// running as root there when the directory (or its nearest existing parent)
+// belongs to another user (the package's `smart`, which the timer runs as)
+// would leave root-owned files that break that user's runs, and would follow
+// symlinks that user planted: throws UsageError naming the owner and the
+// `sudo -u OWNER TOOL ...` to use instead. Nothing is written before.
+void refuse_foreign_state_as_root(const std::filesystem::path& var_dir, std::string_view tool);
+
 // True for "20261122T232318Z" and "20261122T232318Z-2".
 bool is_run_id(std::string_view name);
 
