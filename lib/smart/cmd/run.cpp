@@ -338,7 +338,7 @@ void check_options(const RunOptions& o)
 int run(const RunOptions& o)
 {
   check_options(o);
-  util::signals::install();
+  util::signals::install(util::signals::ClosedPipe::stop);
   const auto config = Config::load(o.config);
   for (const auto& warning : config.warnings()) {
     warn(warning);
