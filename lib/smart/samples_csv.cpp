@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace smart {
 
@@ -283,7 +284,9 @@ void SamplesParser::parse_line(std::string_view line)
         std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
       ok = !latency_text.empty() && ec == std::errc() && ptr == latency_text.data() + latency_text.size();
     }
-    if (!ok || !std::isfinite(latency) || latency < 0) {
+    // Stored as float: what would become +inf there is no latency either.
+    if (!ok || !std::isfinite(latency) || latency < 0 ||
+        latency > static_cast<double>(std::numeric_limits<float>::max())) {
       fail(fmt::format("invalid latency_ms '{}'", util::printable(latency_text, 40)));
     }
   }
