@@ -5,13 +5,19 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/cmd/measure.hpp>
 
+#include <smart/error.hpp>
+
 #include <unistd.h>
+
+#include <string>
+#include <vector>
 
 namespace po = boost::program_options;
 
 namespace {
 
 constexpr const char* usage = R"(Usage: smart-measure --url URL [--duration D | --count N] [options]
+       smart-measure --targets FILE | --url BASE --replay LOG [options]
 
 Measures the latency of a target and writes one samples-CSV row per probe
 (timestamp,latency_ms,response_code,error) to standard output or -o FILE,
@@ -32,6 +38,8 @@ Examples:
   smart-measure --url tcp://127.0.0.1:5432 --duration 30s
   smart-measure --url http://127.0.0.1/ --concurrency 16 --duration 30s --sample-every 10
   smart-measure --url http://127.0.0.1/ --rate 2000 --duration 1m --phases
+  smart-measure --targets mix.txt --duration 5m -o mix.csv
+  smart-measure --url http://127.0.0.1/ --replay /var/log/nginx/access.log --top 20 --duration 5m
 
 The run ends at --duration, after --count samples, at the abort guard, or on
 SIGINT/SIGTERM: every finished row is written and the exit status is 130/143.
@@ -88,10 +96,24 @@ int run(int argc, char** argv)
     "warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")(
     "sample-every", po::value<std::uint64_t>()->value_name("N")->default_value(1),
     "write one row per N requests (all count in the summary)");
+  po::options_description mix("Request mix");
+  mix.add_options()("targets", po::value<std::string>()->value_name("FILE"),
+                    "measure several URLs: 'URL [WEIGHT] [-X METHOD] [-H 'Name: value']' a line")(
+    "replay", po::value<std::string>()->value_name("LOG"),
+    "measure the most requested GET/HEAD paths of an access log, on the --url base")(
+    "log-format", po::value<std::string>()->value_name("FMT")->default_value("combined"),
+    "the nginx log_format string of LOG ('combined' and 'smart' by name)")(
+    "top", po::value<std::size_t>()->value_name("N")->default_value(20),
+    "--replay: keep the N most requested paths")("keep-query",
+                                                 "--replay: keep query strings (a path per query)")(
+    "strip-query", "--replay: drop query strings (the default)")(
+    "exclude", po::value<std::vector<std::string>>()->value_name("PATTERN")->multitoken(),
+    "--replay: never request paths matching these shell patterns (/admin/*)")(
+    "print-targets", "print the mix as a --targets file and exit");
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
-  all.add(probe).add(load).add(common);
+  all.add(probe).add(load).add(mix).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
   if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all,
@@ -122,6 +144,18 @@ int run(int argc, char** argv)
   options.threads = optional_value<unsigned>(vm, "threads");
   options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
   options.sample_every = vm["sample-every"].as<std::uint64_t>();
+  options.targets_file = optional_value<std::string>(vm, "targets");
+  options.replay = optional_value<std::string>(vm, "replay");
+  options.log_format = vm["log-format"].as<std::string>();
+  options.top = vm["top"].as<std::size_t>();
+  options.keep_query = vm.count("keep-query") > 0;
+  if (options.keep_query && vm.count("strip-query") > 0) {
+    throw smart::UsageError("--keep-query and --strip-query contradict each other");
+  }
+  if (vm.count("exclude")) {
+    options.exclude = vm["exclude"].as<std::vector<std::string>>();
+  }
+  options.print_targets = vm.count("print-targets") > 0;
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);
 }
