@@ -45,7 +45,7 @@ void ReplayMixBuilder::add(std::string_view line)
   if (m_options.query == QueryString::strip) {
     path = path.substr(0, path.find('?'));
   }
-  auto found = m_counts.find(std::string(path));
+  auto found = m_counts.find(path);
   if (found != m_counts.end()) {
     ++found->second; // fast path: no pattern matching for a path seen before
     return;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,7 +51,11 @@ private:
   const LogFormat& m_format;
   ReplayOptions m_options;
   LogEntry m_entry;
-  std::unordered_map<std::string, std::uint64_t> m_counts;
+  struct PathHash {
+    using is_transparent = void; // find() by string_view: no string per line
+    std::size_t operator()(std::string_view path) const { return std::hash<std::string_view>{}(path); }
+  };
+  std::unordered_map<std::string, std::uint64_t, PathHash, std::equal_to<>> m_counts;
   ReplayMix m_mix;
 };
 
