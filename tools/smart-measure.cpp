@@ -120,7 +120,9 @@ int run(int argc, char** argv)
     "strip-query", "--replay: drop query strings (the default)")(
     "exclude", po::value<std::vector<std::string>>()->value_name("PATTERN")->multitoken(),
     "--replay: never request paths matching these shell patterns (/admin/*)")(
-    "print-targets", "print the mix as a --targets file and exit");
+    "print-targets", "print the mix as a --targets file and exit")(
+    "access-log", po::value<std::string>()->value_name("FILE"),
+    "passive: follow a live access log (tail -F), a row per request from $request_time");
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
@@ -175,6 +177,9 @@ int run(int argc, char** argv)
     options.exclude = vm["exclude"].as<std::vector<std::string>>();
   }
   options.print_targets = vm.count("print-targets") > 0;
+  if (vm.count("access-log")) {
+    options.access_log = vm["access-log"].as<std::string>();
+  }
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);
 }

@@ -5,6 +5,7 @@
 #include <smart/error.hpp>
 #include <smart/measure/interval_grid.hpp>
 #include <smart/measure/load_generator.hpp>
+#include <smart/measure/log_follower.hpp>
 #include <smart/measure/probe.hpp>
 #include <smart/measure/replay_mix.hpp>
 #include <smart/measure/sample_tally.hpp>
@@ -228,6 +229,68 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
   return outcome;
 }
 
+// Passive: each new line of the log becomes a row; latency is nginx's
+// $request_time, the timestamp when the request arrived (the log's time is
+// when it ended: $request_time is taken off).
+Outcome run_passive(const MeasureOptions& options, LogFollower& follower, SampleSink& sink,
+                    std::uint64_t& malformed, std::uint64_t& first_malformed)
+{
+  const LogFormat format = LogFormat::parse(options.log_format);
+  RowFormatter formatter(columns_of(options));
+  Outcome outcome;
+  LogEntry entry;
+  std::string rows;
+  std::uint64_t line_number = 0; // lines read since the start
+  const auto start = steady::now();
+  const auto poll_every = std::chrono::milliseconds(100);
+  const auto on_line = [&](std::string_view line) {
+    if (line.empty()) {
+      return;
+    }
+    ++line_number;
+    if (options.count && outcome.tally.count() >= *options.count) {
+      return;
+    }
+    if (!format.parse(line, entry) || !entry.request_time_s || !entry.time_ms) {
+      ++malformed;
+      if (first_malformed == 0) {
+        first_malformed = line_number;
+        say(fmt::format("{}: {}: malformed line skipped: {}\n", tool, *options.access_log,
+                        util::printable(line, 200)));
+      }
+      return;
+    }
+    const double latency_ms = *entry.request_time_s * 1000.0;
+    const auto arrived = util::SystemTime(std::chrono::milliseconds(*entry.time_ms)) -
+                         std::chrono::microseconds(static_cast<std::int64_t>(latency_ms * 1000.0));
+    formatter.append(rows, Sample{std::chrono::time_point_cast<util::SystemTime::duration>(arrived),
+                                  latency_ms,
+                                  entry.status,
+                                  ProbeError::none,
+                                  {}});
+    outcome.tally.add(latency_ms, entry.status, ProbeError::none);
+  };
+  while (true) {
+    follower.read(on_line);
+    if (!rows.empty()) {
+      sink.write(rows);
+      rows.clear();
+    }
+    if (options.count && outcome.tally.count() >= *options.count) {
+      break;
+    }
+    const auto elapsed = steady::now() - start;
+    if (options.duration && elapsed >= *options.duration) {
+      break;
+    }
+    if (!wait_until(steady::now() + poll_every, util::signals::fd())) {
+      break;
+    }
+  }
+  outcome.elapsed_s = std::chrono::duration<double>(steady::now() - start).count();
+  return outcome;
+}
+
 // The mix to measure: the targets file, the replayed log's paths on the
 // --url base, or --url alone (weight 1).
 std::vector<MixTarget> build_mix(const MeasureOptions& options)
@@ -295,6 +358,16 @@ util::Duration duration_option(std::string_view option, std::string_view text)
 
 void validate(const MeasureOptions& options)
 {
+  if (options.access_log) {
+    if (!options.url.empty() || options.targets_file || options.replay || is_load_mode(options)) {
+      throw UsageError(
+        "--access-log measures the traffic already there: no --url, --targets, --replay or load mode");
+    }
+    const LogFormat format = LogFormat::parse(options.log_format);
+    format.require({LogField::status, LogField::request_time}, "passive measurement (--access-log)");
+    format.require_time("passive measurement (--access-log)");
+    return;
+  }
   if (options.targets_file && options.replay) {
     throw UsageError("--targets and --replay are two ways to give a mix; use one");
   }
@@ -394,6 +467,27 @@ int measure(const MeasureOptions& options)
 {
   validate(options);
   (void)Config::load(options.config); // a named --config must exist and parse
+  if (options.access_log) {
+    util::signals::install();
+    // Following from here on, before the CSV header appears: a caller that
+    // waits for the header knows every later request will be seen.
+    LogFollower follower(*options.access_log);
+    SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
+    std::uint64_t malformed = 0;
+    std::uint64_t first_malformed = 0;
+    const Outcome outcome = run_passive(options, follower, sink, malformed, first_malformed);
+    std::string line = outcome.tally.describe();
+    line += fmt::format(", {:.1f} req/s seen",
+                        outcome.elapsed_s > 0 ? static_cast<double>(outcome.tally.count()) / outcome.elapsed_s
+                                              : 0.0);
+    if (malformed > 0) {
+      line += fmt::format(", {} malformed lines skipped (the first: line {} since the start)", malformed,
+                          first_malformed);
+    }
+    say(fmt::format("{}: {}\n", tool, line));
+    const int number = util::signals::received();
+    return number != 0 ? 128 + number : 0;
+  }
   const std::vector<MixTarget> mix = build_mix(options);
   if (options.print_targets) {
     std::string text = "# URL WEIGHT [-X METHOD] [-H 'Name: value']...\n";

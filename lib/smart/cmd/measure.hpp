@@ -48,6 +48,9 @@ struct MeasureOptions {
   std::vector<std::string> exclude;
   bool print_targets = false; // print the mix as a targets file, measure nothing
 
+  // Passive: no requests sent; a row per line a live access log gains.
+  std::optional<std::string> access_log;
+
   // Set by the caller: whether stderr is a terminal (progress line).
   bool progress = false;
 };
