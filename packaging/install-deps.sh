@@ -15,9 +15,10 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # Tests also need: chromium for the dashboard, sudo and systemd (unit files
 # verified with systemd-analyze, sudoers with visudo), jq for reading JSON in
 # shell tests, time for peak-RSS figures in benchmarks, hey as a load peer,
+# goaccess as the access-log parsing peer of the replay benchmark,
 # lintian for the package test; debootstrap and systemd-container for
 # packaging/test-deb-install.sh (run by hand, not by ctest).
-test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey lintian debootstrap systemd-container)
+test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then

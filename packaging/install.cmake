@@ -18,6 +18,8 @@ install(FILES packaging/sudoers DESTINATION ${SMART_SYSCONFDIR}/sudoers.d
 install(FILES packaging/logrotate DESTINATION ${SMART_SYSCONFDIR}/logrotate.d RENAME smart)
 # The dashboard's nginx server block: not enabled by installing (it would bind
 # a port on every machine with nginx); docs/dashboard.md says how to enable it.
+# The access-log format passive measurement reads (docs/measure.md), to include.
+install(FILES packaging/nginx/smart-log-format.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/smart/nginx)
 install(FILES packaging/nginx-smart-dashboard.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/smart/nginx
         RENAME smart-dashboard.conf)
 
