@@ -1125,6 +1125,8 @@ private:
     // 45 s of sending; the hook's 60 s timeout is the backstop).
     hook("smart-phone", {m_id});
     hook("smart-dashboard", {});
+    // Alerts last: they read health as the dashboard just wrote it.
+    hook("smart-phone", {"--notify", m_id});
     log(fmt::format("results in: {}", m_dir.string()));
   }
 
