@@ -127,6 +127,9 @@ bool use_color()
 
 int dashboard(const DashboardOptions& options)
 {
+  if (!options.fleet.empty()) {
+    return fleet_dashboard(options);
+  }
   const Config config = Config::load(options.common.config);
   for (const auto& warning : config.warnings()) {
     warn(warning);
