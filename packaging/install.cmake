@@ -10,7 +10,8 @@ set(SMART_DOCDIR "${CMAKE_INSTALL_DATADIR}/doc/smart")
 
 install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/smart)
-install(FILES timers/smart-run.service timers/smart-run.timer
+install(FILES timers/smart-run.service timers/smart-run.timer timers/smart-heartbeat.service
+              timers/smart-heartbeat.timer
         DESTINATION ${SMART_SYSTEMD_UNITDIR})
 install(FILES packaging/smart.conf DESTINATION ${SMART_SYSCONFDIR}/smart)
 install(FILES packaging/sudoers DESTINATION ${SMART_SYSCONFDIR}/sudoers.d

@@ -56,6 +56,14 @@ constexpr std::array key_table{
   KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
   KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
+  // Alerts (smart-phone --notify, --heartbeat; docs/alerts.md).
+  KeySpec{"NOTIFY_URL", "", Kind::string},
+  KeySpec{"NOTIFY_FORMAT", "json", Kind::string},
+  KeySpec{"NOTIFY_COMMAND", "", Kind::string},
+  KeySpec{"NOTIFY_ON_KEEP", "0", Kind::integer},
+  // node_exporter's textfile collector directory: smart-dashboard writes
+  // smart.prom there when it exists (docs/dashboard.md); empty: not at all.
+  KeySpec{"TEXTFILE_DIR", "/var/lib/prometheus/node-exporter", Kind::path},
   // TLS of smart-run's own measurement (smart-measure --cacert / --insecure)
   // for https targets with a private CA or a self-signed certificate.
   KeySpec{"MEASURE_CA_FILE", "", Kind::path},
