@@ -713,6 +713,9 @@ private:
   void revert_if_applied()
   {
     if (!m_applied) {
+      // pending.json is written before a variant's first baseline block;
+      // stopped there, nothing was applied and nothing is left to recover.
+      m_ctx.store.clear_pending();
       return;
     }
     const Variant* variant = nullptr;
