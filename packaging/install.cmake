@@ -8,7 +8,8 @@ set(SMART_SYSCONFDIR "/etc" CACHE PATH "Where smart.conf, sudoers.d and logrotat
 set(SMART_SYSTEMD_UNITDIR "/lib/systemd/system" CACHE PATH "Where the systemd units go")
 set(SMART_DOCDIR "${CMAKE_INSTALL_DATADIR}/doc/smart")
 
-install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment
+install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment packaging/sysctl-setting
+                 packaging/sysctl-experiment packaging/redis-experiment
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/smart)
 install(FILES timers/smart-run.service timers/smart-run.timer
         DESTINATION ${SMART_SYSTEMD_UNITDIR})

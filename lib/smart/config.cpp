@@ -71,6 +71,12 @@ constexpr std::array key_table{
   // Where the experiments' helpers live (packaging/nginx-experiment…); empty:
   // next to a source checkout, else /usr/libexec/smart.
   KeySpec{"SMART_LIBEXEC_DIR", "", Kind::path},
+  // Risk classes (durability, availability) that `--next` may run besides none.
+  KeySpec{"ALLOW_RISK", "", Kind::string},
+  // Variables of the shipped Redis experiments.
+  KeySpec{"REDIS_HOST", "127.0.0.1", Kind::string},
+  KeySpec{"REDIS_PORT", "6379", Kind::integer},
+  KeySpec{"REDIS_REWRITE", "0", Kind::integer},
 };
 
 const KeySpec* find_spec(std::string_view key)

@@ -2,6 +2,7 @@
 
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
+#include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
@@ -154,8 +155,10 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
 }
 
 // The enabled experiment not run for longest; ties: higher priority, then id.
+// Experiments whose risk class smart.conf does not allow are passed over.
 std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
 {
+  const auto allowed = parse_allowed_risks(config.get("ALLOW_RISK"));
   const auto items = list_all(config, store);
   const Listed* best = nullptr;
   for (const auto& item : items) {
@@ -164,6 +167,10 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
       continue;
     }
     if (!item.exp->enabled) {
+      continue;
+    }
+    if (const auto why = next_refusal(*item.exp, allowed)) {
+      warn(fmt::format("skipping {}: {}", item.exp->id, *why));
       continue;
     }
     if (!best) {

@@ -1,0 +1,23 @@
+#pragma once
+// Which experiments `smart-run --next` may choose: the rules that keep the
+// timer from running what the administrator has not allowed.
+
+#include <smart/run/experiment.hpp>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace smart {
+
+// The risk classes smart.conf's ALLOW_RISK allows besides `none`: a list of
+// class names separated by commas or blanks ("durability,availability"),
+// empty for none. Throws UsageError naming the word it does not know.
+std::set<Risk> parse_allowed_risks(std::string_view text);
+
+// Why `--next` must pass over an enabled experiment, or nothing when it may
+// run it: its risk class is not allowed.
+std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Risk>& allowed);
+
+} // namespace smart
