@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-// One experiment end to end (issue 3 item 3, issue 4 items 1, 3-6): the
+// One experiment end to end: the
 // orchestration smart-run drives after it holds the lock, recovered any
 // pending revert and validated the experiment.
 //
