@@ -27,7 +27,7 @@ for pair in 012_redis_hz:hz 013_redis_appendfsync:appendfsync; do
   before=$(rget "$name")
   mkdir -p "$TMP/exp"
   cp -R "$SMART_SOURCE_DIR/experiments/$id" "$TMP/exp/$id"
-  jq --arg url "tcp://127.0.0.1:$REDIS_PORT" '.target_url = $url | .measure_interval_sec = 0.05' \
+  jq --arg url "redis://127.0.0.1:$REDIS_PORT/PING" '.target_url = $url | .measure_interval_sec = 0.05' \
     "$SMART_SOURCE_DIR/experiments/$id/meta.json" >"$TMP/exp/$id/meta.json"
   exp_kill9_recovery "$id" "$TMP/smart.conf" changed same
   rm -rf "$TMP/exp"

@@ -229,7 +229,7 @@ util::Duration duration_option(std::string_view option, std::string_view text)
 void validate(const MeasureOptions& options)
 {
   if (options.url.empty()) {
-    throw UsageError("--url is required (http://, https:// or tcp://host:port)");
+    throw UsageError("--url is required (http://, https://, tcp://host:port or redis://host:port)");
   }
   const Target target = parse_target(options.url);
   if (options.interval && options.interval->count() <= 0) {
@@ -276,7 +276,7 @@ void validate(const MeasureOptions& options)
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
-  if (target.scheme == Scheme::tcp) {
+  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
   if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {

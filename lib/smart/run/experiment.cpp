@@ -414,10 +414,10 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
-                              util::starts_with(*url, "tcp://");
+                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://");
     if (!known_scheme) {
-      v.problem("target_url",
-                fmt::format("\"{}\" is not an http://, https:// or tcp:// URL", util::printable(*url, 80)));
+      v.problem("target_url", fmt::format("\"{}\" is not an http://, https://, tcp:// or redis:// URL",
+                                          util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");
     }
