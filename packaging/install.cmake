@@ -34,3 +34,6 @@ add_custom_target(smart_package_files ALL DEPENDS ${_smart_changelog_gz})
 install(FILES packaging/debian/copyright ${_smart_changelog_gz} DESTINATION ${SMART_DOCDIR})
 file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md ${PROJECT_SOURCE_DIR}/docs/coach-api.yaml)
 install(FILES ${_smart_docs} DESTINATION ${SMART_DOCDIR})
+# The template of docs/experiments.md, ready to copy into EXPERIMENTS_DIR.
+install(DIRECTORY docs/experiment-template/ DESTINATION ${SMART_DOCDIR}/experiment-template
+        USE_SOURCE_PERMISSIONS)

@@ -266,7 +266,15 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
       {"variants", variants},
       {"revert", exp.revert.display()},
       {"check", exp.check.display()},
-      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()}};
+      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()},
+      {"risk", risk_name(exp.risk)},
+      {"safety", [&]() {
+         json::array notes;
+         for (const auto& note : safety_notes(exp)) {
+           notes.emplace_back(note);
+         }
+         return notes;
+       }()}};
     std::cout << pretty_json(out);
     return 0;
   }
@@ -274,6 +282,11 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
   fmt::print("experiment {} ({})\n", exp.id, exp.dir.string());
   if (!exp.description.empty()) {
     fmt::print("  {}\n", util::printable(exp.description, 200));
+  }
+  fmt::print("risk: {}{}\n", risk_name(exp.risk),
+             exp.risk == Risk::none ? "" : " (--next runs it only when ALLOW_RISK names this class)");
+  for (const auto& note : safety_notes(exp)) {
+    fmt::print("safety: {}\n", note);
   }
   fmt::print(
     "design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "

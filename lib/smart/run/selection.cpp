@@ -43,4 +43,41 @@ std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Ri
   return std::nullopt;
 }
 
+std::vector<std::string> safety_notes(const Experiment& exp)
+{
+  std::vector<std::string> notes;
+  if (exp.check.empty()) {
+    notes.emplace_back("no check command: a change that breaks the server is noticed only by the measurement "
+                       "(give \"check\": a config test or a ping)");
+  }
+  for (const auto& v : exp.variants) {
+    if (v.apply.shell && v.apply.script != "true" && !v.apply.empty()) {
+      notes.push_back(fmt::format("variant {}: apply is a shell string; an argv array ([\"/bin/sh\", "
+                                  "\"script.sh\", \"apply\", \"VALUE\"]) leaves no quoting to get wrong",
+                                  v.name));
+    }
+  }
+  if (exp.revert.shell && exp.revert.script != "true") {
+    notes.emplace_back("revert is a shell string; an argv array leaves no quoting to get wrong");
+  }
+  if (exp.risk != Risk::none && exp.risks.empty()) {
+    notes.push_back(
+      fmt::format("risk class {} but no \"risks\" text saying what can be lost", risk_name(exp.risk)));
+  }
+  if (exp.helps_when.empty()) {
+    notes.emplace_back(
+      "no \"helps_when\": say when the change helps, so an administrator can judge a verdict");
+  }
+  if (exp.risks.empty() && exp.risk == Risk::none) {
+    notes.emplace_back(
+      "no \"risks\": say what a bad variant costs (and set \"risk\" when it is more than speed)");
+  }
+  if (exp.timeout.count() > 300) {
+    notes.push_back(
+      fmt::format("timeout_seconds {:g}: a hung apply or revert keeps the server changed that long",
+                  exp.timeout.count()));
+  }
+  return notes;
+}
+
 } // namespace smart

@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smart {
 
@@ -19,5 +20,12 @@ std::set<Risk> parse_allowed_risks(std::string_view text);
 // Why `--next` must pass over an enabled experiment, or nothing when it may
 // run it: its risk class is not allowed.
 std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Risk>& allowed);
+
+// What the safety checklist of docs/experiments.md finds missing in an
+// experiment that parses: no check command, shell strings where an argv
+// would do, a risk class without a word on the risk, no word on when it
+// helps, command timeouts so long that a hung command keeps the server
+// changed for minutes. Empty: nothing to say. `--dry-run` prints them.
+std::vector<std::string> safety_notes(const Experiment& exp);
 
 } // namespace smart

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 using namespace smart;
 
 namespace {
@@ -47,4 +49,30 @@ TEST_CASE("selection: an unknown ALLOW_RISK word is a usage error naming it")
 {
   CHECK_THROWS_AS(parse_allowed_risks("durability,everything"), UsageError);
   CHECK_THROWS_WITH(parse_allowed_risks("durability,everything"), Catch::Contains("'everything'"));
+}
+
+TEST_CASE("selection: --dry-run's safety notes name what the checklist misses")
+{
+  const auto bare = parse_experiment(
+    R"({"id":"x","variants":[{"name":"baseline","apply":"true"},{"name":"v","apply":"echo $X > /etc/f"}],
+        "revert":"rm /etc/f","target_url":"http://127.0.0.1/","risk":"durability","timeout_seconds":900})",
+    "meta.json", "/x");
+  const auto notes = safety_notes(bare);
+  auto has = [&](std::string_view text) {
+    return std::any_of(notes.begin(), notes.end(),
+                       [&](const auto& n) { return n.find(text) != std::string::npos; });
+  };
+  CHECK(has("no check command"));
+  CHECK(has("variant v: apply is a shell string"));
+  CHECK(has("revert is a shell string"));
+  CHECK(has("risk class durability but no \"risks\""));
+  CHECK(has("no \"helps_when\""));
+  CHECK(has("timeout_seconds 900"));
+
+  const auto good = parse_experiment(
+    R"({"id":"x","variants":[{"name":"baseline","apply":"true"},{"name":"v","apply":["/bin/sh","s.sh","apply","1"]}],
+        "revert":["/bin/sh","s.sh","revert"],"check":["/bin/sh","s.sh","check"],"target_url":"http://127.0.0.1/",
+        "helps_when":"always","risks":"nothing","risk":"none"})",
+    "meta.json", "/x");
+  CHECK(safety_notes(good).empty());
 }
