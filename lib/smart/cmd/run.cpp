@@ -7,12 +7,15 @@
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
+#include <smart/util/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <pwd.h>
+
 #include <unistd.h>
+#include <ctime>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -159,6 +162,14 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
 std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
 {
   const auto allowed = parse_allowed_risks(config.get("ALLOW_RISK"));
+  const auto recheck_days = config.integer("RECHECK_DAYS");
+  std::map<std::string, std::vector<json::object>> runs;
+  for (auto& line : store.history()) {
+    if (const auto* e = line.if_contains("experiment"); e && e->is_string()) {
+      runs[std::string(e->as_string())].push_back(line);
+    }
+  }
+  const auto now = util::format_rfc3339(std::chrono::system_clock::now());
   const auto items = list_all(config, store);
   const Listed* best = nullptr;
   for (const auto& item : items) {
@@ -170,6 +181,10 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
       continue;
     }
     if (const auto why = next_refusal(*item.exp, allowed)) {
+      warn(fmt::format("skipping {}: {}", item.exp->id, *why));
+      continue;
+    }
+    if (const auto why = lifecycle_refusal(runs[item.exp->id], now, recheck_days)) {
       warn(fmt::format("skipping {}: {}", item.exp->id, *why));
       continue;
     }
@@ -447,6 +462,16 @@ int run(const RunOptions& o)
     }
   }
 
+  if (o.next) {
+    const auto t = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    if (!in_run_window(config.get("RUN_WINDOW"), local.tm_hour * 60 + local.tm_min)) {
+      log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do",
+                           config.get("RUN_WINDOW"), local.tm_hour, local.tm_min));
+      return 0;
+    }
+  }
   std::optional<fs::path> where =
     o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
   if (!where) {

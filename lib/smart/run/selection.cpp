@@ -1,8 +1,12 @@
 #include <smart/error.hpp>
 #include <smart/run/selection.hpp>
 #include <smart/util/strings.hpp>
+#include <smart/util/time.hpp>
 
 #include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
 
 namespace smart {
 
@@ -41,6 +45,86 @@ std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Ri
                        risk_name(exp.risk), risk_name(exp.risk));
   }
   return std::nullopt;
+}
+
+namespace {
+
+std::string text_of(const boost::json::object& o, std::string_view key)
+{
+  if (const auto* v = o.if_contains(key); v && v->is_string()) {
+    return std::string(v->as_string());
+  }
+  return {};
+}
+
+int minutes_of(std::string_view hhmm, std::string_view window)
+{
+  int h = 0;
+  int m = 0;
+  if (hhmm.size() != 5 || hhmm[2] != ':' || std::sscanf(std::string(hhmm).c_str(), "%2d:%2d", &h, &m) != 2 ||
+      h < 0 || h > 23 || m < 0 || m > 59) {
+    throw UsageError("RUN_WINDOW '{}': expected HH:MM-HH:MM (local time, e.g. 02:00-05:00)",
+                     util::printable(window, 40));
+  }
+  return h * 60 + m;
+}
+
+} // namespace
+
+std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::object>& runs,
+                                             const std::string& now_utc, long recheck_days)
+{
+  if (runs.empty()) {
+    return std::nullopt;
+  }
+  const auto& last = runs.back();
+  if (runs.size() >= 2 && text_of(last, "status") == "failed" &&
+      text_of(runs[runs.size() - 2], "status") == "failed") {
+    return fmt::format("paused: its last two runs ({}, {}) failed; run it by name to re-enable it",
+                       text_of(runs[runs.size() - 2], "run_id"), text_of(last, "run_id"));
+  }
+  const auto status = text_of(last, "status");
+  if (text_of(last, "mode") == "advise" || (status != "kept" && status != "reverted")) {
+    return std::nullopt;
+  }
+  if (status == "reverted") {
+    const auto* variants = last.if_contains("variants");
+    if (!variants || !variants->is_array() || variants->as_array().empty()) {
+      return std::nullopt;
+    }
+    for (const auto& v : variants->as_array()) {
+      if (!v.is_object() || text_of(v.as_object(), "outcome") != "revert") {
+        return std::nullopt; // inconclusive: worth another run
+      }
+    }
+  }
+  const auto started = util::parse_rfc3339(text_of(last, "started_at"));
+  const auto now = util::parse_rfc3339(now_utc);
+  if (!started || !now || *now - *started >= std::chrono::hours(24) * recheck_days) {
+    return std::nullopt;
+  }
+  return fmt::format("settled: run {} {} ({}); rechecked {} day(s) after it (RECHECK_DAYS={})",
+                     text_of(last, "run_id"), status,
+                     status == "kept" ? "kept " + text_of(last, "kept_variant") : "every variant worse",
+                     recheck_days, recheck_days);
+}
+
+bool in_run_window(std::string_view window, int minutes)
+{
+  if (window.empty()) {
+    return true;
+  }
+  const auto dash = window.find('-');
+  if (dash == std::string_view::npos) {
+    throw UsageError("RUN_WINDOW '{}': expected HH:MM-HH:MM (local time, e.g. 02:00-05:00)",
+                     util::printable(window, 40));
+  }
+  const int from = minutes_of(window.substr(0, dash), window);
+  const int to = minutes_of(window.substr(dash + 1), window);
+  if (from == to) {
+    return true;
+  }
+  return from < to ? (minutes >= from && minutes < to) : (minutes >= from || minutes < to);
 }
 
 std::vector<std::string> safety_notes(const Experiment& exp)

@@ -4,6 +4,8 @@
 
 #include <smart/run/experiment.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +22,20 @@ std::set<Risk> parse_allowed_risks(std::string_view text);
 // Why `--next` must pass over an enabled experiment, or nothing when it may
 // run it: its risk class is not allowed.
 std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Risk>& allowed);
+
+// The lifecycle rules of `--next` over one experiment's history.jsonl
+// records (oldest first); NOW_UTC is "YYYY-MM-DDTHH:MM:SSZ" like started_at.
+// Paused: its last two runs failed (a run by name that does not fail ends
+// the pause). Settled: its last run (not an advise run) kept a variant, or
+// reverted with every variant conclusively worse; it is not re-run until
+// RECHECK_DAYS days after that run started.
+std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::object>& runs,
+                                             const std::string& now_utc, long recheck_days);
+
+// RUN_WINDOW "HH:MM-HH:MM" (local time; may wrap midnight; empty: always):
+// whether MINUTES (since local midnight) is inside. Throws UsageError on a
+// malformed window.
+bool in_run_window(std::string_view window, int minutes);
 
 // What the safety checklist of docs/experiments.md finds missing in an
 // experiment that parses: no check command, shell strings where an argv
