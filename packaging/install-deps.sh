@@ -17,12 +17,14 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # shell tests, time for peak-RSS figures in benchmarks, hey as a load peer,
 # goaccess as the access-log parsing peer of the replay benchmark,
 # lintian for the package test; debootstrap and systemd-container for
-# packaging/test-deb-install.sh (run by hand, not by ctest); and
+# packaging/test-deb-install.sh (run by hand, not by ctest);
 # prometheus-node-exporter, which a test starts on 127.0.0.1 to scrape the
 # textfile smart-dashboard writes (no daemon starts without systemd running);
-# cloud-init for `cloud-init schema` on packaging/cloud-init.yaml.
+# cloud-init for `cloud-init schema` on packaging/cloud-init.yaml;
+# redis-server and redis-tools: the Redis experiments' tests start their own
+# redis-server on 127.0.0.1 and drive it with redis-cli.
 test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
-  prometheus-node-exporter cloud-init)
+  prometheus-node-exporter cloud-init redis-server redis-tools)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then
@@ -77,3 +79,14 @@ if $need_promtool; then
 fi
 # The Debian nginx package starts the machine's own nginx; smart's tests and
 # demo never use it, and it is left as the package set it up.
+# Debian's redis-server package starts (and enables) the machine's own Redis
+# on port 6379; the tests start their own on free ports and never use it, so
+# a Redis installed here for the tests is stopped and not started at boot.
+if [ "${1:-}" = "--tests" ] && printf '%s\n' "${missing[@]}" | grep -qx redis-server; then
+  service redis-server stop >/dev/null 2>&1 || true
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now redis-server >/dev/null 2>&1 || true
+  else
+    update-rc.d redis-server disable >/dev/null 2>&1 || true
+  fi
+fi

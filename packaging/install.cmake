@@ -8,7 +8,8 @@ set(SMART_SYSCONFDIR "/etc" CACHE PATH "Where smart.conf, sudoers.d and logrotat
 set(SMART_SYSTEMD_UNITDIR "/lib/systemd/system" CACHE PATH "Where the systemd units go")
 set(SMART_DOCDIR "${CMAKE_INSTALL_DATADIR}/doc/smart")
 
-install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment
+install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment packaging/sysctl-setting
+                 packaging/sysctl-experiment packaging/redis-experiment
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/smart)
 install(FILES timers/smart-run.service timers/smart-run.timer timers/smart-heartbeat.service
               timers/smart-heartbeat.timer
@@ -36,3 +37,6 @@ add_custom_target(smart_package_files ALL DEPENDS ${_smart_changelog_gz})
 install(FILES packaging/debian/copyright ${_smart_changelog_gz} DESTINATION ${SMART_DOCDIR})
 file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md ${PROJECT_SOURCE_DIR}/docs/coach-api.yaml)
 install(FILES ${_smart_docs} DESTINATION ${SMART_DOCDIR})
+# The template of docs/experiments.md, ready to copy into EXPERIMENTS_DIR.
+install(DIRECTORY docs/experiment-template/ DESTINATION ${SMART_DOCDIR}/experiment-template
+        USE_SOURCE_PERMISSIONS)

@@ -81,6 +81,16 @@ constexpr std::array key_table{
   // Where the experiments' helpers live (packaging/nginx-experiment…); empty:
   // next to a source checkout, else /usr/libexec/smart.
   KeySpec{"SMART_LIBEXEC_DIR", "", Kind::path},
+  // Risk classes (durability, availability) that `--next` may run besides none.
+  KeySpec{"ALLOW_RISK", "", Kind::string},
+  // --next: a settled experiment waits this many days; the timer's runs only
+  // start inside RUN_WINDOW (local HH:MM-HH:MM; empty: any time).
+  KeySpec{"RECHECK_DAYS", "30", Kind::integer},
+  KeySpec{"RUN_WINDOW", "", Kind::string},
+  // Variables of the shipped Redis experiments.
+  KeySpec{"REDIS_HOST", "127.0.0.1", Kind::string},
+  KeySpec{"REDIS_PORT", "6379", Kind::integer},
+  KeySpec{"REDIS_REWRITE", "0", Kind::integer},
 };
 
 constexpr std::size_t max_value_bytes = 65536;

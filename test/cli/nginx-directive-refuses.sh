@@ -22,7 +22,7 @@ for badname in 'Worker' 'worker-processes' 'x;y' '' '1abc'; do
   unchanged
 done
 expect_exit 2 "$D" set "$conf" server worker_processes 2
-expect_in "$TMP/err" "must be main or http"
+expect_in "$TMP/err" "must be main, events or http"
 expect_exit 2 "$D" set "$TMP/none.conf" main worker_processes 2
 expect_in "$TMP/err" "no such file"
 

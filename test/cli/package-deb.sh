@@ -27,12 +27,17 @@ has '-rw-r--r--' /lib/systemd/system/smart-run.service
 has '-rw-r--r--' /lib/systemd/system/smart-run.timer
 has '-rwxr-xr-x' /usr/libexec/smart/nginx-directive
 has '-rwxr-xr-x' /usr/libexec/smart/nginx-experiment
+has '-rwxr-xr-x' /usr/libexec/smart/sysctl-setting
+has '-rwxr-xr-x' /usr/libexec/smart/sysctl-experiment
+has '-rwxr-xr-x' /usr/libexec/smart/redis-experiment
 has '-rw-r--r--' /usr/share/doc/smart/copyright
 has '-rw-r--r--' /usr/share/doc/smart/changelog.gz
 for exp in "$SMART_SOURCE_DIR"/experiments/*/; do
   id=$(basename "$exp")
   has '-rw-r--r--' "/usr/share/smart/experiments/$id/meta.json"
-  has '-rwxr-xr-x' "/usr/share/smart/experiments/$id/nginx.sh"
+  for script in "$exp"*.sh; do
+    has '-rwxr-xr-x' "/usr/share/smart/experiments/$id/$(basename "$script")"
+  done
 done
 if [ -f "$SMART_SOURCE_DIR/packaging/nginx-smart-dashboard.conf" ]; then
   has '-rw-r--r--' /usr/share/smart/nginx/smart-dashboard.conf

@@ -94,3 +94,31 @@ exp_need_smart_run() {
   [ -x "$SMART_BUILD_DIR/tools/smart-run" ] || skip "smart-run is not built"
   exp_need_nginx
 }
+
+# exp_kill9_recovery ID CONF CHANGED SAME
+#                               smart-run ID (smart.conf CONF) killed with
+#                               SIGKILL once the shell function CHANGED says a
+#                               variant is applied and pending.json exists; the
+#                               next run (--advise) finds pending.json and
+#                               reverts first; afterwards SAME must hold (the
+#                               server as before the first run) and every run
+#                               directory's history is complete.
+exp_kill9_recovery() {
+  local id=$1 conf=$2 changed=$3 same=$4 pid base
+  base=$(sed -n 's/^BASE_DIR=//p' "$conf")
+  smart-run --config "$conf" --variant-seconds 60s --block-seconds 1s "$id" \
+    >"$TMP/kill9.$id.out" 2>"$TMP/kill9.$id.err" &
+  pid=$!
+  _exp_live_pid=$pid
+  on_exit '[ -z "${_exp_live_pid:-}" ] || kill -KILL "$_exp_live_pid" 2>/dev/null'
+  _exp_applied() { "$changed" && [ -f "$base/var/pending.json" ]; }
+  wait_for _exp_applied
+  kill -KILL "$pid"
+  wait "$pid" 2>/dev/null || true
+  _exp_live_pid=
+  "$changed" || fail "$id: nothing changed any more after the kill: the kill proves nothing"
+  expect_exit 0 smart-run --config "$conf" --advise --variant-seconds 1s --block-seconds 0.5s "$id"
+  expect_in "$TMP/err" "found pending.json"
+  [ ! -e "$base/var/pending.json" ] || fail "$id: pending.json still there"
+  "$same" || fail "$id: not restored after the kill -9 and the recovering run"
+}

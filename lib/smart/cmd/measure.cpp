@@ -391,8 +391,9 @@ void validate(const MeasureOptions& options)
     return;
   }
   if (options.url.empty()) {
-    throw UsageError(options.replay ? "--replay needs --url, the base URL the log's paths are requested on"
-                                    : "--url is required (http://, https:// or tcp://host:port)");
+    throw UsageError(options.replay
+                       ? "--replay needs --url, the base URL the log's paths are requested on"
+                       : "--url is required (http://, https://, tcp://host:port or redis://host:port)");
   }
   const Target target = parse_target(options.url);
   if (options.replay) {
@@ -448,7 +449,7 @@ void validate(const MeasureOptions& options)
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
-  if (target.scheme == Scheme::tcp) {
+  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
   if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {

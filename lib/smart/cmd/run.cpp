@@ -2,16 +2,20 @@
 
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
+#include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
+#include <smart/util/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <pwd.h>
+
 #include <unistd.h>
+#include <ctime>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -154,8 +158,18 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
 }
 
 // The enabled experiment not run for longest; ties: higher priority, then id.
+// Experiments whose risk class smart.conf does not allow are passed over.
 std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
 {
+  const auto allowed = parse_allowed_risks(config.get("ALLOW_RISK"));
+  const auto recheck_days = config.integer("RECHECK_DAYS");
+  std::map<std::string, std::vector<json::object>> runs;
+  for (auto& line : store.history()) {
+    if (const auto* e = line.if_contains("experiment"); e && e->is_string()) {
+      runs[std::string(e->as_string())].push_back(line);
+    }
+  }
+  const auto now = util::format_rfc3339(std::chrono::system_clock::now());
   const auto items = list_all(config, store);
   const Listed* best = nullptr;
   for (const auto& item : items) {
@@ -164,6 +178,14 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
       continue;
     }
     if (!item.exp->enabled) {
+      continue;
+    }
+    if (const auto why = next_refusal(*item.exp, allowed)) {
+      warn(fmt::format("skipping {}: {}", item.exp->id, *why));
+      continue;
+    }
+    if (const auto why = lifecycle_refusal(runs[item.exp->id], now, recheck_days)) {
+      warn(fmt::format("skipping {}: {}", item.exp->id, *why));
       continue;
     }
     if (!best) {
@@ -269,7 +291,15 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
       {"variants", variants},
       {"revert", exp.revert.display()},
       {"check", exp.check.display()},
-      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()}};
+      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()},
+      {"risk", risk_name(exp.risk)},
+      {"safety", [&]() {
+         json::array notes;
+         for (const auto& note : safety_notes(exp)) {
+           notes.emplace_back(note);
+         }
+         return notes;
+       }()}};
     std::cout << pretty_json(out);
     return 0;
   }
@@ -277,6 +307,11 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
   fmt::print("experiment {} ({})\n", exp.id, exp.dir.string());
   if (!exp.description.empty()) {
     fmt::print("  {}\n", util::printable(exp.description, 200));
+  }
+  fmt::print("risk: {}{}\n", risk_name(exp.risk),
+             exp.risk == Risk::none ? "" : " (--next runs it only when ALLOW_RISK names this class)");
+  for (const auto& note : safety_notes(exp)) {
+    fmt::print("safety: {}\n", note);
   }
   fmt::print(
     "design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "
@@ -412,6 +447,16 @@ int run(const RunOptions& o)
     }
   }
 
+  if (o.next) {
+    const auto t = std::time(nullptr);
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    if (!in_run_window(config.get("RUN_WINDOW"), local.tm_hour * 60 + local.tm_min)) {
+      log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do",
+                           config.get("RUN_WINDOW"), local.tm_hour, local.tm_min));
+      return 0;
+    }
+  }
   std::optional<fs::path> where =
     o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
   if (!where) {

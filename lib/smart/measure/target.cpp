@@ -28,6 +28,8 @@ std::string_view to_string(Scheme scheme)
     return "https";
   case Scheme::tcp:
     return "tcp";
+  case Scheme::redis:
+    return "redis";
   }
   return "?";
 }
@@ -57,7 +59,7 @@ Target parse_target(std::string_view url)
     bad(url, "empty URL");
   }
   if (sep == std::string_view::npos) {
-    bad(url, "no scheme (expected http://, https:// or tcp://host:port)");
+    bad(url, "no scheme (expected http://, https://, tcp://host:port or redis://host:port)");
   }
   std::string scheme(url.substr(0, sep));
   for (auto& c : scheme) {
@@ -71,8 +73,11 @@ Target parse_target(std::string_view url)
     target.port = 443;
   } else if (scheme == "tcp") {
     target.scheme = Scheme::tcp;
+  } else if (scheme == "redis") {
+    target.scheme = Scheme::redis;
+    target.port = 6379;
   } else {
-    bad(url, "unsupported scheme '" + util::printable(scheme, 40) + "' (expected http, https or tcp)");
+    bad(url, "unsupported scheme '" + util::printable(scheme, 40) + "' (expected http, https, tcp or redis)");
   }
   std::string_view rest = url.substr(sep + 3);
   const auto path_start = rest.find_first_of("/?#");
@@ -136,6 +141,9 @@ Target parse_target(std::string_view url)
     if (!path.empty() && path != "/") {
       bad(url, "tcp:// takes no path");
     }
+  }
+  if (target.scheme == Scheme::redis && path.find_first_of("?%") != std::string_view::npos) {
+    bad(url, "redis:// takes its command as /WORD/WORD... (no query, no %-escapes)");
   }
   target.host = std::string(host);
   target.path = path.empty() ? std::string("/") : std::string(path);

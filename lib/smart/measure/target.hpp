@@ -6,12 +6,13 @@
 
 struct addrinfo;
 
-// What smart-measure measures: an http://, https:// or tcp://host:port URL.
+// What smart-measure measures: an http://, https://, tcp://host:port or
+// redis://host[:port][/COMMAND/ARG...] URL.
 // Pure: parse_target() checks the text only (no DNS).
 
 namespace smart {
 
-enum class Scheme { http, https, tcp };
+enum class Scheme { http, https, tcp, redis };
 
 struct Target {
   Scheme scheme = Scheme::http;

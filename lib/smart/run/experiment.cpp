@@ -42,6 +42,9 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "warmup_seconds",
   "manages",
   "comment",
+  "risk",
+  "helps_when",
+  "risks",
 });
 constexpr auto variant_keys = std::to_array<std::string_view>({"name", "apply", "description", "comment"});
 constexpr auto threshold_keys =
@@ -411,10 +414,10 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
-                              util::starts_with(*url, "tcp://");
+                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://");
     if (!known_scheme) {
-      v.problem("target_url",
-                fmt::format("\"{}\" is not an http://, https:// or tcp:// URL", util::printable(*url, 80)));
+      v.problem("target_url", fmt::format("\"{}\" is not an http://, https://, tcp:// or redis:// URL",
+                                          util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");
     }
@@ -496,6 +499,18 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
       exp.priority = *value;
     }
   }
+  if (const auto* risk = member(object, "risk")) {
+    if (auto value = v.string(risk, "risk", true)) {
+      if (auto parsed = parse_risk(*value)) {
+        exp.risk = *parsed;
+      } else {
+        v.problem("risk",
+                  fmt::format("'{}' is not none, durability or availability", util::printable(*value, 40)));
+      }
+    }
+  }
+  exp.helps_when = v.string(member(object, "helps_when"), "helps_when", false).value_or("");
+  exp.risks = v.string(member(object, "risks"), "risks", false).value_or("");
   if (const auto* manages = member(object, "manages")) {
     if (!manages->is_array()) {
       v.problem("manages", fmt::format("expected an array of file paths, found {}", kind_of(*manages)));
@@ -518,6 +533,33 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   }
   exp.warnings = std::move(v.warnings());
   return exp;
+}
+
+std::optional<Risk> parse_risk(std::string_view text)
+{
+  if (text == "none") {
+    return Risk::none;
+  }
+  if (text == "durability") {
+    return Risk::durability;
+  }
+  if (text == "availability") {
+    return Risk::availability;
+  }
+  return std::nullopt;
+}
+
+std::string_view risk_name(Risk risk)
+{
+  switch (risk) {
+  case Risk::durability:
+    return "durability";
+  case Risk::availability:
+    return "availability";
+  case Risk::none:
+    break;
+  }
+  return "none";
 }
 
 Experiment load_experiment(const std::filesystem::path& dir_or_file)

@@ -43,6 +43,9 @@ struct Variant {
 
 enum class Strategy { first_winner, best };
 enum class Design { interleaved, sequential };
+// none: only speed is at stake; durability: acknowledged data can be lost on
+// a crash (fsync policies); availability: a bad value can stop the service.
+enum class Risk { none, durability, availability };
 
 std::string_view to_string(Strategy strategy);
 std::string_view to_string(Design design);
@@ -86,6 +89,11 @@ struct Experiment {
   std::optional<Load> load;
   bool enabled = true;
   long priority = 0;
+  // What a bad variant can cost beyond speed: `--next` runs a risky
+  // experiment only when smart.conf's ALLOW_RISK names its class.
+  Risk risk = Risk::none;
+  std::string helps_when; // documentation: when the change helps
+  std::string risks;      // documentation: what it risks
   // Files the experiment manages: hashed after every run; a change made
   // outside smart makes the next run step aside (refuse).
   std::vector<std::filesystem::path> manages;
@@ -113,6 +121,8 @@ Experiment parse_experiment(std::string_view json, std::string_view name, const 
 // Loads DIR/meta.json (or a path to a meta.json file). Throws ExperimentError
 // (bad content) or smart::UsageError (missing file).
 Experiment load_experiment(const std::filesystem::path& dir_or_file);
+std::optional<Risk> parse_risk(std::string_view text);
+std::string_view risk_name(Risk risk);
 
 // The experiment directories under experiments_dir (those with a meta.json),
 // sorted by name.

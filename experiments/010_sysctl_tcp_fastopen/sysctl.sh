@@ -1,0 +1,18 @@
+#!/bin/sh
+# The apply/revert/check commands of 010_sysctl_tcp_fastopen: the kernel setting net.ipv4.tcp_fastopen.
+# Usage: sysctl.sh apply VALUE | revert | check
+# The work is done by smart's sysctl-experiment helper (docs/experiments-shipped.md);
+# found in $SMART_LIBEXEC_DIR, next to a source checkout, or installed.
+set -eu
+for dir in "${SMART_LIBEXEC_DIR:-}" "$(dirname -- "$0")/../../packaging" /usr/libexec/smart; do
+  if [ -n "$dir" ] && [ -x "$dir/sysctl-experiment" ]; then
+    case "${1:-}" in
+      apply) exec "$dir/sysctl-experiment" apply net.ipv4.tcp_fastopen "${2:-}" ;;
+      revert) exec "$dir/sysctl-experiment" revert net.ipv4.tcp_fastopen ;;
+      check) exec "$dir/sysctl-experiment" check net.ipv4.tcp_fastopen ;;
+      *) echo "sysctl.sh: error: usage: sysctl.sh apply VALUE | revert | check" >&2; exit 2 ;;
+    esac
+  fi
+done
+echo "sysctl.sh: error: sysctl-experiment not found (set SMART_LIBEXEC_DIR)" >&2
+exit 2
