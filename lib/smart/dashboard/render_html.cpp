@@ -377,11 +377,13 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
   html.f("<p class=\"muted\">The last {} of {} runs, newest first. Each run's files are in "
          "<a href=\"runs/\">runs/</a>.</p>\n",
          rows, model.history.size());
-  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th "
-           "class=\"col-when\">finished</th>"
-           "<th>experiment</th><th>status</th><th>kept</th><th class=\"num col-base\">base p50</th>"
-           "<th class=\"num\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
-           "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
+  html.raw(
+    "<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th "
+    "class=\"col-when\">finished</th>"
+    "<th>experiment</th><th>status</th><th class=\"col-kept\">kept</th><th class=\"num col-base\">base "
+    "p50</th>"
+    "<th class=\"num col-var\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
+    "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& run = model.history[model.history.size() - 1 - k];
     html.raw("<tr><td>");
@@ -395,13 +397,14 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
       html.text(run.finished_at);
     }
     html.raw("</td><td>").text(run.experiment);
-    html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run), status_label(run));
+    html.f("</td><td><span class=\"pill {}\">{}</span></td><td class=\"col-kept\">", status_class(run),
+           status_label(run));
     html
       .text(run.status == "kept" && run.mode != "calibrate" && run.mode != "advise" ? run.kept_variant : "–")
       .raw("</td>");
     const auto* chosen = run.chosen();
-    html.f("<td class=\"num col-base\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
-           format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
+    html.f("<td class=\"num col-base\">{}</td><td class=\"num col-var\">{}</td>",
+           format_ms(run.baseline.p50_ms), format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
     delta_cell(html, chosen ? chosen->improve_pct : std::nullopt, chosen ? chosen->outcome : "", true);
     html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td class=\"col-files\">");
     run_link(html, run.run_id, "summary.json");
