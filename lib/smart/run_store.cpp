@@ -341,6 +341,7 @@ std::optional<Pending> RunStore::read_pending() const
   pending.experiment_dir = text("experiment_dir");
   pending.variant = text("variant");
   pending.since = text("since");
+  pending.expected_end = text("expected_end");
   pending.run_dir = text("run_dir");
   if (const auto* pid = object.if_contains("pid"); pid && pid->is_number()) {
     pending.pid = pid->to_number<long>();
@@ -360,7 +361,11 @@ void RunStore::write_pending(const Pending& p) const
                             {"pid", p.pid},
                             {"since", p.since},
                             {"run_dir", p.run_dir.string()}};
-  util::write_file_atomically(pending_path(), pretty_json(object));
+  json::object out = object;
+  if (!p.expected_end.empty()) {
+    out["expected_end"] = p.expected_end;
+  }
+  util::write_file_atomically(pending_path(), pretty_json(out));
 }
 
 void RunStore::clear_pending() const

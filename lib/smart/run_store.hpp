@@ -75,6 +75,7 @@ struct Pending {
   long pid = 0;
   std::string since;
   std::filesystem::path run_dir;
+  std::string expected_end; // RFC 3339, when the variant's measurement is planned to end; optional
 };
 
 class RunStore {

@@ -27,4 +27,4 @@ expect_exit 0 smart-run --config "$TMP/smart.conf" --list --json
 expect_eq "$(jq -r '.[] | select(.id == "a_low") | .last_run.status' "$TMP/out")" reverted
 expect_eq "$(jq -r '.[] | select(.id == "c_off") | .enabled' "$TMP/out")" false
 expect_exit 0 smart-run --config "$TMP/smart.conf" --list
-grep -E '^b_high +yes +5 +[0-9]{8}T[0-9]{6}Z(-[0-9]+)? +reverted +none' "$TMP/out" >/dev/null || { cat "$TMP/out"; fail "--list line of b_high"; }
+grep -E '^b_high +yes +5 +[0-9]{8}T[0-9]{6}Z(-[0-9]+)? +advice only +none' "$TMP/out" >/dev/null || { cat "$TMP/out"; fail "--list line of b_high"; }

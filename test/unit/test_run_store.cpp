@@ -95,9 +95,11 @@ TEST_CASE("run_store: pending.json and revert_failed.json round-trip and clear")
   TempDir tmp;
   const auto store = store_in(tmp.path);
   CHECK(!store.read_pending());
-  store.write_pending(Pending{"20261122T232318Z", "e", "/etc/smart/experiments/e", "v", 42, "now", "/r"});
+  store.write_pending(Pending{"20261122T232318Z", "e", "/etc/smart/experiments/e", "v", 42, "now", "/r",
+                              "2026-11-22T23:40:00Z"});
   const auto pending = store.read_pending();
   REQUIRE(pending);
+  CHECK(pending->expected_end == "2026-11-22T23:40:00Z");
   CHECK(pending->experiment_dir == "/etc/smart/experiments/e");
   CHECK(pending->variant == "v");
   CHECK(pending->pid == 42);
@@ -134,7 +136,7 @@ TEST_CASE("run_store: retention prunes by age and count, never the current or pe
     fs::create_directories(store.runs_dir() / id);
   }
   fs::create_directories(store.runs_dir() / "not-a-run");
-  store.write_pending(Pending{"20261120T000000Z", "e", "/x", "v", 1, "", ""});
+  store.write_pending(Pending{"20261120T000000Z", "e", "/x", "v", 1, "", "", ""});
   const auto removed = store.prune(10, 2, at("2026-11-22T12:00:00Z"), "20261121T000000Z");
   // 1101 is too old; of the rest only the newest 2 stay, plus current and pending.
   CHECK(removed == std::vector<std::string>{"20261101T000000Z", "20261122T000000Z"});

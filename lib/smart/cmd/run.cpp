@@ -3,6 +3,7 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
 #include <smart/run/selection.hpp>
+#include <smart/outcome.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
@@ -118,9 +119,30 @@ std::string field(const std::optional<json::object>& object, std::string_view ke
   return std::string(fallback);
 }
 
+// The run in progress (pending.json), when readable; --list says it.
+std::optional<Pending> running_now(const RunStore& store)
+{
+  try {
+    return store.read_pending();
+  } catch (const std::exception&) {
+    return std::nullopt; // an unreadable pending.json is the next run's to report
+  }
+}
+
+// STATUS of --list: the run in progress, else the last run's outcome in
+// the words the dashboard uses.
+std::string list_status(const std::optional<json::object>& last)
+{
+  if (!last) {
+    return "never run";
+  }
+  return std::string(outcome::run_label(field(last, "status", ""), field(last, "mode", "")));
+}
+
 int do_list(const Config& config, const RunStore& store, bool as_json)
 {
   const auto items = list_all(config, store);
+  const auto running = running_now(store);
   if (as_json) {
     json::array array;
     for (const auto& item : items) {
@@ -131,6 +153,15 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
         o["enabled"] = item.exp->enabled;
         o["priority"] = item.exp->priority;
         o["last_run"] = item.last ? json::value(*item.last) : json::value(nullptr);
+        if (running && running->experiment == item.exp->id) {
+          json::object now{
+            {"run_id", running->run_id}, {"variant", running->variant}, {"since", running->since}};
+          now["expected_end"] =
+            running->expected_end.empty() ? json::value(nullptr) : json::value(running->expected_end);
+          o["running"] = std::move(now);
+        } else {
+          o["running"] = nullptr;
+        }
       } else {
         o["invalid"] = item.problem;
       }
@@ -139,7 +170,7 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
     std::cout << pretty_json(array);
     return 0;
   }
-  fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<13} {}\n", "EXPERIMENT", "ENABLED", "PRIO", "LAST RUN", "STATUS",
+  fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<17} {}\n", "EXPERIMENT", "ENABLED", "PRIO", "LAST RUN", "STATUS",
              "KEPT");
   for (const auto& item : items) {
     if (!item.exp) {
@@ -147,9 +178,16 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
                  util::printable(item.problem.substr(0, item.problem.find('\n')), 100));
       continue;
     }
-    fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<13} {}\n", item.exp->id, item.exp->enabled ? "yes" : "no",
-               item.exp->priority, field(item.last, "run_id"), field(item.last, "status", "never run"),
-               field(item.last, "kept_variant"));
+    const bool is_running = running && running->experiment == item.exp->id;
+    fmt::print("{:<28} {:<8} {:>4}  {:<19} {:<17} {}\n", item.exp->id, item.exp->enabled ? "yes" : "no",
+               item.exp->priority, is_running ? running->run_id : field(item.last, "run_id"),
+               is_running ? "running now" : list_status(item.last),
+               is_running ? fmt::format("{} applied since {}{}", util::printable(running->variant, 64),
+                                        util::printable(running->since, 40),
+                                        running->expected_end.empty()
+                                          ? ""
+                                          : ", until " + util::printable(running->expected_end, 40))
+                          : field(item.last, "kept_variant"));
   }
   if (items.empty()) {
     say(fmt::format("no experiments under {}\n", config.get("EXPERIMENTS_DIR")));

@@ -1,4 +1,5 @@
 #include <smart/dashboard/charts.hpp>
+#include <smart/outcome.hpp>
 
 #include <smart/util/html.hpp>
 
@@ -290,7 +291,7 @@ std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const st
                    kept ? "kept" : "other", px(i), y(*chosen->stats.p50_ms), kept ? 4 : 2.5);
     util::append_html_escaped(out, run.run_id);
     out += " · ";
-    util::append_html_escaped(out, run.status);
+    util::append_html_escaped(out, outcome::run_label(run.status, run.mode));
     fmt::format_to(std::back_inserter(out), " · baseline {} ms · ",
                    run.baseline.p50_ms ? fmt::format("{:.1f}", *run.baseline.p50_ms) : "–");
     util::append_html_escaped(out, chosen->name);

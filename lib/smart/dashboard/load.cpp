@@ -21,6 +21,9 @@ namespace json = boost::json;
 
 const VariantResult* RunSummary::chosen() const
 {
+  if (mode == "calibrate") {
+    return nullptr; // the baseline against itself: no variant was chosen
+  }
   if (kept_variant != "none" && !kept_variant.empty()) {
     for (const auto& variant : variants) {
       if (variant.name == kept_variant) {
@@ -270,6 +273,8 @@ RunSummary parse_run(const json::object& object)
   run.host = get_string(object, "host");
   run.strategy = get_string(object, "strategy");
   run.design = get_string(object, "design");
+  run.mode = get_string(object, "mode");
+  run.would_keep = get_string(object, "would_keep");
   run.baseline = parse_stats(get_object(object, "baseline"));
 
   // The original state.json: only "metrics" and "updated_at".
@@ -459,6 +464,21 @@ Model load_model(const StatePaths& paths)
       failed.revert_command = get_string(object, "revert");
     }
     model.revert_failed = std::move(failed);
+  }
+
+  // pending.json: a variant is applied now, by a run still going (or one
+  // that died; the next run reverts it first).
+  if (auto value = read_json(paths.var_dir / "pending.json", model.warnings); value && value->is_object()) {
+    const auto& object = value->get_object();
+    Running running;
+    running.run_id = get_string(object, "run_id");
+    running.experiment = get_string(object, "experiment");
+    running.variant = get_string(object, "variant");
+    running.since = get_string(object, "since");
+    running.expected_end = get_string(object, "expected_end");
+    running.since_time = util::parse_rfc3339(running.since);
+    running.expected_end_time = util::parse_rfc3339(running.expected_end);
+    model.running = std::move(running);
   }
   return model;
 }

@@ -57,12 +57,15 @@ struct RunSummary {
   std::optional<util::SystemTime> finished; // parsed finished_at (else updated_at, else run_id)
   OptNumber duration_s;
   std::string host, strategy, design;
+  std::string mode;       // run | advise | calibrate (empty: run)
+  std::string would_keep; // advise: what a real run would have kept
   Stats baseline;
   std::vector<VariantResult> variants;
   std::optional<Coach> coach;
   std::string json; // history lines: the line as read (valid JSON), for history.json
 
-  // The variant whose p50 the trend shows: the kept one, else the last measured.
+  // The variant whose p50 the trend shows: the kept one, else the last
+  // measured; none for a calibration (A/A) run.
   const VariantResult* chosen() const;
 };
 
@@ -78,11 +81,19 @@ struct RevertFailed {
   std::string run_id, experiment, variant, message, since, revert_command;
 };
 
+// A run in progress: pending.json is present (a variant is applied now).
+struct Running {
+  std::string run_id, experiment, variant;
+  std::string since, expected_end; // as written (RFC 3339); expected_end may be empty
+  std::optional<util::SystemTime> since_time, expected_end_time;
+};
+
 struct Model {
   std::vector<RunSummary> history;  // oldest first, as in history.jsonl
   std::optional<RunSummary> last;   // the latest run (state.json, else history's last)
   std::vector<LatencyCurve> curves; // of the last run
   std::optional<RevertFailed> revert_failed;
+  std::optional<Running> running;    // pending.json
   std::string state_json;            // state.json as read (copied to DASH_DIR), empty when absent
   std::vector<std::string> warnings; // "file:line: why", also shown on the page
 };

@@ -40,6 +40,15 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
 // 16.1%)", "at 95% confidence", or empty when the decision file said nothing.
 std::string confidence_summary(const VariantResult& variant);
 
+// What the server runs after the run, in smart::outcome's words; the
+// variant of a failed revert comes from revert_failed.json.
+std::string kept_phrase(const Model& model, const RunSummary& run);
+
+// The run in progress, for people: "001_nginx_workers: workers_2 applied
+// since 2026-11-22T23:50:00Z (10 min ago), expected to end
+// 2026-11-23T00:05:00Z (in 5 min)".
+std::string running_phrase(const Running& running, util::SystemTime now);
+
 // Number formats shared by the renderers: "–" when absent.
 std::string format_ms(OptNumber ms);
 std::string format_pct(OptNumber pct);

@@ -1,4 +1,6 @@
 #include <smart/dashboard/render.hpp>
+#include <smart/outcome.hpp>
+#include <smart/util/units.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -14,6 +16,35 @@ namespace smart::dashboard {
 
 namespace json = boost::json;
 
+std::string kept_phrase(const Model& model, const RunSummary& run)
+{
+  std::string failed_variant;
+  if (run.status == "revert_failed" && model.revert_failed &&
+      (model.revert_failed->run_id.empty() || model.revert_failed->run_id == run.run_id)) {
+    failed_variant = model.revert_failed->variant;
+  }
+  return outcome::kept_text(run.status, run.mode, run.kept_variant, run.would_keep, failed_variant);
+}
+
+std::string running_phrase(const Running& running, util::SystemTime now)
+{
+  std::string out = fmt::format("{}: {} applied", running.experiment.empty() ? "?" : running.experiment,
+                                running.variant.empty() ? "a variant" : running.variant);
+  if (running.since_time) {
+    const util::Duration ago = now - *running.since_time;
+    out += fmt::format(" since {} ({} ago)", util::format_rfc3339(*running.since_time),
+                       format_age(ago < util::Duration::zero() ? util::Duration::zero() : ago));
+  }
+  if (running.expected_end_time) {
+    const util::Duration left = *running.expected_end_time - now;
+    out += fmt::format(", expected to end {} ({})", util::format_rfc3339(*running.expected_end_time),
+                       left > util::Duration::zero() ? "in " + format_age(left) : "overdue");
+  } else {
+    out += ", end not recorded";
+  }
+  return out;
+}
+
 std::string render_health_json(const Model& model, const RenderContext& context)
 {
   const auto& health = context.health;
@@ -25,6 +56,21 @@ std::string render_health_json(const Model& model, const RenderContext& context)
   object["message"] = health.message;
   object["last_run_id"] = model.last ? json::value(model.last->run_id) : json::value();
   object["last_status"] = model.last ? json::value(model.last->status) : json::value();
+  object["last_outcome"] =
+    model.last ? json::value(outcome::run_label(model.last->status, model.last->mode)) : json::value();
+  if (model.running) {
+    const auto& running = *model.running;
+    object["running"] = json::object{
+      {"run_id", running.run_id},
+      {"experiment", running.experiment},
+      {"variant", running.variant},
+      {"since", running.since_time ? json::value(util::format_rfc3339(*running.since_time)) : json::value()},
+      {"expected_end", running.expected_end_time
+                         ? json::value(util::format_rfc3339(*running.expected_end_time))
+                         : json::value()}};
+  } else {
+    object["running"] = nullptr;
+  }
   object["stale_after_s"] = static_cast<std::int64_t>(std::llround(health.stale_after.count()));
   object["generated_at"] = util::format_rfc3339(context.now);
   return json::serialize(object) + "\n";

@@ -1,5 +1,6 @@
 #include <smart/dashboard/render.hpp>
 #include <smart/inference.hpp>
+#include <smart/outcome.hpp>
 
 #include <smart/dashboard/charts.hpp>
 #include <smart/util/html.hpp>
@@ -45,46 +46,20 @@ struct Html {
   }
 };
 
-std::string_view status_label(std::string_view status)
+std::string_view status_label(const RunSummary& run)
 {
-  if (status == "kept")
-    return "kept";
-  if (status == "reverted")
-    return "reverted";
-  if (status == "aborted")
-    return "aborted";
-  if (status == "failed")
-    return "failed";
-  if (status == "revert_failed")
-    return "revert failed";
-  return "unknown";
+  return outcome::run_label(run.status, run.mode);
 }
 
 // A CSS class token from a known vocabulary only (never a raw file value).
-std::string_view status_class(std::string_view status)
+std::string_view status_class(const RunSummary& run)
 {
-  if (status == "kept")
-    return "good";
-  if (status == "reverted")
-    return "neutral";
-  if (status == "aborted")
-    return "warn";
-  if (status == "failed" || status == "revert_failed")
-    return "bad";
-  return "neutral";
+  return outcome::to_string(outcome::run_tone(run.status, run.mode));
 }
 
-std::string_view outcome_class(std::string_view outcome)
+std::string_view outcome_class(std::string_view verdict)
 {
-  if (outcome == "keep")
-    return "good";
-  if (outcome == "revert" || outcome == "skipped")
-    return "neutral";
-  if (outcome == "inconclusive" || outcome == "aborted")
-    return "warn";
-  if (outcome == "failed")
-    return "bad";
-  return "neutral";
+  return outcome::to_string(outcome::verdict_tone(verdict));
 }
 
 void time_element(Html& html, const std::optional<util::SystemTime>& time, const std::string& fallback,
@@ -109,24 +84,27 @@ void run_link(Html& html, const std::string& run_id, std::string_view file = {})
   html.text(file.empty() ? std::string_view(run_id) : file).raw("</a>");
 }
 
-std::string signed_pct(double value)
-{
-  return fmt::format("{}{:.1f}%", value > 0 ? "+" : value < 0 ? "\u2212" : "", std::abs(value));
-}
-
-// Δ p50 as a latency change: negative is faster (good).
-void delta_cell(Html& html, OptNumber improve_pct)
+// Δ p50 as a latency change: negative is faster. Green only when the
+// variant was kept: a faster number that was not kept says why (an
+// inconclusive verdict is not a win).
+void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, bool with_verdict)
 {
   if (!improve_pct) {
     html.raw("<td class=\"num col-delta\">–</td>");
     return;
   }
   const double change = -*improve_pct;
-  html.f("<td class=\"num col-delta {}\">{}</td>",
-         change < 0   ? "good-text"
-         : change > 0 ? "bad-text"
-                      : "",
-         signed_pct(change));
+  const bool kept = verdict == "keep";
+  html.f("<td class=\"num col-delta {}\"", change < 0 && kept ? "good-text" : change > 0 ? "bad-text" : "");
+  const bool explain = change < 0 && !kept && !outcome::verdict_explanation(verdict).empty();
+  if (explain) {
+    html.raw(" title=\"").text(outcome::verdict_explanation(verdict)).raw("\"");
+  }
+  html.raw(">").text(outcome::signed_pct(change));
+  if (explain && with_verdict) {
+    html.f(" <span class=\"pill {}\">{}</span>", outcome_class(verdict), outcome::verdict_label(verdict));
+  }
+  html.raw("</td>");
 }
 
 void confidence_text(Html& html, const VariantResult& variant)
@@ -196,11 +174,11 @@ void stats_cells(Html& html, const Stats& stats)
          format_pct(stats.err_pct));
 }
 
-void status_card(Html& html, const RunSummary& run, const RenderContext& context)
+void status_card(Html& html, const Model& model, const RunSummary& run, const RenderContext& context)
 {
   html.raw("<section class=\"card status\" id=\"status\" aria-labelledby=\"status-title\">\n");
-  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>",
-         status_class(run.status), status_label(run.status));
+  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>", status_class(run),
+         status_label(run));
   html.raw("<h2 id=\"status-title\">").text(run.experiment.empty() ? "(unnamed experiment)" : run.experiment);
   html.raw("</h2></div>\n");
   if (!run.description.empty()) {
@@ -219,11 +197,14 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
     }
   }
   html.raw("</p>\n");
-  html.raw("<p class=\"kept-line\">kept: ");
-  if (run.kept_variant == "none") {
-    html.raw("<b>none</b> (baseline restored)");
+  html.raw("<p class=\"kept-line\" id=\"kept\">kept: ");
+  const std::string kept_words = kept_phrase(model, run);
+  if (run.status == "kept" && run.kept_variant != "none" && run.mode != "calibrate" && run.mode != "advise") {
+    html.raw("<b class=\"good-text\">").text(kept_words).raw("</b>");
   } else {
-    html.raw("<b class=\"good-text\">").text(run.kept_variant).raw("</b>");
+    html.f("<b class=\"{}\">", run.status == "revert_failed" ? "bad-text" : "muted")
+      .text(kept_words)
+      .raw("</b>");
   }
   html.raw("</p>\n");
   if (!run.reason.empty()) {
@@ -249,9 +230,9 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
     }
     html.raw("</th>");
     stats_cells(html, variant.stats);
-    delta_cell(html, variant.improve_pct);
-    html.f("<td><span class=\"pill {}\">", outcome_class(variant.outcome));
-    html.text(variant.outcome.empty() ? "?" : variant.outcome).raw("</span>");
+    delta_cell(html, variant.improve_pct, variant.outcome, false);
+    html.f("<td><span class=\"pill {}\">{}</span>", outcome_class(variant.outcome),
+           outcome::verdict_label(variant.outcome));
     if (variant.borderline) {
       html.raw(
         " <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
@@ -270,10 +251,16 @@ void status_card(Html& html, const RunSummary& run, const RenderContext& context
       html.raw("<dl class=\"reasons\" id=\"reasons\">\n");
       any = true;
     }
-    html.raw("<dt>").text(variant.name).f(" <span class=\"pill {}\">", outcome_class(variant.outcome));
-    html.text(variant.outcome.empty() ? "?" : variant.outcome).raw("</span> ");
+    html.raw("<dt>")
+      .text(variant.name)
+      .f(" <span class=\"pill {}\">{}</span> ", outcome_class(variant.outcome),
+         outcome::verdict_label(variant.outcome));
     confidence_text(html, variant);
     html.raw("</dt><dd>");
+    if (variant.improve_pct && *variant.improve_pct > 0 && variant.outcome != "keep" &&
+        !outcome::verdict_explanation(variant.outcome).empty()) {
+      html.raw("<b>").text(outcome::verdict_explanation(variant.outcome)).raw(".</b> ");
+    }
     for (std::size_t i = 0; i < variant.reasons.size(); ++i) {
       html.raw(i ? "; " : "").text(variant.reasons[i]);
     }
@@ -390,11 +377,13 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
   html.f("<p class=\"muted\">The last {} of {} runs, newest first. Each run's files are in "
          "<a href=\"runs/\">runs/</a>.</p>\n",
          rows, model.history.size());
-  html.raw("<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th "
-           "class=\"col-when\">finished</th>"
-           "<th>experiment</th><th>status</th><th>kept</th><th class=\"num col-base\">base p50</th>"
-           "<th class=\"num\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
-           "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
+  html.raw(
+    "<div class=\"table-wrap\"><table class=\"runs\">\n<thead><tr><th>run</th><th "
+    "class=\"col-when\">finished</th>"
+    "<th>experiment</th><th>status</th><th class=\"col-kept\">kept</th><th class=\"num col-base\">base "
+    "p50</th>"
+    "<th class=\"num col-var\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
+    "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& run = model.history[model.history.size() - 1 - k];
     html.raw("<tr><td>");
@@ -408,13 +397,15 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
       html.text(run.finished_at);
     }
     html.raw("</td><td>").text(run.experiment);
-    html.f("</td><td><span class=\"pill {}\">{}</span></td><td>", status_class(run.status),
-           status_label(run.status));
-    html.text(run.kept_variant).raw("</td>");
+    html.f("</td><td><span class=\"pill {}\">{}</span></td><td class=\"col-kept\">", status_class(run),
+           status_label(run));
+    html
+      .text(run.status == "kept" && run.mode != "calibrate" && run.mode != "advise" ? run.kept_variant : "–")
+      .raw("</td>");
     const auto* chosen = run.chosen();
-    html.f("<td class=\"num col-base\">{}</td><td class=\"num\">{}</td>", format_ms(run.baseline.p50_ms),
-           format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
-    delta_cell(html, chosen ? chosen->improve_pct : std::nullopt);
+    html.f("<td class=\"num col-base\">{}</td><td class=\"num col-var\">{}</td>",
+           format_ms(run.baseline.p50_ms), format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
+    delta_cell(html, chosen ? chosen->improve_pct : std::nullopt, chosen ? chosen->outcome : "", true);
     html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td class=\"col-files\">");
     run_link(html, run.run_id, "summary.json");
     html.raw(" ");
@@ -442,14 +433,11 @@ void empty_state(Html& html, const Health& health)
 std::string confidence_summary(const VariantResult& variant)
 {
   if (variant.estimate_pct && variant.ci_low_pct && variant.ci_high_pct && variant.confidence_level) {
-    auto bound = [](double value) {
-      return std::isinf(value) ? std::string(value < 0 ? "\u2212\u221e" : "\u221e")
-                               : fmt::format("{:.1f}", value);
-    };
+    const auto bound = [](double value) { return outcome::bound(value); };
     // confidence_level is the one-sided level of the interval's lower end;
     // the interval itself is two-sided at 2c - 1, as smart-decide's reasons
     // say ("90% CI" for 0.95).
-    return fmt::format("improvement {:.1f}% ({}% CI {} to {}%)", *variant.estimate_pct,
+    return fmt::format("improvement {}% ({}% CI {} to {}%)", bound(*variant.estimate_pct),
                        inference::level_text(2 * *variant.confidence_level - 1), bound(*variant.ci_low_pct),
                        bound(*variant.ci_high_pct));
   }
@@ -491,7 +479,7 @@ std::string render_index_html(const Model& model, const RenderContext& context)
            "content=\"no-referrer\">\n");
   html.raw("<title>");
   if (model.last) {
-    html.raw("smart: ").text(model.last->experiment).raw(" ").raw(status_label(model.last->status));
+    html.raw("smart: ").text(model.last->experiment).raw(" ").raw(status_label(*model.last));
     if (model.last->kept_variant != "none") {
       html.raw(" ").text(model.last->kept_variant);
     }
@@ -511,12 +499,18 @@ std::string render_index_html(const Model& model, const RenderContext& context)
   health_pill(html, health);
   html.raw("</header>\n");
   banner(html, model, health);
+  if (model.running) {
+    html.raw(
+      "<div class=\"banner banner-running\" id=\"running\" role=\"status\"><strong>Running now:</strong> ");
+    html.text(running_phrase(*model.running, context.now));
+    html.raw(". Until it ends, the server runs this variant, not what the last run below kept.</div>\n");
+  }
   html.raw("<main>\n");
   if (!model.last) {
     empty_state(html, health);
   } else {
     html.raw("<div class=\"story\">\n");
-    status_card(html, *model.last, context);
+    status_card(html, model, *model.last, context);
     html.raw("<div class=\"side\">\n");
     latency_card(html, model);
     if (model.last->coach) {

@@ -1,4 +1,5 @@
 #include <smart/dashboard/render.hpp>
+#include <smart/outcome.hpp>
 
 #include <fmt/format.h>
 
@@ -31,15 +32,26 @@ struct Painter {
   }
 };
 
-std::string_view status_color(std::string_view status)
+std::string_view tone_color(outcome::Tone tone)
 {
-  if (status == "kept" || status == "keep" || status == "ok")
+  switch (tone) {
+  case outcome::Tone::good:
     return "1;32";
-  if (status == "failed" || status == "revert_failed" || status == "failing")
+  case outcome::Tone::bad:
     return "1;31";
-  if (status == "aborted" || status == "inconclusive" || status == "stale")
+  case outcome::Tone::warn:
     return "1;33";
+  case outcome::Tone::neutral:
+    break;
+  }
   return "1";
+}
+
+std::string_view health_color(HealthStatus status)
+{
+  return tone_color(status == HealthStatus::ok      ? outcome::Tone::good
+                    : status == HealthStatus::stale ? outcome::Tone::warn
+                                                    : outcome::Tone::bad);
 }
 
 std::string upper(std::string_view text)
@@ -69,7 +81,7 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   const auto& health = context.health;
   std::string out;
   const auto health_status = to_string(health.status);
-  line(out, "health      {}  {}", paint(status_color(health_status), upper(health_status)),
+  line(out, "health      {}  {}", paint(health_color(health.status), upper(health_status)),
        safe(health.message));
   if (health.status == HealthStatus::revert_failed && model.revert_failed) {
     const auto& failed = *model.revert_failed;
@@ -80,6 +92,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     }
     line(out, "            restore the setting by hand, then run smart-run --clear-revert-failed");
   }
+  if (model.running) {
+    line(out, "running     {}", paint(tone_color(outcome::Tone::warn), "NOW"));
+    line(out, "            {}", safe(running_phrase(*model.running, context.now)));
+  }
   if (!model.last) {
     line(out, "last run    none yet: the first appears after `smart-run --next` (the timer runs it)");
     return out;
@@ -89,8 +105,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
        run.finished ? fmt::format(" ({} ago)", format_age(context.now - *run.finished)) : "");
   line(out, "experiment  {}{}{}", safe(run.experiment), run.description.empty() ? "" : " — ",
        safe(run.description));
-  line(out, "outcome     {}  kept: {}", paint(status_color(run.status), upper(run.status)),
-       safe(run.kept_variant));
+  line(out, "outcome     {}  kept: {}",
+       paint(tone_color(outcome::run_tone(run.status, run.mode)),
+             upper(outcome::run_label(run.status, run.mode))),
+       safe(kept_phrase(model, run)));
   if (!run.reason.empty()) {
     line(out, "reason      {}", safe(run.reason));
   }
@@ -110,9 +128,9 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   };
   row("baseline", run.baseline, "", "");
   for (const auto& variant : run.variants) {
-    std::string delta = variant.improve_pct ? fmt::format("{:+.1f}%", -*variant.improve_pct) : "–";
+    std::string delta = variant.improve_pct ? outcome::signed_pct(-*variant.improve_pct) : "–";
     std::string verdict =
-      paint(status_color(variant.outcome), variant.outcome.empty() ? "?" : safe(variant.outcome));
+      paint(tone_color(outcome::verdict_tone(variant.outcome)), outcome::verdict_label(variant.outcome));
     if (variant.borderline) {
       verdict += " borderline";
     }
@@ -132,7 +150,10 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
       reasons += (reasons.empty() ? "" : "; ") + safe(reason);
     }
     const std::string confidence = confidence_summary(variant);
-    line(out, "  {}: {}{}{}", safe(variant.name), reasons, confidence.empty() ? "" : "; ", confidence);
+    const bool looks_better = variant.improve_pct && *variant.improve_pct > 0 && variant.outcome != "keep";
+    line(out, "  {}: {}{}{}{}{}", safe(variant.name),
+         looks_better ? outcome::verdict_explanation(variant.outcome) : "", looks_better ? "; " : "", reasons,
+         confidence.empty() ? "" : "; ", confidence);
   }
   if (run.coach) {
     out += '\n';

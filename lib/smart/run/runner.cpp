@@ -796,8 +796,11 @@ private:
   void write_pending(const std::string& variant)
   {
     m_pending_variant = variant;
-    m_ctx.store.write_pending(
-      Pending{m_id, m_exp.id, m_exp.dir, variant, static_cast<long>(::getpid()), now_text(), m_dir});
+    const auto now = std::chrono::system_clock::now();
+    const auto end =
+      now + std::chrono::duration_cast<std::chrono::system_clock::duration>(planned_variant_time(m_s));
+    m_ctx.store.write_pending(Pending{m_id, m_exp.id, m_exp.dir, variant, static_cast<long>(::getpid()),
+                                      util::format_rfc3339(now), m_dir, util::format_rfc3339(end)});
   }
 
   VariantResult& current() { return result_of(m_current); }

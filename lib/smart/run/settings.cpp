@@ -61,4 +61,12 @@ BlockPlan plan_blocks(const RunSettings& settings)
   return plan;
 }
 
+util::Duration planned_variant_time(const RunSettings& settings)
+{
+  if (settings.design == Design::sequential) {
+    return settings.cooldown + settings.warmup + settings.variant;
+  }
+  return settings.warmup + 2.0 * plan_blocks(settings).pairs * settings.block;
+}
+
 } // namespace smart

@@ -55,6 +55,11 @@ struct BlockPlan {
   std::vector<int> look_after; // pair counts after which to look
 };
 BlockPlan plan_blocks(const RunSettings& settings);
+// How long one variant's comparison is planned to take, at most (every
+// look taken): cooldown, warm-up and the variant's measurement when
+// sequential; warm-up and every baseline/variant block pair when
+// interleaved. pending.json's expected_end is now plus this.
+util::Duration planned_variant_time(const RunSettings& settings);
 // True when pair k (1-based) measures the variant first.
 constexpr bool variant_first(int pair)
 {

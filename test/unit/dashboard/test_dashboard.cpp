@@ -220,6 +220,163 @@ TEST_CASE("dashboard golden: hostile strings")
   check_fixture_goldens("xss");
 }
 
+TEST_CASE("dashboard golden: a run in progress (pending.json)")
+{
+  check_fixture_goldens("running");
+}
+
+TEST_CASE("dashboard golden: calibration (A/A) run")
+{
+  check_fixture_goldens("calibration");
+}
+
+TEST_CASE("dashboard golden: advice-only run")
+{
+  check_fixture_goldens("advice");
+}
+
+TEST_CASE("dashboard golden: the target failed")
+{
+  check_fixture_goldens("failed_target");
+}
+
+TEST_CASE("dashboard golden: inconclusive run, too short to tell")
+{
+  check_fixture_goldens("inconclusive");
+}
+
+namespace {
+
+struct Rendered {
+  Model model;
+  std::string html, text, health;
+};
+
+Rendered render_fixture(std::string_view name)
+{
+  Rendered r{load_fixture(name), {}, {}, {}};
+  const RenderContext context = context_for(r.model, golden_now);
+  r.html = render_index_html(r.model, context);
+  r.text = render_text(r.model, context, false);
+  r.health = render_health_json(r.model, context);
+  return r;
+}
+
+std::string line_of(const std::string& text, std::string_view prefix)
+{
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(prefix, 0) == 0) {
+      return line;
+    }
+  }
+  return {};
+}
+
+// The text between <p class="kept-line" ...> and </p>, tags stripped.
+std::string kept_line_html(const std::string& html)
+{
+  const auto start = html.find("<p class=\"kept-line\"");
+  if (start == std::string::npos) {
+    return {};
+  }
+  const auto end = html.find("</p>", start);
+  return std::regex_replace(html.substr(start, end - start), std::regex("<[^>]*>"), "");
+}
+
+} // namespace
+
+TEST_CASE("dashboard: a failed revert never reads as 'baseline restored'")
+{
+  const auto r = render_fixture("revert_failed");
+  const std::string page_kept = kept_line_html(r.html);
+  CHECK(page_kept.find("baseline restored") == std::string::npos);
+  CHECK(page_kept.find("the revert of workers_2 failed") != std::string::npos);
+  const std::string text_kept = line_of(r.text, "outcome");
+  CHECK(text_kept.find("the revert of workers_2 failed") != std::string::npos);
+  // One wording: the page says what the terminal says.
+  CHECK(page_kept == "kept: " + text_kept.substr(text_kept.find("kept: ") + 6));
+}
+
+TEST_CASE("dashboard: a calibration run is neither 'reverted' nor plotted as a chosen variant")
+{
+  const auto r = render_fixture("calibration");
+  CHECK(r.html.find("id=\"outcome\">calibration (A/A)</span>") != std::string::npos);
+  CHECK(line_of(r.text, "outcome").find("CALIBRATION (A/A)") != std::string::npos);
+  CHECK(line_of(r.text, "outcome").find("REVERTED") == std::string::npos);
+  CHECK(kept_line_html(r.html).find("A/A calibration") != std::string::npos);
+  REQUIRE(r.model.last);
+  CHECK(r.model.last->chosen() == nullptr);
+  // The trend's points of the chosen variant name the run; the A/A run has none.
+  const auto trends = r.html.substr(r.html.find("id=\"trends\""));
+  CHECK(trends.find(r.model.last->run_id + " calibration") == std::string::npos);
+  CHECK(trends.find(": aa ") == std::string::npos);
+}
+
+TEST_CASE("dashboard: an advice-only run says what it would have kept, not 'reverted'")
+{
+  const auto r = render_fixture("advice");
+  CHECK(r.html.find("id=\"outcome\">advice only</span>") != std::string::npos);
+  CHECK(kept_line_html(r.html) == "kept: nothing — advice only (would have kept workers_2)");
+  CHECK(
+    line_of(r.text, "outcome").find("ADVICE ONLY  kept: nothing — advice only (would have kept workers_2)") !=
+    std::string::npos);
+}
+
+TEST_CASE("dashboard: a failed target reads as failed, with its reason")
+{
+  const auto r = render_fixture("failed_target");
+  CHECK(r.html.find("id=\"outcome\">failed</span>") != std::string::npos);
+  CHECK(kept_line_html(r.html) == "kept: nothing (the run failed; baseline restored)");
+  CHECK(r.text.find("is the target up?") != std::string::npos);
+}
+
+TEST_CASE("dashboard: a faster but inconclusive variant is not shown as a green win")
+{
+  const auto r = render_fixture("inconclusive");
+  // History row of the last run: the change is not green and says inconclusive.
+  const auto history = r.html.substr(r.html.find("id=\"history\""));
+  const auto row_start = history.find("<tr><td>");
+  const auto row = history.substr(row_start, history.find("</tr>", row_start) - row_start);
+  CHECK(row.find("−88.7%") != std::string::npos);
+  CHECK(row.find("good-text") == std::string::npos);
+  CHECK(row.find("inconclusive") != std::string::npos);
+  // The variants table: no green either; the reasons say why.
+  const auto status = r.html.substr(0, r.html.find("id=\"history\""));
+  CHECK(status.find("good-text\">−88.7%") == std::string::npos);
+  CHECK(status.find("inconclusive: the data could not tell") != std::string::npos);
+  CHECK(r.text.find("workers_2: inconclusive: the data could not tell") != std::string::npos);
+}
+
+TEST_CASE("dashboard: one formatting of signs and infinities on the page and in the terminal")
+{
+  const auto r = render_fixture("inconclusive");
+  for (const auto* out : {&r.html, &r.text}) {
+    CHECK(out->find("inf%") == std::string::npos);
+    CHECK(out->find("(90% CI −∞ to 97.2%)") != std::string::npos);
+  }
+  CHECK(line_of(r.text, "  workers_2").find("−88.7%") != std::string::npos);
+  CHECK(r.html.find("−88.7%") != std::string::npos);
+}
+
+TEST_CASE("dashboard: a run in progress shows on the page, in the terminal and in health.json")
+{
+  const auto r = render_fixture("running");
+  REQUIRE(r.model.running);
+  const std::string phrase =
+    "002_nginx_keepalive: keepalive_120 applied since 2026-11-22T23:50:00Z (10 min ago), "
+    "expected to end 2026-11-23T00:05:00Z (in 5 min)";
+  CHECK(r.html.find("id=\"running\"") != std::string::npos);
+  CHECK(r.html.find(phrase) != std::string::npos);
+  CHECK(r.text.find("running     NOW\n            " + phrase) != std::string::npos);
+  const auto health = boost::json::parse(r.health).as_object();
+  REQUIRE(health.at("running").is_object());
+  CHECK(health.at("running").at("variant").as_string() == "keepalive_120");
+  CHECK(health.at("running").at("expected_end").as_string() == "2026-11-23T00:05:00Z");
+  const auto idle = render_fixture("normal");
+  CHECK(boost::json::parse(idle.health).at("running").is_null());
+}
+
 TEST_CASE("dashboard: hostile strings from files stay inert in the page")
 {
   const Model model = load_fixture("xss");

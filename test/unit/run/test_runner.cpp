@@ -48,6 +48,18 @@ TEST_CASE("runner: settings come from the command line, then meta.json, then sma
   CHECK(s.design == Design::interleaved);
 }
 
+TEST_CASE("runner: a variant's planned time (pending.json's expected_end) covers every block pair")
+{
+  RunSettings s;
+  s.variant = util::Duration(300);
+  s.block = util::Duration(30);
+  s.warmup = util::Duration(20);
+  s.cooldown = util::Duration(60);
+  CHECK(planned_variant_time(s).count() == Approx(20 + 2 * 10 * 30));
+  s.design = Design::sequential;
+  CHECK(planned_variant_time(s).count() == Approx(60 + 20 + 300));
+}
+
 TEST_CASE("runner: block plans have an even number of pairs and looks on ABBA quartets")
 {
   RunSettings s;
