@@ -27,7 +27,9 @@ Rules:
   original         decide.sh's arithmetic: keep iff the metric improved by
                    >= IMPROVE_PCT % and the error rate rose by <= MAX_ERR_DELTA_PCT
                    points (both inclusive, exact decimals).
-Both: transport failures (code 0) and 5xx are errors, never latencies; fewer
+Both: transport failures (code 0), codes other than 2xx/3xx (and the codes
+of --ok-status) and failed response checks (error column unexpected_status,
+body_mismatch, too_small) are errors, never latencies; fewer
 than --min-samples successful samples on a side never keeps.
 
 Thresholds: flags > environment (IMPROVE_PCT, MAX_ERR_DELTA_PCT) > smart.conf
@@ -67,7 +69,9 @@ int main(int argc, char** argv)
       "tail-tolerance-pct", po::value<double>()->default_value(10.0)->value_name("X"),
       "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
       "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
-      "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)");
+      "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)")(
+      "ok-status", po::value<std::string>()->value_name("LIST"),
+      "response codes that are successes besides 2xx/3xx, e.g. 401 or 404,410");
     smart::cmd::add_common_options(desc);
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>(), "BASE.csv VAR.csv");
@@ -120,6 +124,14 @@ int main(int argc, char** argv)
       o.min_effect_pct = vm["min-effect-pct"].as<double>();
     }
     o.tail_tolerance_pct = vm["tail-tolerance-pct"].as<double>();
+    if (vm.count("ok-status")) {
+      const auto ok = smart::StatusSet::default_and(vm["ok-status"].as<std::string>());
+      if (!ok) {
+        throw smart::UsageError("--ok-status '{}': expected codes and ranges such as 200-299,401 (100-599)",
+                                vm["ok-status"].as<std::string>());
+      }
+      o.ok_status = *ok;
+    }
     const auto [k, n] = smart::cmd::parse_look(vm["look"].as<std::string>());
     o.look = k;
     o.looks = n;

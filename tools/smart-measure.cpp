@@ -78,6 +78,14 @@ int run(int argc, char** argv)
     "add a 'block' column = N to every row")("phases", "add dns_ms,connect_ms,tls_ms,ttfb_ms columns")(
     "abort-err-pct", po::value<double>()->value_name("P"), "stop early (exit 0) once errors exceed P %...")(
     "abort-after", po::value<std::uint64_t>()->value_name("N"), "...of at least N samples (default 10)");
+  po::options_description checks("Response checks (a failed check is an error row)");
+  checks.add_options()("expect-status", po::value<std::string>()->value_name("LIST"),
+                       "codes that are successes, e.g. 200-299,401 (default 200-399)")(
+    "expect-body", po::value<std::string>()->value_name("TEXT"),
+    "the body must contain TEXT; /RE/ searches a regular expression")(
+    "expect-min-bytes", po::value<std::uint64_t>()->value_name("N"), "the body must have at least N bytes")(
+    "expect-same-body", po::value<std::string>()->value_name("FILE"),
+    "the body's SHA-256 must equal the one in FILE (a missing FILE takes the first body's)");
   po::options_description load("Load mode");
   load.add_options()(
     "concurrency,c", po::value<unsigned>()->value_name("C"),
@@ -91,7 +99,7 @@ int run(int argc, char** argv)
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
-  all.add(probe).add(load).add(common);
+  all.add(probe).add(checks).add(load).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
   if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all,
@@ -122,6 +130,12 @@ int run(int argc, char** argv)
   options.threads = optional_value<unsigned>(vm, "threads");
   options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
   options.sample_every = vm["sample-every"].as<std::uint64_t>();
+  options.expect_status = optional_value<std::string>(vm, "expect-status");
+  options.expect_body = optional_value<std::string>(vm, "expect-body");
+  options.expect_min_bytes = optional_value<std::uint64_t>(vm, "expect-min-bytes");
+  if (vm.count("expect-same-body")) {
+    options.expect_same_body = vm["expect-same-body"].as<std::string>();
+  }
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);
 }

@@ -26,9 +26,10 @@ Decimal threshold(const Config& config, const char* key)
   return *parsed;
 }
 
-ArmSamples read_arm(const std::string& path)
+ArmSamples read_arm(const std::string& path, const StatusSet& ok)
 {
   ArmSamples arm;
+  arm.ok = ok;
   read_samples(path, [&arm](const ParsedSample& row) { arm.add(row); });
   arm.good_ms.shrink_to_fit();
   arm.good_block.shrink_to_fit();
@@ -75,7 +76,7 @@ int decide(DecideCommand command)
   std::exception_ptr base_error;
   std::thread base_reader([&] {
     try {
-      base = read_arm(command.baseline_path);
+      base = read_arm(command.baseline_path, options.ok_status);
     } catch (...) {
       base_error = std::current_exception();
     }
@@ -83,7 +84,7 @@ int decide(DecideCommand command)
   ArmSamples var;
   std::exception_ptr var_error;
   try {
-    var = read_arm(command.variant_path);
+    var = read_arm(command.variant_path, options.ok_status);
   } catch (...) {
     var_error = std::current_exception();
   }

@@ -133,7 +133,7 @@ ArmSummary summarize_arm(const ArmSamples& arm)
   s.n = arm.n;
   s.n_transport = arm.n_transport;
   s.n_http_5xx = arm.n_http_5xx;
-  s.n_errors = arm.n_errors();
+  s.n_errors = arm.n_errors;
   s.n_good = arm.good_ms.size();
   s.by_error = arm.by_error;
   s.err_pct = s.n == 0 ? 0.0 : 100.0 * static_cast<double>(s.n_errors) / static_cast<double>(s.n);
@@ -772,13 +772,17 @@ std::optional<Decimal> parse_decimal(std::string_view text)
 void ArmSamples::add(const ParsedSample& row)
 {
   ++n;
-  if (row.response_code == 0) {
-    ++n_transport;
-    ++by_error[static_cast<std::size_t>(row.error)];
-    return;
-  }
-  if (row.response_code >= 500) {
-    ++n_http_5xx;
+  const ProbeError kind = classify_sample(row.response_code, row.error, ok);
+  if (kind != ProbeError::none) {
+    ++n_errors;
+    if (row.response_code == 0) {
+      ++n_transport;
+    }
+    if (kind == ProbeError::unexpected_status && row.response_code >= 500) {
+      ++n_http_5xx;
+    } else {
+      ++by_error[static_cast<std::size_t>(kind)];
+    }
     return;
   }
   good_ms.push_back(row.latency_ms);
@@ -788,9 +792,10 @@ void ArmSamples::add(const ParsedSample& row)
   }
 }
 
-ArmSamples ArmSamples::from(const SampleSet& samples)
+ArmSamples ArmSamples::from(const SampleSet& samples, const StatusSet& ok)
 {
   ArmSamples arm;
+  arm.ok = ok;
   arm.good_ms.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     arm.add(ParsedSample{samples.latency_ms[i], samples.response_code[i], samples.error[i],
@@ -802,8 +807,8 @@ ArmSamples ArmSamples::from(const SampleSet& samples)
 
 Decision decide(const SampleSet& baseline, const SampleSet& variant, const DecideOptions& options)
 {
-  auto base = ArmSamples::from(baseline);
-  auto var = ArmSamples::from(variant);
+  auto base = ArmSamples::from(baseline, options.ok_status);
+  auto var = ArmSamples::from(variant, options.ok_status);
   return decide(base, var, options);
 }
 
@@ -873,6 +878,7 @@ boost::json::object to_json(const Decision& d)
   t["max_err_delta_pct"] = o.max_err_delta_pct.value();
   t["min_samples"] = o.min_samples;
   t["confidence"] = o.confidence;
+  t["ok_status"] = o.ok_status.text();
   if (d.rule == Rule::smart) {
     t["err_confidence"] = o.err_confidence;
     t["min_effect_pct"] = o.min_effect_pct.value_or(o.improve_pct.value());
