@@ -32,6 +32,9 @@ of --ok-status) and failed response checks (error column unexpected_status,
 body_mismatch, too_small) are errors, never latencies; fewer
 than --min-samples successful samples on a side never keeps.
 
+CI gate (--no-worse-than PCT, --assert EXPR): prints "pass" or "fail"
+instead; exit 0 pass, 1 fail, 2 bad input.
+
 Thresholds: flags > environment (IMPROVE_PCT, MAX_ERR_DELTA_PCT) > smart.conf
 (--config, $SMART_CONF, /etc/smart/smart.conf) > defaults 10 and 2.)";
 
@@ -40,6 +43,7 @@ constexpr const char* footer = R"(Examples:
   smart-measure --url http://127.0.0.1/ --count 60 | smart-decide base.csv -
   smart-decide --rule original --improve-pct 5 base.csv var.csv
   smart-decide --json --look 2/5 base.csv var.csv | jq .decision
+  smart-decide --no-worse-than 5 --assert 'p95<200ms' --assert 'errors<1%' before.csv after.csv
 
 Methods, guarantees and measured error rates: docs/decision.md.)";
 
@@ -70,6 +74,13 @@ int main(int argc, char** argv)
       "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
       "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
       "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)")(
+      "no-worse-than", po::value<double>()->value_name("PCT"),
+      "CI gate: pass unless the variant is shown slower by more than PCT % (or its errors shown to rise "
+      "by more than MAX_ERR_DELTA_PCT)")("no-worse-than-ms",
+                                         po::value<double>()->default_value(0.5)->value_name("MS"),
+                                         "...and by more than MS milliseconds (the noise floor)")(
+      "assert", po::value<std::vector<std::string>>()->value_name("EXPR"),
+      "CI gate, repeatable: 'p95<200ms', 'errors<1%', 'delta_p50<5%' (docs/ci.md)")(
       "ok-status", po::value<std::string>()->value_name("LIST"),
       "response codes that are successes besides 2xx/3xx, e.g. 401 or 404,410");
     smart::cmd::add_common_options(desc);
@@ -124,6 +135,26 @@ int main(int argc, char** argv)
       o.min_effect_pct = vm["min-effect-pct"].as<double>();
     }
     o.tail_tolerance_pct = vm["tail-tolerance-pct"].as<double>();
+    if (vm.count("no-worse-than")) {
+      const double pct = vm["no-worse-than"].as<double>();
+      if (!(pct >= 0 && pct <= 1000)) {
+        throw smart::UsageError("--no-worse-than must be between 0 and 1000 (%)");
+      }
+      command.gate.no_worse_than_pct = pct;
+      command.gate.no_worse_than_ms = vm["no-worse-than-ms"].as<double>();
+      if (!(command.gate.no_worse_than_ms >= 0)) {
+        throw smart::UsageError("--no-worse-than-ms must be 0 or more");
+      }
+    }
+    if (vm.count("assert")) {
+      for (const auto& text : vm["assert"].as<std::vector<std::string>>()) {
+        auto parsed = smart::parse_assertion(text);
+        if (!parsed.assertion) {
+          throw smart::UsageError("--assert '{}': {}", text, parsed.error);
+        }
+        command.gate.assertions.push_back(std::move(*parsed.assertion));
+      }
+    }
     if (vm.count("ok-status")) {
       const auto ok = smart::StatusSet::default_and(vm["ok-status"].as<std::string>());
       if (!ok) {

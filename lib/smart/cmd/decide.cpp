@@ -104,6 +104,29 @@ int decide(DecideCommand command)
   for (const auto& reason : decision.reasons) {
     say(fmt::format("reason: {}\n", reason));
   }
+  if (command.gate.active()) {
+    if (command.gate.no_worse_than_pct && decision.rule != Rule::smart) {
+      throw UsageError("--no-worse-than needs the smart rule (it judges by the interval)");
+    }
+    const GateResult gate = evaluate_gate(decision, command.gate);
+    say(fmt::format("gate: {}\n", gate.pass ? "pass" : "fail"));
+    for (const auto& failure : gate.failures) {
+      say(fmt::format("gate failed: {}\n", failure));
+    }
+    for (const auto& note : gate.notes) {
+      say(fmt::format("gate ok: {}\n", note));
+    }
+    std::fflush(stderr);
+    if (command.json) {
+      auto object = to_json(decision);
+      object["gate"] = to_json(gate, command.gate);
+      fmt::print("{}\n", boost::json::serialize(object));
+    } else {
+      fmt::print("{}\n", gate.pass ? "pass" : "fail");
+    }
+    std::fflush(stdout);
+    return gate.pass ? to_int(ExitCode::ok) : to_int(ExitCode::revert);
+  }
   std::fflush(stderr);
   if (command.json) {
     fmt::print("{}\n", boost::json::serialize(to_json(decision)));
