@@ -1,4 +1,5 @@
 #include <smart/run/runner.hpp>
+#include <smart/run/target_health.hpp>
 
 #include <smart/error.hpp>
 #include <smart/run/calibration.hpp>
@@ -341,6 +342,9 @@ private:
       log(fmt::format(">> baseline: measuring for {}", format_duration(m_s.baseline)));
       const auto samples = measure("baseline", m_dir / "baseline.csv", m_s.baseline, std::nullopt, false, {});
       m_summary.baseline = brief_of(samples);
+      if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+        throw StepFailed{*unhealthy};
+      }
       log(fmt::format("baseline: {} samples, p50 {}, errors {:.2f}%", m_summary.baseline->n,
                       opt_ms(m_summary.baseline->p50_ms), m_summary.baseline->err_pct));
     }
@@ -445,6 +449,12 @@ private:
         append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
         if (!variant_arm) {
           append_block_rows(block_file, m_dir / "baseline.csv", block_no);
+        }
+        // The run's first block is a baseline one, before any variant.
+        if (block_no == 1 && !variant_arm) {
+          if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+            throw StepFailed{*unhealthy};
+          }
         }
         if (variant_arm && current().outcome == "aborted") {
           m_blocks = m_last_block;
@@ -754,6 +764,8 @@ private:
       if (m_ctx.config.number("MEASURE_INSECURE") != 0) {
         spec.argv.emplace_back("--insecure");
       }
+      const auto checks = measure_check_args(m_exp.expect, m_dir);
+      spec.argv.insert(spec.argv.end(), checks.begin(), checks.end());
       // The environment stays ours plus the configuration (not the experiment's).
       spec.env = tool_environment();
     }
@@ -806,10 +818,10 @@ private:
     std::size_t n = samples.size() + prior.size();
     std::size_t errors = 0;
     for (std::size_t i = 0; i < samples.size(); ++i) {
-      errors += samples.is_error(i) ? 1U : 0U;
+      errors += samples.is_error(i, expected_status(m_exp.expect)) ? 1U : 0U;
     }
     for (std::size_t i = 0; i < prior.size(); ++i) {
-      errors += prior.is_error(i) ? 1U : 0U;
+      errors += prior.is_error(i, expected_status(m_exp.expect)) ? 1U : 0U;
     }
     if (n < m_s.abort_after || n == 0) {
       return {};
@@ -858,6 +870,8 @@ private:
     if (look) {
       spec.argv.insert(spec.argv.end(), {"--look", fmt::format("{}/{}", look->first, look->second)});
     }
+    const auto checks = decide_check_args(m_exp.expect);
+    spec.argv.insert(spec.argv.end(), checks.begin(), checks.end());
     spec.cwd = m_dir;
     spec.env = tool_environment();
     spec.stdout_file = m_dir / (label + ".decision.json");
