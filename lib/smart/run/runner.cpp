@@ -1,3 +1,4 @@
+#include <smart/run/outcome_text.hpp>
 #include <smart/run/runner.hpp>
 #include <smart/run/target_health.hpp>
 
@@ -272,7 +273,7 @@ private:
     if (m_summary.reason.empty()) {
       m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
                                                                         first_reason(m_summary.kept_variant))
-                                                          : "no variant was better; every variant reverted";
+                                                          : nothing_kept_reason(m_summary.variants);
     }
     if (m_s.mode == RunMode::advise) {
       m_summary.extra["would_keep"] = m_would_keep.empty() ? "none" : m_would_keep;
@@ -921,6 +922,9 @@ private:
     }
     decision.improve_pct = json_number(object, "improve_pct");
     decision.err_delta_pct = json_number(object, "err_delta_pct");
+    if (const auto account = inconclusive_account(object, m_s.variant.count())) {
+      decision.reasons.insert(decision.reasons.begin(), *account);
+    }
     if (quiet) {
       return decision;
     }
