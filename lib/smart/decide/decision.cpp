@@ -562,7 +562,12 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   auto finish = [&](Verdict verdict, std::string decided_by, std::string reason, bool with_latency,
                     bool with_errors) {
     d.decision = verdict;
-    d.borderline = verdict == Verdict::inconclusive;
+    // The true gray zone, the only verdicts a coach may be asked about: the
+    // estimate is worth keeping, errors are bounded and the tails pass
+    // (they did, or the verdict would be tail_worse); only the interval
+    // still reaches 0. Not an A/A run (no gain), nor unbounded errors.
+    d.borderline = verdict == Verdict::inconclusive && a.estimate_pct >= a.min_effect_pct && errors_bounded &&
+                   !a.method.empty();
     d.decided_by = std::move(decided_by);
     d.reasons.push_back(std::move(reason));
     if (with_latency && !a.method.empty()) {

@@ -106,6 +106,9 @@ struct SmartAnalysis {
 
 struct Decision {
   Verdict decision = Verdict::revert;
+  // Inconclusive in the gray zone only: the estimate reaches the minimum
+  // effect, the error increase is bounded, the tails pass; only the interval
+  // still reaches 0 (what a coach may be asked about).
   bool borderline = false;
   Rule rule = Rule::smart;
   Metric metric = Metric::p50;
