@@ -25,8 +25,8 @@ Rules:
                    Revert when shown worse; otherwise inconclusive (prints
                    revert; --json says "inconclusive", "borderline": true).
   original         decide.sh's arithmetic: keep iff the metric improved by
-                   >= IMPROVE_PCT % and the error rate rose by <= MAX_ERR_DELTA_PCT
-                   points (both inclusive, exact decimals).
+                   >= IMPROVE_PCT % and the error rate rose by
+                   <= MAX_ERR_DELTA_PCT points (both inclusive, exact decimals).
 Both: transport failures (code 0), codes other than 2xx/3xx (and the codes
 of --ok-status) and failed response checks (error column unexpected_status,
 body_mismatch, too_small) are errors, never latencies; fewer
@@ -43,7 +43,7 @@ constexpr const char* footer = R"(Examples:
   smart-measure --url http://127.0.0.1/ --count 60 | smart-decide base.csv -
   smart-decide --rule original --improve-pct 5 base.csv var.csv
   smart-decide --json --look 2/5 base.csv var.csv | jq .decision
-  smart-decide --no-worse-than 5 --assert 'p95<200ms' --assert 'errors<1%' before.csv after.csv
+  smart-decide --no-worse-than 5 --assert 'p95<200ms' before.csv after.csv
 
 Methods, guarantees and measured error rates: docs/decision.md.)";
 
@@ -62,22 +62,22 @@ int main(int argc, char** argv)
                                                      "required improvement, % (IMPROVE_PCT; default 10)")(
       "max-err-delta-pct", po::value<std::string>()->value_name("X"),
       "largest allowed error-rate increase, points (MAX_ERR_DELTA_PCT; default 2)")(
-      "min-samples", po::value<std::size_t>()->default_value(10)->value_name("N"),
-      "successful samples needed on each side")("confidence",
-                                                po::value<double>()->default_value(0.95)->value_name("C"),
-                                                "smart: two-sided level of the latency interval")(
-      "err-confidence", po::value<double>()->default_value(0.85)->value_name("C"),
+      "min-samples", po::value<std::string>()->default_value("10")->value_name("N"),
+      "successful samples needed on each side")(
+      "confidence", po::value<std::string>()->default_value("0.95")->value_name("C"),
+      "smart: two-sided level of the latency interval")(
+      "err-confidence", po::value<std::string>()->default_value("0.85")->value_name("C"),
       "smart: one-sided level of the bound on the error-rate increase")(
-      "min-effect-pct", po::value<double>()->value_name("X"),
+      "min-effect-pct", po::value<std::string>()->value_name("X"),
       "smart: minimum worthwhile improvement, % (default: the improve threshold)")(
-      "tail-tolerance-pct", po::value<double>()->default_value(10.0)->value_name("X"),
+      "tail-tolerance-pct", po::value<std::string>()->default_value("10")->value_name("X"),
       "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
       "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
       "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)")(
-      "no-worse-than", po::value<double>()->value_name("PCT"),
+      "no-worse-than", po::value<std::string>()->value_name("PCT"),
       "CI gate: pass unless the variant is shown slower by more than PCT % (or its errors shown to rise "
       "by more than MAX_ERR_DELTA_PCT)")("no-worse-than-ms",
-                                         po::value<double>()->default_value(0.5)->value_name("MS"),
+                                         po::value<std::string>()->default_value("0.5")->value_name("MS"),
                                          "...and by more than MS milliseconds (the noise floor)")(
       "assert", po::value<std::vector<std::string>>()->value_name("EXPR"),
       "CI gate, repeatable: 'p95<200ms', 'errors<1%', 'delta_p50<5%' (docs/ci.md)")(
@@ -125,32 +125,27 @@ int main(int argc, char** argv)
                               vm["metric"].as<std::string>());
     }
     o.metric = *metric;
-    o.min_samples = vm["min-samples"].as<std::size_t>();
-    o.confidence = vm["confidence"].as<double>();
-    o.err_confidence = vm["err-confidence"].as<double>();
+    using smart::cmd::number_option;
+    const auto text = [&](const char* name) { return vm[name].as<std::string>(); };
+    o.min_samples = smart::cmd::whole_number_option("min-samples", text("min-samples"), 1, 1'000'000'000);
+    o.confidence = number_option("confidence", text("confidence"), 0, 1);
+    o.err_confidence = number_option("err-confidence", text("err-confidence"), 0, 1);
     if (!(o.confidence > 0 && o.confidence < 1) || !(o.err_confidence > 0 && o.err_confidence < 1)) {
       throw smart::UsageError("--confidence and --err-confidence must be between 0 and 1 (exclusive)");
     }
     if (vm.count("min-effect-pct")) {
-      o.min_effect_pct = vm["min-effect-pct"].as<double>();
+      o.min_effect_pct = number_option("min-effect-pct", text("min-effect-pct"), 0, 100);
     }
-    o.tail_tolerance_pct = vm["tail-tolerance-pct"].as<double>();
+    o.tail_tolerance_pct = number_option("tail-tolerance-pct", text("tail-tolerance-pct"), 0, 1000);
     if (vm.count("no-worse-than")) {
-      const double pct = vm["no-worse-than"].as<double>();
-      if (!(pct >= 0 && pct <= 1000)) {
-        throw smart::UsageError("--no-worse-than must be between 0 and 1000 (%)");
-      }
-      command.gate.no_worse_than_pct = pct;
-      command.gate.no_worse_than_ms = vm["no-worse-than-ms"].as<double>();
-      if (!(command.gate.no_worse_than_ms >= 0)) {
-        throw smart::UsageError("--no-worse-than-ms must be 0 or more");
-      }
+      command.gate.no_worse_than_pct = number_option("no-worse-than", text("no-worse-than"), 0, 1000);
+      command.gate.no_worse_than_ms = number_option("no-worse-than-ms", text("no-worse-than-ms"), 0, 1e6);
     }
     if (vm.count("assert")) {
-      for (const auto& text : vm["assert"].as<std::vector<std::string>>()) {
-        auto parsed = smart::parse_assertion(text);
+      for (const auto& expression : vm["assert"].as<std::vector<std::string>>()) {
+        auto parsed = smart::parse_assertion(expression);
         if (!parsed.assertion) {
-          throw smart::UsageError("--assert '{}': {}", text, parsed.error);
+          throw smart::UsageError("--assert '{}': {}", expression, parsed.error);
         }
         command.gate.assertions.push_back(std::move(*parsed.assertion));
       }

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-// smart.conf (SPEC.md, "Configuration").
+// smart.conf (docs/run.md, "smart.conf"; docs/formats.md).
 //
 // KEY=VALUE lines, '#' comments (also after a value, after white space),
 // optional "export", single or double quotes, ${VAR} and ${VAR:-default}

@@ -1,6 +1,7 @@
 #include <smart/samples_csv.hpp>
 
 #include <smart/error.hpp>
+#include <smart/util/atomic_file.hpp>
 #include <smart/util/strings.hpp>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -496,6 +498,70 @@ std::string format_sample_row(const SampleRow& row)
 {
   return fmt::format("{},{:.3f},{},{}", util::format_rfc3339_ms(row.timestamp), row.latency_ms,
                      row.response_code, to_token(row.error));
+}
+
+SampleSet read_complete_samples(const std::filesystem::path& path)
+{
+  std::string text;
+  try {
+    text = util::read_file(path);
+  } catch (const util::Failure&) {
+    return {};
+  }
+  const auto end = text.rfind('\n');
+  if (end == std::string::npos) {
+    return {};
+  }
+  text.resize(end + 1);
+  try {
+    return parse_samples(text, path.string());
+  } catch (const util::Failure&) {
+    return {};
+  }
+}
+
+void append_block_rows(const std::filesystem::path& src, const std::filesystem::path& dst, int block)
+{
+  const auto text = util::read_file(src);
+  auto lines = util::split(text, '\n');
+  std::string header;
+  std::size_t first = 0;
+  if (!lines.empty()) {
+    auto line = lines[0];
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (!line.empty() && std::isalpha(static_cast<unsigned char>(line[0]))) {
+      header = std::string(line);
+      first = 1;
+    }
+  }
+  if (header.empty()) {
+    header = "timestamp,latency_ms,response_code";
+  }
+  bool has_block = false;
+  for (auto column : util::split(header, ',')) {
+    has_block = has_block || util::trim(column) == "block";
+  }
+  std::string out;
+  std::error_code ec;
+  if (!std::filesystem::exists(dst, ec) || std::filesystem::file_size(dst, ec) == 0) {
+    out += header + (has_block ? "" : ",block") + "\n";
+  }
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    auto line = lines[i];
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
+    if (util::trim(line).empty()) {
+      continue;
+    }
+    out += std::string(line) + (has_block ? "" : fmt::format(",{}", block)) + "\n";
+  }
+  if (!out.empty()) {
+    out.pop_back();
+    util::append_line(dst, out);
+  }
 }
 
 } // namespace smart

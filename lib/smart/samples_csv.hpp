@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-// The samples CSV that passes between stages (SPEC.md, "Samples CSV").
+// The samples CSV that passes between stages (docs/formats.md, "Samples CSV").
 //
 // Written: header "timestamp,latency_ms,response_code,error" (+ optional
 // columns), one row per probe, RFC 3339 UTC millisecond timestamps, latency
@@ -155,5 +155,14 @@ inline constexpr std::string_view samples_header = "timestamp,latency_ms,respons
 
 // "2026-11-22T23:10:30.123Z,12.345,200," (no newline).
 std::string format_sample_row(const SampleRow& row);
+
+// The complete rows of a file still being written (a last line without its
+// newline is left out); empty when the file is missing or not readable yet.
+SampleSet read_complete_samples(const std::filesystem::path& path);
+
+// Appends src's rows to dst with a block column (added when src has none);
+// writes dst's header first when dst is new or empty. Throws util::Failure
+// when src cannot be read or dst written.
+void append_block_rows(const std::filesystem::path& src, const std::filesystem::path& dst, int block);
 
 } // namespace smart

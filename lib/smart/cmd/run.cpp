@@ -431,7 +431,7 @@ int run(const RunOptions& o)
   }
 
   RunLog log;
-  const RunContext ctx{config, o.config, store, bin_dir_of(config), log};
+  const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
   if (const auto pending = store.read_pending()) {
     if (!recover_pending(ctx, *pending)) {
       return to_int(ExitCode::revert_failed);

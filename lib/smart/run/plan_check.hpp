@@ -1,6 +1,6 @@
 #pragma once
 
-#include <smart/run/runner.hpp>
+#include <smart/run/settings.hpp>
 
 #include <optional>
 #include <string>

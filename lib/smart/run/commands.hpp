@@ -1,0 +1,43 @@
+#pragma once
+
+#include <smart/config.hpp>
+#include <smart/run/experiment.hpp>
+#include <smart/util/process.hpp>
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+// How an experiment's own commands (apply, check, revert, measure) are
+// started, by a run and by the recovery of an interrupted one alike: where
+// they run, what environment they get, where their output goes.
+
+namespace smart {
+
+// The environment experiment commands get: ours without secrets, smart.conf's
+// values, then SMART_EXPERIMENT SMART_VARIANT SMART_RUN_ID SMART_RUN_DIR SMART_OUTPUT.
+std::map<std::string, std::string> command_environment(const Config& config, const std::string& experiment,
+                                                       const std::string& variant, const std::string& run_id,
+                                                       const std::filesystem::path& run_dir,
+                                                       const std::filesystem::path& output);
+
+// The environment the sibling tools get: ours (secrets included: smart-phone
+// needs its token) plus smart.conf's values.
+std::map<std::string, std::string> tool_environment(const Config& config);
+
+// Where an experiment's commands run.
+struct CommandSite {
+  const Config& config;
+  std::string experiment;
+  std::filesystem::path experiment_dir; // their working directory
+  std::string run_id;
+  std::filesystem::path run_dir; // their logs go here
+};
+
+// The spec of one command for variant (SMART_VARIANT), its stdout and stderr
+// appended to run_dir/log_name.
+util::ProcessSpec command_spec(const CommandSite& site, const Command& command, const std::string& variant,
+                               const std::string& log_name, util::Duration timeout,
+                               util::Interruptible interruptible, const std::filesystem::path& output = {});
+
+} // namespace smart

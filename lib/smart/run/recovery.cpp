@@ -1,0 +1,124 @@
+#include <smart/run/recovery.hpp>
+
+#include <smart/run/commands.hpp>
+#include <smart/run/experiment.hpp>
+#include <smart/util/atomic_file.hpp>
+#include <smart/util/failure.hpp>
+#include <smart/util/host.hpp>
+#include <smart/util/time.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+namespace smart {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+std::string now_text()
+{
+  return util::format_rfc3339(std::chrono::system_clock::now());
+}
+
+// The snapshot is what ran; the directory is where its commands run.
+std::optional<Experiment> load_interrupted(const RunContext& ctx, const Pending& pending)
+{
+  const auto snapshot = pending.run_dir / "meta.json";
+  std::error_code ec;
+  try {
+    return parse_experiment(
+      util::read_file(fs::exists(snapshot, ec) ? snapshot : pending.experiment_dir / "meta.json"),
+      "meta.json", pending.experiment_dir);
+  } catch (const std::exception& e) {
+    ctx.log.line(fmt::format("cannot read the interrupted experiment: {}", e.what()));
+  }
+  return std::nullopt;
+}
+
+struct RevertOutcome {
+  bool ok = false;
+  std::string why;
+};
+
+RevertOutcome revert(const RunContext& ctx, const Pending& pending, const Experiment& exp,
+                     const fs::path& run_dir)
+{
+  const CommandSite site{ctx.config, pending.experiment, pending.experiment_dir, pending.run_id, run_dir};
+  ctx.log.line(fmt::format("revert {}: {}", pending.variant, exp.revert.display()));
+  auto result = ctx.processes.run(command_spec(site, exp.revert, pending.variant,
+                                               fmt::format("revert.{}.recovery.log", pending.variant),
+                                               exp.timeout, util::Interruptible::no));
+  RevertOutcome outcome{result.ok(), result.describe()};
+  if (outcome.ok && !exp.check.empty()) {
+    result = ctx.processes.run(command_spec(site, exp.check, pending.variant,
+                                            fmt::format("check.{}.recovery.log", pending.variant),
+                                            exp.timeout, util::Interruptible::no));
+    outcome = {result.ok(), "check after revert " + result.describe()};
+  }
+  return outcome;
+}
+
+} // namespace
+
+bool recover_pending(const RunContext& ctx, const Pending& pending)
+{
+  ctx.log.line(fmt::format("found pending.json: run {} (pid {}) was interrupted while {} of {} was applied; "
+                           "reverting first",
+                           pending.run_id, pending.pid, pending.variant, pending.experiment));
+  const auto exp = load_interrupted(ctx, pending);
+  const auto run_dir = pending.run_dir.empty() ? ctx.store.var_dir() : pending.run_dir;
+  const auto outcome =
+    exp ? revert(ctx, pending, *exp, run_dir) : RevertOutcome{false, "the experiment could not be loaded"};
+
+  // Record the interrupted run as aborted (unless it managed to finish).
+  std::error_code ec;
+  const bool have = fs::exists(run_dir / "summary.json", ec);
+  RunSummary summary;
+  summary.run_id = pending.run_id;
+  summary.experiment = pending.experiment;
+  summary.description = exp ? exp->description : "";
+  summary.started_at = pending.since;
+  summary.finished_at = now_text();
+  summary.host = util::host_name();
+  summary.strategy = exp ? std::string(to_string(exp->strategy)) : "";
+  summary.design = exp ? std::string(to_string(exp->design)) : "";
+  VariantResult variant;
+  variant.name = pending.variant;
+  variant.outcome = "aborted";
+  variant.reasons.push_back("smart-run died while it was applied; reverted by the next run");
+  summary.variants.push_back(variant);
+  if (outcome.ok) {
+    summary.status = "aborted";
+    summary.reason =
+      fmt::format("interrupted: smart-run (pid {}) died while {} was applied; reverted by the next run",
+                  pending.pid, pending.variant);
+    ctx.store.clear_pending();
+    ctx.log.line(fmt::format("reverted {}; run {} recorded as aborted", pending.variant, pending.run_id));
+  } else {
+    summary.status = "revert_failed";
+    summary.reason = fmt::format("recovery revert of {} failed: {}", pending.variant, outcome.why);
+    const json::object record{{"run_id", pending.run_id},
+                              {"experiment", pending.experiment},
+                              {"experiment_dir", pending.experiment_dir.string()},
+                              {"variant", pending.variant},
+                              {"run_dir", run_dir.string()},
+                              {"failed_at", now_text()},
+                              {"reason", summary.reason}};
+    ctx.store.write_revert_failed(record);
+    ctx.store.clear_pending();
+    ctx.log.alarm(
+      fmt::format("REVERT FAILED while recovering run {}: the server may NOT be in its baseline state.\n"
+                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed",
+                  pending.run_id, summary.reason));
+  }
+  if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
+    ctx.store.write_summary(run_dir, summary);
+  }
+  ctx.store.write_state(summary);
+  ctx.store.append_history(summary);
+  return outcome.ok;
+}
+
+} // namespace smart
