@@ -90,11 +90,23 @@ say "result"
 "$build/tools/smart-dashboard" --config "$demo/smart.conf" --text || true
 run_dir=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run_id"])' "$demo/state/var/state.json" 2>/dev/null || true)
 echo
-case $rc in
-  0) echo "verdict:   keep (smart-run exit 0)" ;;
-  1) echo "verdict:   revert (smart-run exit 1: nothing was kept)" ;;
-  *) echo "verdict:   smart-run exited $rc (see the log above)" ;;
-esac
+# The outcome is the run's summary, not the exit code (0 means "the run
+# finished", kept or reverted alike).
+summary=$demo/state/var/runs/$run_dir/summary.json
+outcome=$(python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(s["status"] + " " + s["kept_variant"] + "\t" + s["reason"])' \
+  "$summary" 2>/dev/null || true)
+if [ -n "$run_dir" ] && [ -n "$outcome" ]; then
+  status=${outcome%% *}
+  rest=${outcome#* }
+  case $status in
+    kept) echo "verdict:   keep ${rest%%$'\t'*}" ;;
+    reverted) echo "verdict:   revert (nothing was kept)" ;;
+    *) echo "verdict:   $status (smart-run exit $rc)" ;;
+  esac
+  echo "reason:    ${rest#*$'\t'}"
+else
+  echo "verdict:   unknown: no summary.json (smart-run exited $rc; see the log above)"
+fi
 echo "config:    $demo/smart.conf"
 [ -n "$run_dir" ] && echo "run dir:   $demo/state/var/runs/$run_dir"
 echo "dashboard: $demo/state/www/index.html"

@@ -27,8 +27,13 @@ Rules:
   original         decide.sh's arithmetic: keep iff the metric improved by
                    >= IMPROVE_PCT % and the error rate rose by
                    <= MAX_ERR_DELTA_PCT points (both inclusive, exact decimals).
-Both: transport failures (code 0) and 5xx are errors, never latencies; fewer
+Both: transport failures (code 0), codes other than 2xx/3xx (and the codes
+of --ok-status) and failed response checks (error column unexpected_status,
+body_mismatch, too_small) are errors, never latencies; fewer
 than --min-samples successful samples on a side never keeps.
+
+CI gate (--no-worse-than PCT, --assert EXPR): prints "pass" or "fail"
+instead; exit 0 pass, 1 fail, 2 bad input.
 
 Thresholds: flags > environment (IMPROVE_PCT, MAX_ERR_DELTA_PCT) > smart.conf
 (--config, $SMART_CONF, /etc/smart/smart.conf) > defaults 10 and 2.)";
@@ -38,6 +43,7 @@ constexpr const char* footer = R"(Examples:
   smart-measure --url http://127.0.0.1/ --count 60 | smart-decide base.csv -
   smart-decide --rule original --improve-pct 5 base.csv var.csv
   smart-decide --json --look 2/5 base.csv var.csv | jq .decision
+  smart-decide --no-worse-than 5 --assert 'p95<200ms' before.csv after.csv
 
 Methods, guarantees and measured error rates: docs/decision.md.)";
 
@@ -67,7 +73,16 @@ int main(int argc, char** argv)
       "tail-tolerance-pct", po::value<std::string>()->default_value("10")->value_name("X"),
       "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
       "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
-      "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)");
+      "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)")(
+      "no-worse-than", po::value<std::string>()->value_name("PCT"),
+      "CI gate: pass unless the variant is shown slower by more than PCT % (or its errors shown to rise "
+      "by more than MAX_ERR_DELTA_PCT)")("no-worse-than-ms",
+                                         po::value<std::string>()->default_value("0.5")->value_name("MS"),
+                                         "...and by more than MS milliseconds (the noise floor)")(
+      "assert", po::value<std::vector<std::string>>()->value_name("EXPR"),
+      "CI gate, repeatable: 'p95<200ms', 'errors<1%', 'delta_p50<5%' (docs/ci.md)")(
+      "ok-status", po::value<std::string>()->value_name("LIST"),
+      "response codes that are successes besides 2xx/3xx, e.g. 401 or 404,410");
     smart::cmd::add_common_options(desc);
     po::options_description hidden;
     hidden.add_options()("files", po::value<std::vector<std::string>>(), "BASE.csv VAR.csv");
@@ -122,6 +137,27 @@ int main(int argc, char** argv)
       o.min_effect_pct = number_option("min-effect-pct", text("min-effect-pct"), 0, 100);
     }
     o.tail_tolerance_pct = number_option("tail-tolerance-pct", text("tail-tolerance-pct"), 0, 1000);
+    if (vm.count("no-worse-than")) {
+      command.gate.no_worse_than_pct = number_option("no-worse-than", text("no-worse-than"), 0, 1000);
+      command.gate.no_worse_than_ms = number_option("no-worse-than-ms", text("no-worse-than-ms"), 0, 1e6);
+    }
+    if (vm.count("assert")) {
+      for (const auto& expression : vm["assert"].as<std::vector<std::string>>()) {
+        auto parsed = smart::parse_assertion(expression);
+        if (!parsed.assertion) {
+          throw smart::UsageError("--assert '{}': {}", expression, parsed.error);
+        }
+        command.gate.assertions.push_back(std::move(*parsed.assertion));
+      }
+    }
+    if (vm.count("ok-status")) {
+      const auto ok = smart::StatusSet::default_and(vm["ok-status"].as<std::string>());
+      if (!ok) {
+        throw smart::UsageError("--ok-status '{}': expected codes and ranges such as 200-299,401 (100-599)",
+                                vm["ok-status"].as<std::string>());
+      }
+      o.ok_status = *ok;
+    }
     const auto [k, n] = smart::cmd::parse_look(vm["look"].as<std::string>());
     o.look = k;
     o.looks = n;

@@ -97,6 +97,14 @@ int run(int argc, char** argv)
     "abort-err-pct", po::value<std::string>()->value_name("P"),
     "stop early (exit 0) once errors exceed P %...")("abort-after", po::value<std::string>()->value_name("N"),
                                                      "...of at least N samples (default 10)");
+  po::options_description checks("Response checks (a failed check is an error row)");
+  checks.add_options()("expect-status", po::value<std::string>()->value_name("LIST"),
+                       "codes that are successes, e.g. 200-299,401 (default 200-399)")(
+    "expect-body", po::value<std::string>()->value_name("TEXT"),
+    "the body must contain TEXT; /RE/ searches a regular expression")(
+    "expect-min-bytes", po::value<std::string>()->value_name("N"), "the body must have at least N bytes")(
+    "expect-same-body", po::value<std::string>()->value_name("FILE"),
+    "the body's SHA-256 must equal the one in FILE (a missing FILE takes the first body's)");
   po::options_description load("Load mode");
   load.add_options()(
     "concurrency,c", po::value<std::string>()->value_name("C"),
@@ -126,7 +134,7 @@ int run(int argc, char** argv)
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
-  all.add(probe).add(load).add(mix).add(common);
+  all.add(probe).add(checks).add(load).add(mix).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
   if (smart::cmd::print_help_or_version(
@@ -179,6 +187,17 @@ int run(int argc, char** argv)
   options.print_targets = vm.count("print-targets") > 0;
   if (vm.count("access-log")) {
     options.access_log = vm["access-log"].as<std::string>();
+  }
+  if (vm.count("expect-status")) {
+    options.expect_status = vm["expect-status"].as<std::string>();
+  }
+  if (vm.count("expect-body")) {
+    options.expect_body = vm["expect-body"].as<std::string>();
+  }
+  options.expect_min_bytes =
+    optional_whole<std::uint64_t>(vm, "expect-min-bytes", 0, std::numeric_limits<std::uint64_t>::max());
+  if (vm.count("expect-same-body")) {
+    options.expect_same_body = vm["expect-same-body"].as<std::string>();
   }
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);

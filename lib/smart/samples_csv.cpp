@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cctype>
@@ -22,8 +23,9 @@ namespace smart {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> error_tokens = {"",        "dns",   "connect", "tls",
-                                                          "timeout", "reset", "other"};
+constexpr std::array<std::string_view, probe_error_count> error_tokens = {
+  "",      "dns",   "connect",           "tls",           "timeout",
+  "reset", "other", "unexpected_status", "body_mismatch", "too_small"};
 
 // Splits a line on commas into at most fields.size() views; returns the count
 // (which may exceed fields.size(): the extra fields are counted, not kept).
@@ -159,6 +161,80 @@ std::optional<ProbeError> probe_error_from_token(std::string_view token)
   return std::nullopt;
 }
 
+std::optional<StatusSet> StatusSet::parse(std::string_view text)
+{
+  StatusSet set;
+  set.m_default = false;
+  const auto number = [](std::string_view t) -> std::optional<int> {
+    int value = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (t.empty() || ec != std::errc() || end != t.data() + t.size() || value < 100 || value > 599) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  while (true) {
+    const auto comma = text.find(',');
+    const auto item = util::trim(text.substr(0, comma));
+    const auto dash = item.find('-');
+    const auto low = number(util::trim(item.substr(0, dash)));
+    const auto high = dash == std::string_view::npos ? low : number(util::trim(item.substr(dash + 1)));
+    if (!low || !high || *high < *low) {
+      return std::nullopt;
+    }
+    set.m_ranges.emplace_back(*low, *high);
+    if (comma == std::string_view::npos) {
+      break;
+    }
+    text.remove_prefix(comma + 1);
+  }
+  return set;
+}
+
+std::optional<StatusSet> StatusSet::default_and(std::string_view text)
+{
+  auto set = parse(text);
+  if (set) {
+    set->m_default = true;
+  }
+  return set;
+}
+
+bool StatusSet::listed(int code) const
+{
+  return std::any_of(m_ranges.begin(), m_ranges.end(),
+                     [code](const auto& range) { return code >= range.first && code <= range.second; });
+}
+
+bool StatusSet::contains(int code) const
+{
+  return (m_default && code >= 200 && code <= 399) || listed(code);
+}
+
+std::string StatusSet::text() const
+{
+  std::string out = m_default ? "200-399" : "";
+  for (const auto& [low, high] : m_ranges) {
+    out += out.empty() ? "" : ",";
+    out += low == high ? std::to_string(low) : fmt::format("{}-{}", low, high);
+  }
+  return out;
+}
+
+ProbeError classify_sample(int response_code, ProbeError token, const StatusSet& ok)
+{
+  if (response_code == 0) {
+    return token == ProbeError::none ? ProbeError::other : token;
+  }
+  if (token == ProbeError::unexpected_status) {
+    return ok.listed(response_code) ? ProbeError::none : ProbeError::unexpected_status;
+  }
+  if (!ok.contains(response_code)) {
+    return ProbeError::unexpected_status;
+  }
+  return token;
+}
+
 void SampleSet::push_back(float latency, std::uint16_t code, ProbeError err)
 {
   latency_ms.push_back(latency);
@@ -267,9 +343,9 @@ void SamplesParser::parse_line(std::string_view line)
     const auto parsed =
       token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
     if (!parsed) {
-      fail(
-        fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other or empty)",
-                    util::printable(token, 40)));
+      fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other, "
+                       "unexpected_status, body_mismatch, too_small or empty)",
+                       util::printable(token, 40)));
     }
     err = *parsed;
   }

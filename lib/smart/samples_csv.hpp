@@ -23,17 +23,54 @@
 
 namespace smart {
 
-// Why a probe got no HTTP response (the CSV "error" token).
-enum class ProbeError : std::uint8_t { none, dns, connect, tls, timeout, reset, other };
+// Why a probe failed (the CSV "error" token): the first six mean no HTTP
+// response came (code 0); the last three are failed response checks on a
+// response that did come (smart-measure's --expect-* options).
+enum class ProbeError : std::uint8_t {
+  none,
+  dns,
+  connect,
+  tls,
+  timeout,
+  reset,
+  other,
+  unexpected_status, // the code is not an expected one
+  body_mismatch,     // the body lacks the expected text, or differs from the baseline's
+  too_small          // the body is shorter than the expected minimum
+};
+inline constexpr std::size_t probe_error_count = 10;
 
 std::string_view to_token(ProbeError error);
 std::optional<ProbeError> probe_error_from_token(std::string_view token);
 
-// SPEC: an error is a transport failure (code 0) or a 5xx.
-constexpr bool is_error_code(int response_code)
-{
-  return response_code == 0 || response_code >= 500;
-}
+// The response codes that count as success. Default 200-399 (2xx and 3xx).
+// A list of codes and inclusive ranges ("200-299,401") either replaces the
+// default (smart-measure --expect-status) or adds to it (smart-decide
+// --ok-status). The codes of the list are "listed".
+class StatusSet {
+public:
+  StatusSet() = default; // 200-399, nothing listed
+  // nullopt when text is not such a list (codes 100-599, low <= high).
+  static std::optional<StatusSet> parse(std::string_view text);       // exactly the list
+  static std::optional<StatusSet> default_and(std::string_view text); // 200-399 and the list
+  bool contains(int code) const;
+  bool listed(int code) const;
+  std::string text() const; // canonical: "200-299,401", "200-399,404"
+
+private:
+  bool m_default = true;
+  std::vector<std::pair<int, int>> m_ranges;
+};
+
+// THE classification of a sample, for every reader (statistics, smart-decide,
+// smart-measure's tally, smart-run's guards): none for a success, otherwise
+// why it is an error.
+// - code 0: the transport error (other when the row gave none);
+// - a row smart-measure flagged unexpected_status: an error unless ok lists
+//   its code (smart-decide --ok-status 404 takes back the 404s);
+// - any other code outside ok: unexpected_status;
+// - body_mismatch / too_small from the row: that failed check.
+ProbeError classify_sample(int response_code, ProbeError token, const StatusSet& ok);
 
 // Samples in columns, compact enough for 10 million rows a side (~8 bytes a
 // row): latency as float keeps 7 significant digits, ample for milliseconds.
@@ -45,7 +82,10 @@ struct SampleSet {
 
   std::size_t size() const { return latency_ms.size(); }
   bool has_blocks() const { return !block.empty(); }
-  bool is_error(std::size_t i) const { return is_error_code(response_code[i]); }
+  bool is_error(std::size_t i, const StatusSet& ok = {}) const
+  {
+    return classify_sample(response_code[i], error[i], ok) != ProbeError::none;
+  }
   void push_back(float latency, std::uint16_t code, ProbeError err);
 };
 

@@ -36,36 +36,42 @@ double quantile(std::span<float> values, double q)
   return low + (position - static_cast<double>(lower)) * (high - low);
 }
 
-std::vector<float> good_latencies(const SampleSet& samples)
+std::vector<float> good_latencies(const SampleSet& samples, const StatusSet& ok)
 {
   std::vector<float> good;
   good.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    if (!samples.is_error(i)) {
+    if (!samples.is_error(i, ok)) {
       good.push_back(samples.latency_ms[i]);
     }
   }
   return good;
 }
 
-SampleSummary summarize(const SampleSet& samples)
+SampleSummary summarize(const SampleSet& samples, const StatusSet& ok)
 {
   SampleSummary s;
   s.n = samples.size();
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const auto code = samples.response_code[i];
+    const ProbeError kind = classify_sample(code, samples.error[i], ok);
+    if (kind == ProbeError::none) {
+      continue;
+    }
+    ++s.n_errors;
     if (code == 0) {
       ++s.n_transport;
-      ++s.by_error[static_cast<std::size_t>(samples.error[i])];
-    } else if (code >= 500) {
+    }
+    if (kind == ProbeError::unexpected_status && code >= 500) {
       ++s.n_http_5xx;
+    } else {
+      ++s.by_error[static_cast<std::size_t>(kind)];
     }
   }
-  s.n_errors = s.n_transport + s.n_http_5xx;
   s.n_good = s.n - s.n_errors;
   s.err_pct = s.n == 0 ? 0.0 : 100.0 * static_cast<double>(s.n_errors) / static_cast<double>(s.n);
 
-  std::vector<float> good = good_latencies(samples);
+  std::vector<float> good = good_latencies(samples, ok);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (good.empty()) {
     s.p50_ms = s.p90_ms = s.p95_ms = s.p99_ms = s.mean_ms = s.min_ms = s.max_ms = nan;

@@ -30,3 +30,13 @@ expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run "$TMP/exp/plain"
 expect_eq "$(steps)" "1 2 3 " "interleaved plan steps (no separate baseline measurement)"
 expect_exit 2 smart-run --config "$TMP/smart.conf" --dry-run nosuch
 expect_in "$TMP/err" "experiment 'nosuch': not found"
+# The plan's length, and a warning when no data could make it keep: 2 block
+# pairs cannot bring the paired interval above 0 at 95 %; 10 can.
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --variant-seconds 60s --block-seconds 30s --warmup-seconds 5s "$TMP/exp/plain"
+expect_in "$TMP/out" "planned duration: at most 270s (135s a variant)"
+expect_in "$TMP/out" "warning: this plan can never keep a variant: 2 block pairs cannot show a gain"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --json --variant-seconds 60s --block-seconds 30s "$TMP/exp/plain"
+expect_eq "$(jq -r .can_keep "$TMP/out")" false
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run --variant-seconds 300s --block-seconds 30s --warmup-seconds 5s "$TMP/exp/plain"
+expect_not_in "$TMP/out" "warning:"
+expect_in "$TMP/out" "planned duration: at most 1310s"

@@ -15,7 +15,7 @@ expect_eq "$(tail -n +2 "$TMP/up.csv" | cut -d, -f3,4 | sort -u)" "200," "codes 
 tail -n +2 "$TMP/up.csv" | grep -Evq '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z,[0-9]+\.[0-9]{3},200,$' \
   && fail "a row is not in the samples CSV format"
 expect_in "$TMP/err" "smart-measure: 20 samples, 0 errors, p50 "
-# A 5xx is a response: code 500, no transport error token.
+# A 5xx is a response with a code outside 2xx/3xx: code 500, token unexpected_status.
 expect_exit 0 smart-measure --url "${NGINX_URL}500" --count 2 --interval 1ms
-expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "500,"
+expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "500,unexpected_status"
 expect_in "$TMP/err" "2 errors (http_5xx 2)"

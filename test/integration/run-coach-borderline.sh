@@ -10,9 +10,29 @@
 command -v jq >/dev/null || skip "jq is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-# Identical latencies and only 4 block pairs: smart-decide cannot tell, the
-# verdict is borderline (inconclusive).
+# The gray zone: both variants about 20 % faster (noisy latencies around
+# 8 ms against 10 ms, 200 samples a side, no errors), but only 4 block pairs:
+# the paired interval cannot clear 0, so the verdict is inconclusive with an
+# estimate worth keeping and bounded errors: borderline.
 plain_experiment "$TMP/exp" plain '.design = "interleaved" | .variant_seconds = 2 | .block_seconds = 0.5 | .warmup_seconds = 0'
+cat >"$TMP/exp/plain/measure.sh" <<'SH'
+#!/bin/sh
+# 20 rows per 100 ms of $SMART_DURATION around latency.<state> (default 10),
+# lognormal, sigma 0.3; then waits out the duration.
+read -r s <state
+lat=10; [ -r "latency.$s" ] && read -r lat <"latency.$s"
+awk -v d="${SMART_DURATION:-1}" -v lat="$lat" -v seed="$$" 'BEGIN {
+  srand(seed); n = int(d * 200); if (n < 1) n = 1
+  print "timestamp,latency_ms,response_code"
+  for (i = 0; i < n; i++) {
+    z = sqrt(-2 * log(1 - rand())) * cos(6.283185307 * rand())
+    printf "2026-11-29T10:00:00.000Z,%.3f,200\n", lat * exp(0.3 * z)
+  }
+}' >"$SMART_OUTPUT"
+sleep "${SMART_DURATION:-1}"
+SH
+echo 8 >"$TMP/exp/plain/latency.fast"
+echo 8 >"$TMP/exp/plain/latency.slow"
 state=$TMP/base/var/state.json
 conf() {
   plain_conf "$TMP/smart.conf" "$TMP/exp"
@@ -24,7 +44,7 @@ asks() { requests '[.[] | select(.path | endswith("/ask"))] | length'; }
 plain_conf "$TMP/smart.conf" "$TMP/exp"
 expect_exit 0 smart-run --config "$TMP/smart.conf" plain
 dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
-expect_eq "$(jq -r .variants[0].borderline "$state")" true "the no-op variant is borderline"
+expect_eq "$(jq -r .variants[0].borderline "$state")" true "the faster variant is borderline"
 expect_eq "$(jq -r .kept_variant "$state")" none
 [ ! -e "$dir/coach-exchange.log" ] || fail "asked a coach that is not configured"
 
@@ -68,3 +88,16 @@ expect_exit 0 smart-run --config "$TMP/smart.conf" plain
 expect_eq "$(jq -r .kept_variant "$state")" none
 dir=$TMP/base/var/runs/$(jq -r .run_id "$state")
 expect_in "$dir/coach-exchange.log" "no answer"
+
+# A/A: variants no faster than the baseline are not borderline, so a coach
+# that always answers keep 0.99 is never asked and nothing is kept.
+rm -f "$TMP/exp/plain/latency.fast" "$TMP/exp/plain/latency.slow"
+echo baseline >"$TMP/exp/plain/state"
+rm -f "$COACH_LOG"
+start_coach --ask-verdict keep --ask-confidence 0.99
+conf "http://127.0.0.1:$COACH_PORT/api"
+expect_exit 0 smart-run --config "$TMP/smart.conf" plain
+expect_eq "$(jq -r .kept_variant "$state")" none
+expect_eq "$(asks)" 0 "a coach asked about an A/A comparison"
+expect_eq "$(jq -r '[.variants[].borderline] | unique | join(" ")' "$state")" false
+stop_coach

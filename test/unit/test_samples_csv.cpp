@@ -165,3 +165,53 @@ TEST_CASE("samples: fields and NUL bytes are found at every byte offset")
           std::string::npos);
   }
 }
+
+TEST_CASE("status sets: default 2xx/3xx, a list replaces it, default_and adds to it")
+{
+  const StatusSet fallback;
+  CHECK(fallback.contains(200));
+  CHECK(fallback.contains(399));
+  CHECK_FALSE(fallback.contains(404));
+  CHECK_FALSE(fallback.contains(500));
+  CHECK(fallback.text() == "200-399");
+
+  const auto exact = StatusSet::parse("200-299, 401");
+  REQUIRE(exact);
+  CHECK(exact->contains(204));
+  CHECK(exact->contains(401));
+  CHECK_FALSE(exact->contains(301));
+  CHECK(exact->text() == "200-299,401");
+
+  const auto wider = StatusSet::default_and("404");
+  REQUIRE(wider);
+  CHECK(wider->contains(301));
+  CHECK(wider->contains(404));
+  CHECK(wider->listed(404));
+  CHECK_FALSE(wider->listed(301));
+  CHECK(wider->text() == "200-399,404");
+
+  for (const char* bad : {"", "abc", "99", "600", "300-200", "200,", "200-", "2oo"}) {
+    INFO(bad);
+    CHECK_FALSE(StatusSet::parse(bad));
+  }
+}
+
+TEST_CASE("classify_sample: the one rule that says which rows are errors")
+{
+  const StatusSet fallback;
+  CHECK(classify_sample(200, ProbeError::none, fallback) == ProbeError::none);
+  CHECK(classify_sample(0, ProbeError::none, fallback) == ProbeError::other);
+  CHECK(classify_sample(0, ProbeError::connect, fallback) == ProbeError::connect);
+  CHECK(classify_sample(404, ProbeError::none, fallback) == ProbeError::unexpected_status);
+  CHECK(classify_sample(503, ProbeError::none, fallback) == ProbeError::unexpected_status);
+  CHECK(classify_sample(200, ProbeError::body_mismatch, fallback) == ProbeError::body_mismatch);
+  CHECK(classify_sample(200, ProbeError::too_small, fallback) == ProbeError::too_small);
+  // A reader that lists 404 takes back smart-measure's flag; 2xx/3xx alone do not.
+  const auto with_404 = *StatusSet::default_and("404");
+  CHECK(classify_sample(404, ProbeError::unexpected_status, with_404) == ProbeError::none);
+  CHECK(classify_sample(404, ProbeError::none, with_404) == ProbeError::none);
+  CHECK(classify_sample(301, ProbeError::unexpected_status, with_404) == ProbeError::unexpected_status);
+  CHECK(classify_sample(301, ProbeError::unexpected_status, fallback) == ProbeError::unexpected_status);
+  CHECK(to_token(ProbeError::unexpected_status) == "unexpected_status");
+  CHECK(probe_error_from_token("too_small") == ProbeError::too_small);
+}

@@ -29,9 +29,11 @@ Decimal threshold(const Config& config, const char* key)
 
 // One side, and the same rows by target when the file has a target column
 // (a request mix).
-ArmSamples read_arm(const std::string& path, TargetArms& targets)
+ArmSamples read_arm(const std::string& path, const StatusSet& ok, TargetArms& targets)
 {
   ArmSamples arm;
+  arm.ok = ok;
+  targets.ok = ok;
   read_samples(path, [&arm, &targets](const ParsedSample& row) {
     arm.add(row);
     if (!row.target.empty()) {
@@ -85,7 +87,7 @@ int decide(DecideCommand command)
   std::exception_ptr base_error;
   std::thread base_reader([&] {
     try {
-      base = read_arm(command.baseline_path, base_targets);
+      base = read_arm(command.baseline_path, options.ok_status, base_targets);
     } catch (...) {
       base_error = std::current_exception();
     }
@@ -93,7 +95,7 @@ int decide(DecideCommand command)
   ArmSamples var;
   std::exception_ptr var_error;
   try {
-    var = read_arm(command.variant_path, var_targets);
+    var = read_arm(command.variant_path, options.ok_status, var_targets);
   } catch (...) {
     var_error = std::current_exception();
   }
@@ -118,6 +120,32 @@ int decide(DecideCommand command)
   }
   for (const auto& target : targets) {
     say(describe(target) + "\n");
+  }
+  if (command.gate.active()) {
+    if (command.gate.no_worse_than_pct && decision.rule != Rule::smart) {
+      throw UsageError("--no-worse-than needs the smart rule (it judges by the interval)");
+    }
+    const GateResult gate = evaluate_gate(decision, command.gate);
+    say(fmt::format("gate: {}\n", gate.pass ? "pass" : "fail"));
+    for (const auto& failure : gate.failures) {
+      say(fmt::format("gate failed: {}\n", failure));
+    }
+    for (const auto& note : gate.notes) {
+      say(fmt::format("gate ok: {}\n", note));
+    }
+    std::fflush(stderr);
+    if (command.json) {
+      auto object = to_json(decision);
+      if (!targets.empty()) {
+        object["targets"] = to_json(targets);
+      }
+      object["gate"] = to_json(gate, command.gate);
+      fmt::print("{}\n", boost::json::serialize(object));
+    } else {
+      fmt::print("{}\n", gate.pass ? "pass" : "fail");
+    }
+    std::fflush(stdout);
+    return gate.pass ? to_int(ExitCode::ok) : to_int(ExitCode::revert);
   }
   std::fflush(stderr);
   if (command.json) {

@@ -8,6 +8,7 @@
 #include <smart/measure/log_follower.hpp>
 #include <smart/measure/probe.hpp>
 #include <smart/measure/replay_mix.hpp>
+#include <smart/measure/response_check.hpp>
 #include <smart/measure/sample_tally.hpp>
 #include <smart/measure/sample_writer.hpp>
 #include <smart/measure/target.hpp>
@@ -119,8 +120,32 @@ struct Outcome {
   std::uint64_t not_sent = 0; // open loop: due, never sent before the end
 };
 
+ResponseChecks checks_of(const MeasureOptions& options)
+{
+  ResponseChecks checks;
+  if (options.expect_status) {
+    const auto set = StatusSet::parse(*options.expect_status);
+    if (!set) {
+      throw UsageError("--expect-status '{}': expected codes and ranges such as 200-299,401 (100-599)",
+                       util::printable(*options.expect_status, 60));
+    }
+    checks.status = *set;
+  }
+  if (options.expect_body) {
+    if (options.expect_body->empty()) {
+      throw UsageError("--expect-body must not be empty");
+    }
+    checks.set_expect_body(*options.expect_body);
+  }
+  checks.min_bytes = options.expect_min_bytes;
+  checks.same_body_file = options.expect_same_body;
+  return checks;
+}
+
 Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
 {
+  ResponseChecks checks = checks_of(options);
+  checks.load_reference();
   // One prober (one kept-alive connection) per target of the mix.
   std::vector<std::unique_ptr<Prober>> probers;
   std::vector<double> weights;
@@ -133,6 +158,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     probe_options.stop_requested = &stop_requested;
     probe_options.method = target.method;
     probe_options.headers = target.headers;
+    probe_options.keep_body = checks.needs_body() ? ResponseChecks::max_body_bytes : 0;
     probers.push_back(make_prober(target.target, probe_options));
     weights.push_back(target.weight);
   }
@@ -147,6 +173,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
   RowFormatter formatter(columns_of(options));
   ProgressLine progress(options.progress);
   Outcome outcome;
+  outcome.tally = SampleTally(checks.status);
   std::string line;
 
   const auto start = steady::now();
@@ -163,9 +190,12 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     }
     const std::size_t pick = picker.next();
     const auto timestamp = std::chrono::system_clock::now();
-    const ProbeResult result = probers[pick]->probe();
+    ProbeResult result = probers[pick]->probe();
     if (result.interrupted) {
       break; // a stop signal cut it short: not a measurement
+    }
+    if (result.response_code != 0 && mix[pick].target.scheme != Scheme::tcp) {
+      result.error = checks.check(result.response_code, result.body, result.body_bytes);
     }
     line.clear();
     formatter.append(line,
@@ -204,6 +234,7 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
   load.stop_fd = util::signals::fd();
   load.insecure = options.insecure;
   load.cacert = options.cacert;
+  load.checks = checks_of(options);
 
   const AbortGuard guard{options.abort_err_pct, options.abort_after.value_or(10)};
   ProgressLine progress(options.progress);
@@ -437,6 +468,11 @@ void validate(const MeasureOptions& options)
   }
   if (options.sample_every == 0) {
     throw UsageError("--sample-every must be at least 1");
+  }
+  (void)checks_of(options); // the --expect-* values parse
+  if (target.scheme == Scheme::tcp && (options.expect_status || options.expect_body ||
+                                       options.expect_min_bytes || options.expect_same_body)) {
+    throw UsageError("--expect-* options apply to http:// and https:// targets only");
   }
   if (!is_load_mode(options)) {
     if (options.threads || options.warmup.count() > 0 || options.sample_every != 1) {

@@ -30,6 +30,12 @@ struct MeasureOptions {
   std::optional<std::uint64_t> abort_after;
   std::optional<std::filesystem::path> config;
 
+  // Response checks (docs/measure.md, "Response checks").
+  std::optional<std::string> expect_status; // "200-299,401"
+  std::optional<std::string> expect_body;   // substring, or /RE/
+  std::optional<std::uint64_t> expect_min_bytes;
+  std::optional<std::filesystem::path> expect_same_body;
+
   // Load mode (either of the first two selects it).
   std::optional<unsigned> concurrency;
   std::optional<double> rate;

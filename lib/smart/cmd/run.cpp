@@ -4,6 +4,7 @@
 #include <smart/error.hpp>
 #include <smart/run/selection.hpp>
 #include <smart/outcome.hpp>
+#include <smart/run/plan_check.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
@@ -299,6 +300,9 @@ int do_clear_revert_failed(const RunStore& store)
 int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
 {
   const auto plan = plan_blocks(s);
+  const bool probe_mode = exp.measure.empty() && !(exp.load && (exp.load->concurrency || exp.load->rate));
+  const PlanCheck check = check_plan(s, exp.variants.size(),
+                                     probe_mode ? std::optional(exp.measure_interval.count()) : std::nullopt);
   if (as_json) {
     json::array variants;
     for (const auto& v : exp.variants) {
@@ -320,6 +324,10 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
       {"warmup_seconds", s.warmup.count()},
       {"timeout_seconds", s.timeout.count()},
       {"pairs", plan.pairs},
+      {"planned_seconds", check.total_seconds},
+      {"planned_seconds_per_variant", check.seconds_per_variant},
+      {"can_keep", check.cannot_keep.empty()},
+      {"cannot_keep", check.cannot_keep},
       {"looks_after_pairs", looks},
       {"improve_pct", s.improve_pct},
       {"max_err_delta_pct", s.max_err_delta_pct},
@@ -387,6 +395,12 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
     }
   }
   fmt::print("revert: {} (timeout {} per command)\n", exp.revert.display(), format_duration(s.timeout));
+  fmt::print("planned duration: at most {} ({} a variant), plus the commands\n",
+             format_duration(util::Duration(check.total_seconds)),
+             format_duration(util::Duration(check.seconds_per_variant)));
+  if (!check.cannot_keep.empty()) {
+    fmt::print("warning: this plan can never keep a variant: {}\n", check.cannot_keep);
+  }
   fmt::print("nothing was executed (--dry-run)\n");
   return 0;
 }

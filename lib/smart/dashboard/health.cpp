@@ -71,6 +71,13 @@ Health assess_health(const Model& model, util::SystemTime now, const HealthPolic
                      "smart-run refuses to start until it is cleared (smart-run --clear-revert-failed).";
     return health;
   }
+  // A target that failed its baseline is broken now, whatever came before:
+  // no experiment can run until it answers again.
+  if (model.last && model.last->status == "failed" && model.last->reason.starts_with("target unhealthy")) {
+    health.status = HealthStatus::failing;
+    health.message = "The target is unhealthy: the last run stopped at its baseline.";
+    return health;
+  }
   if (health.consecutive_failures >= policy.failing_after) {
     health.status = HealthStatus::failing;
     health.message = fmt::format("The last {} runs failed.", health.consecutive_failures);

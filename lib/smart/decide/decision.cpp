@@ -133,7 +133,7 @@ ArmSummary summarize_arm(const ArmSamples& arm)
   s.n = arm.n;
   s.n_transport = arm.n_transport;
   s.n_http_5xx = arm.n_http_5xx;
-  s.n_errors = arm.n_errors();
+  s.n_errors = arm.n_errors;
   s.n_good = arm.good_ms.size();
   s.by_error = arm.by_error;
   s.err_pct = s.n == 0 ? 0.0 : 100.0 * static_cast<double>(s.n_errors) / static_cast<double>(s.n);
@@ -562,7 +562,12 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   auto finish = [&](Verdict verdict, std::string decided_by, std::string reason, bool with_latency,
                     bool with_errors) {
     d.decision = verdict;
-    d.borderline = verdict == Verdict::inconclusive;
+    // The true gray zone, the only verdicts a coach may be asked about: the
+    // estimate is worth keeping, errors are bounded and the tails pass
+    // (they did, or the verdict would be tail_worse); only the interval
+    // still reaches 0. Not an A/A run (no gain), nor unbounded errors.
+    d.borderline = verdict == Verdict::inconclusive && a.estimate_pct >= a.min_effect_pct && errors_bounded &&
+                   !a.method.empty();
     d.decided_by = std::move(decided_by);
     d.reasons.push_back(std::move(reason));
     if (with_latency && !a.method.empty()) {
@@ -772,13 +777,17 @@ std::optional<Decimal> parse_decimal(std::string_view text)
 void ArmSamples::add(const ParsedSample& row)
 {
   ++n;
-  if (row.response_code == 0) {
-    ++n_transport;
-    ++by_error[static_cast<std::size_t>(row.error)];
-    return;
-  }
-  if (row.response_code >= 500) {
-    ++n_http_5xx;
+  const ProbeError kind = classify_sample(row.response_code, row.error, ok);
+  if (kind != ProbeError::none) {
+    ++n_errors;
+    if (row.response_code == 0) {
+      ++n_transport;
+    }
+    if (kind == ProbeError::unexpected_status && row.response_code >= 500) {
+      ++n_http_5xx;
+    } else {
+      ++by_error[static_cast<std::size_t>(kind)];
+    }
     return;
   }
   good_ms.push_back(row.latency_ms);
@@ -788,9 +797,10 @@ void ArmSamples::add(const ParsedSample& row)
   }
 }
 
-ArmSamples ArmSamples::from(const SampleSet& samples)
+ArmSamples ArmSamples::from(const SampleSet& samples, const StatusSet& ok)
 {
   ArmSamples arm;
+  arm.ok = ok;
   arm.good_ms.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
     arm.add(ParsedSample{samples.latency_ms[i],
@@ -806,8 +816,8 @@ ArmSamples ArmSamples::from(const SampleSet& samples)
 
 Decision decide(const SampleSet& baseline, const SampleSet& variant, const DecideOptions& options)
 {
-  auto base = ArmSamples::from(baseline);
-  auto var = ArmSamples::from(variant);
+  auto base = ArmSamples::from(baseline, options.ok_status);
+  auto var = ArmSamples::from(variant, options.ok_status);
   return decide(base, var, options);
 }
 
@@ -877,6 +887,7 @@ boost::json::object to_json(const Decision& d)
   t["max_err_delta_pct"] = o.max_err_delta_pct.value();
   t["min_samples"] = o.min_samples;
   t["confidence"] = o.confidence;
+  t["ok_status"] = o.ok_status.text();
   if (d.rule == Rule::smart) {
     t["err_confidence"] = o.err_confidence;
     t["min_effect_pct"] = o.min_effect_pct.value_or(o.improve_pct.value());

@@ -56,14 +56,16 @@ struct ArmSamples {
   std::vector<float> good_ms;            // successful samples' latencies, file order
   std::vector<std::uint32_t> good_block; // their blocks (only when has_blocks)
   bool has_blocks = false;
+  StatusSet ok; // the codes that are successes (set before add)
   std::size_t n = 0;
+  std::size_t n_errors = 0;
   std::size_t n_transport = 0;
   std::size_t n_http_5xx = 0;
-  std::array<std::size_t, 7> by_error{}; // transport failures by ProbeError
+  std::array<std::size_t, probe_error_count> by_error{}; // the other errors by kind
 
+  // Counts the row; classify_sample (with ok) says whether it is an error.
   void add(const ParsedSample& row);
-  static ArmSamples from(const SampleSet& samples);
-  std::size_t n_errors() const { return n_transport + n_http_5xx; }
+  static ArmSamples from(const SampleSet& samples, const StatusSet& ok = {});
 };
 
 struct DecideOptions {
@@ -76,6 +78,7 @@ struct DecideOptions {
   double err_confidence = 0.85;         // one-sided level of the error-rate bound
   std::optional<double> min_effect_pct; // smart: minimum worthwhile effect; default improve_pct
   double tail_tolerance_pct = 10;       // smart: p95/p99 may be at most this much worse
+  StatusSet ok_status;                  // the response codes that are successes
   unsigned look = 1;                    // this look, of looks planned (group-sequential)
   unsigned looks = 1;
   std::string baseline_name = "baseline";
@@ -103,6 +106,9 @@ struct SmartAnalysis {
 
 struct Decision {
   Verdict decision = Verdict::revert;
+  // Inconclusive in the gray zone only: the estimate reaches the minimum
+  // effect, the error increase is bounded, the tails pass; only the interval
+  // still reaches 0 (what a coach may be asked about).
   bool borderline = false;
   Rule rule = Rule::smart;
   Metric metric = Metric::p50;

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace smart {
 
@@ -22,7 +23,9 @@ void TargetArms::add(const ParsedSample& row)
 {
   auto found = by_target.find(row.target);
   if (found == by_target.end()) {
-    found = by_target.emplace(std::string(row.target), ArmSamples{}).first;
+    ArmSamples arm;
+    arm.ok = ok;
+    found = by_target.emplace(std::string(row.target), std::move(arm)).first;
   }
   found->second.add(row);
 }

@@ -20,6 +20,7 @@ namespace smart {
 // Rows of one side, split by their "target" column.
 struct TargetArms {
   std::map<std::string, ArmSamples, std::less<>> by_target;
+  StatusSet ok; // the codes that are successes, as for the whole side
   void add(const ParsedSample& row);
   bool empty() const { return by_target.empty(); }
 };

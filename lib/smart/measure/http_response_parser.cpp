@@ -49,7 +49,16 @@ void HttpResponseParser::reset()
   m_minor_version = 1;
   m_close = m_keep_alive_header = m_chunked = m_has_length = m_started = false;
   m_remaining = m_body_bytes = 0;
+  m_body.clear();
   m_why.clear();
+}
+
+void HttpResponseParser::take_body(std::string_view bytes)
+{
+  m_body_bytes += bytes.size();
+  if (m_body.size() < m_keep_body) {
+    m_body.append(bytes.substr(0, m_keep_body - m_body.size()));
+  }
 }
 
 HttpResponseParser::Status HttpResponseParser::fail(std::string why)
@@ -179,12 +188,12 @@ HttpResponseParser::Status HttpResponseParser::feed(std::string_view bytes)
     case State::failed:
       return Status::error;
     case State::body_until_close:
-      m_body_bytes += bytes.size();
+      take_body(bytes);
       return Status::incomplete;
     case State::body_length: {
       const auto take = bytes.size() < m_remaining ? bytes.size() : static_cast<std::size_t>(m_remaining);
       m_remaining -= take;
-      m_body_bytes += take;
+      take_body(bytes.substr(0, take));
       bytes.remove_prefix(take);
       if (m_remaining == 0) {
         m_state = State::done;
@@ -195,7 +204,7 @@ HttpResponseParser::Status HttpResponseParser::feed(std::string_view bytes)
     case State::chunk_data: {
       const auto take = bytes.size() < m_remaining ? bytes.size() : static_cast<std::size_t>(m_remaining);
       m_remaining -= take;
-      m_body_bytes += take;
+      take_body(bytes.substr(0, take));
       bytes.remove_prefix(take);
       if (m_remaining > 0) {
         return Status::incomplete;

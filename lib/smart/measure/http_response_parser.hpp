@@ -35,6 +35,10 @@ public:
   // The server wants the connection closed after this response.
   bool close_after() const { return m_close; }
   std::uint64_t body_bytes() const { return m_body_bytes; }
+  // Keeps the first limit bytes of each body (0, the default: none), for
+  // the response checks that read it.
+  void keep_body(std::size_t limit) { m_keep_body = limit; }
+  const std::string& body() const { return m_body; }
   bool started() const { return m_started; }
   const std::string& why() const { return m_why; }
 
@@ -57,6 +61,7 @@ private:
   Status on_status_line(std::string_view line);
   Status on_header_line(std::string_view line);
   Status on_headers_end();
+  void take_body(std::string_view bytes);
 
   State m_state = State::status_line;
   std::string m_line;
@@ -69,6 +74,8 @@ private:
   bool m_started = false;
   std::uint64_t m_remaining = 0;
   std::uint64_t m_body_bytes = 0;
+  std::size_t m_keep_body = 0;
+  std::string m_body;
   std::string m_why;
 };
 

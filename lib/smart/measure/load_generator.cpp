@@ -94,7 +94,7 @@ public:
   {
     m_result.tally.add(latency_ms, code, error);
     m_shared.requests.fetch_add(1, std::memory_order_relaxed);
-    if (is_error_code(code)) {
+    if (code == 0 || error != ProbeError::none) {
       m_shared.errors.fetch_add(1, std::memory_order_relaxed);
     }
     if (m_recorded++ % m_shared.options->sample_every == 0) {
@@ -142,8 +142,12 @@ class HttpWorker {
 public:
   HttpWorker(Shared& shared, unsigned index, unsigned connections, WorkerResult& result)
     : m_shared(shared), m_options(*shared.options), m_index(index), m_result(result),
-      m_recorder(shared, result), m_conns(connections)
+      m_recorder(shared, result), m_conns(connections), m_checks(shared.options->checks)
   {
+    m_checks.load_reference();
+    for (auto& conn : m_conns) {
+      conn.parser.keep_body(m_checks.needs_body() ? ResponseChecks::max_body_bytes : 0);
+    }
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll < 0) {
       throw Error("epoll_create1: {}", std::strerror(errno));
@@ -639,6 +643,12 @@ private:
     Conn& conn = m_conns[id];
     --m_in_flight;
     const double latency = ms(now - conn.begin);
+    // A response that fails its checks is an error row, but its connection
+    // is as good as any: only a transport failure (code 0) closes it.
+    const bool failed = code == 0;
+    if (!failed) {
+      error = m_checks.check(code, conn.parser.body(), conn.parser.body_bytes());
+    }
     if (conn.recorded) {
       Phases phases;
       phases.connect_ms = conn.fresh ? conn.connect_ms : 0.0;
@@ -646,7 +656,6 @@ private:
       phases.ttfb_ms = conn.first_byte != steady::time_point{} ? ms(conn.first_byte - conn.sent) : 0.0;
       m_recorder.record(conn.begin, latency, code, error, phases);
     }
-    const bool failed = error != ProbeError::none;
     if (failed || conn.parser.close_after()) {
       close_conn(conn);
     } else {
@@ -716,6 +725,7 @@ private:
   WorkerResult& m_result;
   Recorder m_recorder;
   std::vector<Conn> m_conns;
+  ResponseChecks m_checks;
   std::vector<std::uint32_t> m_idle;
   std::vector<std::pair<steady::time_point, std::uint32_t>> m_backoff;
   std::vector<char> m_buffer;
@@ -848,6 +858,9 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
 
   const unsigned threads = std::max(1u, std::min(m_options.threads, m_options.concurrency));
   std::vector<WorkerResult> results(threads);
+  for (auto& r : results) {
+    r.tally = SampleTally(m_options.checks.status);
+  }
   std::atomic<unsigned> running{threads};
   std::vector<std::thread> pool;
   for (unsigned i = 0; i < threads; ++i) {

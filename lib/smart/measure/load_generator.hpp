@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/measure/response_check.hpp>
 #include <smart/measure/sample_tally.hpp>
 #include <smart/measure/sample_writer.hpp>
 #include <smart/measure/target.hpp>
@@ -25,7 +26,8 @@
 // OpenSSL (certificate verified as in probe mode). Failures are rows: connect
 // (refused), tls (handshake failed), timeout (no complete response within the
 // timeout), reset (the connection died mid-response), other (a malformed
-// response); 5xx are rows with their code.
+// response); a response that fails its checks (LoadOptions::checks) is a row
+// with its code and the failed check's token.
 
 namespace smart {
 
@@ -43,6 +45,7 @@ struct LoadOptions {
   int stop_fd = -1;      // readable: stop now (signal)
   bool insecure = false; // https
   std::optional<std::filesystem::path> cacert;
+  ResponseChecks checks; // applied to every response (each thread a copy)
 };
 
 struct LoadProgress {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -72,6 +73,8 @@ public:
     curl_easy_setopt(m_curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(m_curl, CURLOPT_XFERINFOFUNCTION, &CurlProber::progress);
     curl_easy_setopt(m_curl, CURLOPT_XFERINFODATA, this);
+    curl_easy_setopt(m_curl, CURLOPT_WRITEFUNCTION, &CurlProber::write_body);
+    curl_easy_setopt(m_curl, CURLOPT_WRITEDATA, this);
     if (options.fresh_connection) {
       // Like the original's curl process per probe: DNS, connect and TLS
       // every time.
@@ -104,8 +107,12 @@ public:
   {
     m_error[0] = '\0';
     m_interrupted = false;
+    m_body.clear();
+    m_body_bytes = 0;
     const CURLcode code = curl_easy_perform(m_curl);
     ProbeResult result;
+    result.body_bytes = m_body_bytes;
+    result.body = std::move(m_body);
     curl_off_t total = 0;
     curl_easy_getinfo(m_curl, CURLINFO_TOTAL_TIME_T, &total);
     result.latency_ms = static_cast<double>(total) / 1e3;
@@ -126,6 +133,18 @@ public:
   }
 
 private:
+  static std::size_t write_body(char* data, std::size_t size, std::size_t count, void* self)
+  {
+    auto* prober = static_cast<CurlProber*>(self);
+    const std::size_t bytes = size * count;
+    prober->m_body_bytes += bytes;
+    const std::size_t limit = prober->m_options.keep_body;
+    if (prober->m_body.size() < limit) {
+      prober->m_body.append(data, std::min(bytes, limit - prober->m_body.size()));
+    }
+    return bytes;
+  }
+
   static int progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
   {
     auto* prober = static_cast<CurlProber*>(self);
@@ -141,6 +160,8 @@ private:
   curl_slist* m_headers = nullptr;
   char m_error[CURL_ERROR_SIZE] = {};
   bool m_interrupted = false;
+  std::string m_body;
+  std::uint64_t m_body_bytes = 0;
 };
 
 // tcp://host:port: resolve, then a non-blocking connect to each address in

@@ -28,6 +28,7 @@ struct ProbeOptions {
   bool insecure = false;                       // https: skip verification
   std::optional<std::filesystem::path> cacert; // https: trust this CA bundle
   bool fresh_connection = false;               // pay DNS + connect (+ TLS) every probe
+  std::size_t keep_body = 0;                   // keep the first N bytes of each body (checks)
   bool (*stop_requested)() = nullptr;          // polled during a probe; true aborts it
   std::string method = "GET";                  // http(s): HEAD sends no body back
   std::vector<std::string> headers;            // http(s): "Name: value" added to the request
@@ -38,8 +39,10 @@ struct ProbeResult {
   int response_code = 0;
   ProbeError error = ProbeError::none;
   Phases phases;
-  std::string detail;       // why it failed (libcurl's message, strerror), for diagnostics
-  bool interrupted = false; // stop_requested() ended it: not a measurement, not written
+  std::uint64_t body_bytes = 0; // HTTP(S): the body's length
+  std::string body;             // its first ProbeOptions::keep_body bytes
+  std::string detail;           // why it failed (libcurl's message, strerror), for diagnostics
+  bool interrupted = false;     // stop_requested() ended it: not a measurement, not written
 };
 
 class Prober {

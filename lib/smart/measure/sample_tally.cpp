@@ -9,15 +9,13 @@ namespace smart {
 void SampleTally::add(double latency_ms, int response_code, ProbeError error)
 {
   ++m_count;
-  if (response_code == 0 && error == ProbeError::none) {
-    error = ProbeError::other;
-  }
-  if (is_error_code(response_code)) {
+  const ProbeError kind = classify_sample(response_code, error, m_ok);
+  if (kind != ProbeError::none) {
     ++m_errors;
-    if (response_code >= 500) {
+    if (kind == ProbeError::unexpected_status && response_code >= 500) {
       ++m_http_5xx;
     } else {
-      ++m_by_error[static_cast<std::size_t>(error)];
+      ++m_by_error[static_cast<std::size_t>(kind)];
     }
     return;
   }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 
 // Running totals of a measurement, in constant memory: counts by error kind,
 // 5xx responses, and the latency histogram of the successful samples (the
@@ -15,11 +16,14 @@ namespace smart {
 
 class SampleTally {
 public:
+  // ok: the codes that are successes (classify_sample), as the rows were
+  // checked against.
+  explicit SampleTally(StatusSet ok = {}) : m_ok(std::move(ok)) {}
   void add(double latency_ms, int response_code, ProbeError error);
   void merge(const SampleTally& other);
 
   std::uint64_t count() const { return m_count; }
-  std::uint64_t errors() const { return m_errors; } // transport failures + 5xx
+  std::uint64_t errors() const { return m_errors; } // every row classify_sample calls an error
   std::uint64_t http_5xx() const { return m_http_5xx; }
   std::uint64_t by_error(ProbeError error) const { return m_by_error[static_cast<std::size_t>(error)]; }
   double err_pct() const;
@@ -32,7 +36,8 @@ private:
   std::uint64_t m_count = 0;
   std::uint64_t m_errors = 0;
   std::uint64_t m_http_5xx = 0;
-  std::array<std::uint64_t, 7> m_by_error{};
+  std::array<std::uint64_t, probe_error_count> m_by_error{};
+  StatusSet m_ok;
   LatencyHistogram m_good;
 };
 

@@ -1,6 +1,7 @@
 #include <smart/run/experiment.hpp>
 
 #include <smart/error.hpp>
+#include <smart/samples_csv.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/strings.hpp>
 
@@ -45,6 +46,10 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "risk",
   "helps_when",
   "risks",
+  "expect_status",
+  "expect_body",
+  "expect_min_bytes",
+  "expect_same_body",
 });
 constexpr auto variant_keys = std::to_array<std::string_view>({"name", "apply", "description", "comment"});
 constexpr auto threshold_keys =
@@ -484,6 +489,33 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
       parsed.concurrency = v.integer(member(l, "concurrency"), "load.concurrency", 1);
       parsed.rate = v.number(member(l, "rate"), "load.rate", 0, true);
       exp.load = parsed;
+    }
+  }
+  // Response checks, handed to smart-measure (and the status list to smart-decide).
+  if (auto status = v.string(member(object, "expect_status"), "expect_status", false)) {
+    if (!StatusSet::parse(*status)) {
+      v.problem("expect_status", fmt::format("\"{}\" is not a list of codes and ranges such as 200-299,401",
+                                             util::printable(*status, 40)));
+    } else {
+      exp.expect.status = *status;
+    }
+  }
+  if (auto body = v.string(member(object, "expect_body"), "expect_body", false)) {
+    if (body->empty()) {
+      v.problem("expect_body", "must not be empty");
+    } else {
+      exp.expect.body = *body;
+    }
+  }
+  if (auto bytes = v.integer(member(object, "expect_min_bytes"), "expect_min_bytes", 0)) {
+    exp.expect.min_bytes = *bytes;
+  }
+  if (const auto* same = member(object, "expect_same_body")) {
+    if (!same->is_bool()) {
+      v.problem("expect_same_body",
+                fmt::format("expected true or false, found {} {}", kind_of(*same), shown(*same)));
+    } else {
+      exp.expect.same_body = same->as_bool();
     }
   }
   if (const auto* enabled = member(object, "enabled")) {

@@ -61,6 +61,14 @@ struct Load {
   std::optional<double> rate; // requests per second
 };
 
+// meta.json's response checks (smart-measure --expect-*).
+struct ResponseExpectations {
+  std::optional<std::string> status; // "200-299,401"
+  std::optional<std::string> body;   // substring, or /RE/
+  std::optional<long> min_bytes;
+  bool same_body = false; // the variant's body hashes as the baseline's
+};
+
 struct Experiment {
   std::string id;
   std::string description;
@@ -87,6 +95,7 @@ struct Experiment {
   std::optional<util::Duration> block_seconds;  // interleaved block length
   std::optional<util::Duration> warmup_seconds; // discarded after each switch
   std::optional<Load> load;
+  ResponseExpectations expect;
   bool enabled = true;
   long priority = 0;
   // What a bad variant can cost beyond speed: `--next` runs a risky

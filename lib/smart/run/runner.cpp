@@ -4,7 +4,9 @@
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
 #include <smart/run/flow.hpp>
+#include <smart/run/outcome_text.hpp>
 #include <smart/run/sibling_tools.hpp>
+#include <smart/run/target_health.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -75,15 +77,16 @@ std::string join(const std::vector<std::string>& parts)
 // The abort guard: the reason to stop a variant when its error rate over
 // samples and prior (its earlier blocks) passes ABORT_ERR_PCT after at least
 // ABORT_AFTER samples; "" when it holds.
-std::string guard_trip(const RunSettings& s, const SampleSet& samples, const SampleSet& prior)
+std::string guard_trip(const RunSettings& s, const StatusSet& ok, const SampleSet& samples,
+                       const SampleSet& prior)
 {
   std::size_t n = samples.size() + prior.size();
   std::size_t errors = 0;
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    errors += samples.is_error(i) ? 1U : 0U;
+    errors += samples.is_error(i, ok) ? 1U : 0U;
   }
   for (std::size_t i = 0; i < prior.size(); ++i) {
-    errors += prior.is_error(i) ? 1U : 0U;
+    errors += prior.is_error(i, ok) ? 1U : 0U;
   }
   if (n < s.abort_after || n == 0) {
     return {};
@@ -196,7 +199,7 @@ private:
     if (m_summary.reason.empty()) {
       m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
                                                                         first_reason(m_summary.kept_variant))
-                                                          : "no variant was better; every variant reverted";
+                                                          : nothing_kept_reason(m_summary.variants);
     }
     if (m_s.mode == RunMode::advise) {
       m_summary.extra["would_keep"] = m_would_keep.empty() ? "none" : m_would_keep;
@@ -266,6 +269,9 @@ private:
       log(fmt::format(">> baseline: measuring for {}", format_duration(m_s.baseline)));
       const auto samples = measure("baseline", m_dir / "baseline.csv", m_s.baseline, std::nullopt, false, {});
       m_summary.baseline = brief_of(samples);
+      if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+        throw StepFailed{*unhealthy};
+      }
       log(fmt::format("baseline: {} samples, p50 {}, errors {:.2f}%", m_summary.baseline->n,
                       opt_ms(m_summary.baseline->p50_ms), m_summary.baseline->err_pct));
     }
@@ -370,6 +376,12 @@ private:
         append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
         if (!variant_arm) {
           append_block_rows(block_file, m_dir / "baseline.csv", block_no);
+        }
+        // The run's first block is a baseline one, before any variant.
+        if (block_no == 1 && !variant_arm) {
+          if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+            throw StepFailed{*unhealthy};
+          }
         }
         if (variant_arm && current().outcome == "aborted") {
           m_blocks = m_last_block;
@@ -580,7 +592,7 @@ private:
       const Duration elapsed = std::chrono::steady_clock::now() - start;
       progress(fmt::format("measuring {}", label), std::max(Duration(0), duration - elapsed), duration);
       if (guard) {
-        guard_reason = guard_trip(m_s, read_complete_samples(out), prior);
+        guard_reason = guard_trip(m_s, expected_status(m_exp.expect), read_complete_samples(out), prior);
         return guard_reason.empty();
       }
       return true;
@@ -607,7 +619,7 @@ private:
     if (guard) {
       // smart-measure's own guard may have stopped it; check the CSV ourselves too.
       if (guard_reason.empty()) {
-        guard_reason = guard_trip(m_s, samples, prior);
+        guard_reason = guard_trip(m_s, expected_status(m_exp.expect), samples, prior);
       }
       if (!guard_reason.empty()) {
         log(fmt::format("!! abort guard: {}: {} — reverting at once", label, guard_reason));

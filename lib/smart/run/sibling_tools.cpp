@@ -1,7 +1,12 @@
 #include <smart/run/sibling_tools.hpp>
 
+#include <smart/run/outcome_text.hpp>
+#include <smart/run/target_health.hpp>
+
 #include <smart/run/commands.hpp>
 #include <smart/run/flow.hpp>
+#include <smart/run/outcome_text.hpp>
+#include <smart/run/target_health.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/failure.hpp>
 #include <smart/util/strings.hpp>
@@ -121,6 +126,8 @@ util::ProcessSpec SiblingTools::measure_spec(const std::string& label, const fs:
   if (m_ctx.config.number("MEASURE_INSECURE") != 0) {
     spec.argv.emplace_back("--insecure");
   }
+  const auto checks = measure_check_args(m_exp.expect, m_dir);
+  spec.argv.insert(spec.argv.end(), checks.begin(), checks.end());
   // The environment stays ours plus the configuration (not the experiment's).
   spec.env = tool_environment(m_ctx.config);
   return spec;
@@ -149,6 +156,8 @@ Verdict SiblingTools::decide(const fs::path& base, const fs::path& var, const st
   if (look) {
     spec.argv.insert(spec.argv.end(), {"--look", fmt::format("{}/{}", look->first, look->second)});
   }
+  const auto checks = decide_check_args(m_exp.expect);
+  spec.argv.insert(spec.argv.end(), checks.begin(), checks.end());
   spec.cwd = m_dir;
   spec.env = tool_environment(m_ctx.config);
   spec.stdout_file = m_dir / (label + ".decision.json");
@@ -173,6 +182,9 @@ Verdict SiblingTools::decide(const fs::path& base, const fs::path& var, const st
     throw flow::StepFailed{fmt::format("smart-decide for {}: {}", label, e.what())};
   }
   auto verdict = verdict_of(object, result.exit_code);
+  if (const auto account = inconclusive_account(object, m_s.variant.count())) {
+    verdict.reasons.insert(verdict.reasons.begin(), *account);
+  }
   if (quiet) {
     return verdict;
   }

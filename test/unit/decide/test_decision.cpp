@@ -224,7 +224,7 @@ TEST_CASE("smart rule: a gain with +5 points of errors reverts")
   CHECK(d.decided_by == "errors_rose");
 }
 
-TEST_CASE("smart rule: 0/60 vs 1/60 errors with a gain is inconclusive, borderline")
+TEST_CASE("smart rule: 0/60 vs 1/60 errors with a gain is inconclusive, not borderline")
 {
   std::mt19937_64 rng(4);
   SampleSet var = lognormal(rng, 59, 14, 0.3);
@@ -232,7 +232,7 @@ TEST_CASE("smart rule: 0/60 vs 1/60 errors with a gain is inconclusive, borderli
   const auto d = decide(lognormal(rng, 60, 20, 0.3), var, DecideOptions{});
   CHECK(d.decision == Verdict::inconclusive);
   CHECK(d.verdict() == Verdict::revert);
-  CHECK(d.borderline);
+  CHECK_FALSE(d.borderline); // errors not bounded: no coach may keep it
   CHECK(d.decided_by == "errors_uncertain");
   // 0/60 vs 0/60: the bound (85 %, one-sided) is below 2 points.
   const auto clean = decide(lognormal(rng, 60, 20, 0.3), lognormal(rng, 60, 14, 0.3), DecideOptions{});
@@ -367,5 +367,27 @@ TEST_CASE("decision summaries: percentiles equal the sorted type-7 reference")
       CHECK(d.baseline.min_ms == Approx(reference.min_ms));
       CHECK(d.baseline.max_ms == Approx(reference.max_ms));
     }
+  }
+}
+
+TEST_CASE("smart rule: borderline is the gray zone only, never an A/A comparison")
+{
+  // Worth keeping by its estimate, errors bounded, only the interval reaches 0.
+  std::mt19937_64 rng(11);
+  int gray = 0;
+  for (int i = 0; i < 20; ++i) {
+    const auto d = decide(lognormal(rng, 80, 20, 0.8), lognormal(rng, 80, 16.5, 0.8), DecideOptions{});
+    if (d.decision == Verdict::inconclusive) {
+      REQUIRE(d.smart);
+      CHECK(d.borderline == (d.smart->estimate_pct >= d.smart->min_effect_pct));
+      gray += d.borderline ? 1 : 0;
+    }
+  }
+  CHECK(gray > 0);
+  // A/A: the same distribution on both sides is never borderline.
+  for (int i = 0; i < 200; ++i) {
+    const auto aa = decide(lognormal(rng, 60, 20, 0.3), lognormal(rng, 60, 20, 0.3), DecideOptions{});
+    INFO(i);
+    CHECK_FALSE(aa.borderline);
   }
 }

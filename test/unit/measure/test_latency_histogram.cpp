@@ -43,7 +43,7 @@ TEST_CASE("SampleTally counts errors by kind and keeps them out of the latencies
   SampleTally tally;
   tally.add(1.0, 200, ProbeError::none);
   tally.add(2.0, 200, ProbeError::none);
-  tally.add(3.0, 404, ProbeError::none); // a response, not an error
+  tally.add(3.0, 301, ProbeError::none); // a 3xx is a success
   tally.add(0.1, 503, ProbeError::none);
   tally.add(5000.0, 0, ProbeError::timeout);
   tally.add(0.2, 0, ProbeError::connect);
@@ -62,4 +62,14 @@ TEST_CASE("SampleTally counts errors by kind and keeps them out of the latencies
   CHECK_THAT(tally.describe(), Catch::Contains(", p99 2.99") || Catch::Contains(", p99 3.00"));
   SampleTally empty;
   CHECK(empty.describe() == "0 samples, 0 errors, no successful sample");
+  // A 404 is an error by default, a success when the checks expected it.
+  SampleTally strict;
+  strict.add(1.0, 404, ProbeError::unexpected_status);
+  CHECK(strict.errors() == 1);
+  CHECK(strict.by_error(ProbeError::unexpected_status) == 1);
+  SampleTally expecting_404(*StatusSet::parse("404"));
+  expecting_404.add(1.0, 404, ProbeError::none);
+  expecting_404.add(1.0, 200, ProbeError::unexpected_status);
+  CHECK(expecting_404.errors() == 1);
+  CHECK(expecting_404.good().count() == 1);
 }
