@@ -1,13 +1,19 @@
 # The Debian package: `cmake --build build --target package`, or
 # `cd build && cpack` (docs/install.md, "Building the package"). Whatever
 # prefix the build was configured with, the package installs under /usr.
-# Layout: SPEC.md, "Installed layout (the .deb)"; install rules in
+# Layout: docs/formats.md, "Installed layout"; install rules in
 # packaging/install.cmake and the CMakeLists of tools/ and docs/.
 
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "smart")
 set(CPACK_PACKAGE_VENDOR "the smart authors")
-set(CPACK_PACKAGE_CONTACT "smart authors <smart@example.org>")
+# The Maintainer field of the .deb: whoever answers for the package. A
+# distribution or a fork building its own package sets its own:
+# cmake -DSMART_PACKAGE_MAINTAINER="Jane Doe <jane@example.com>".
+set(SMART_PACKAGE_MAINTAINER "smart maintainers <maintainers@smart-project.org>"
+    CACHE STRING "The Maintainer field of the Debian package")
+set(CPACK_PACKAGE_CONTACT "${SMART_PACKAGE_MAINTAINER}")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${SMART_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Linux server that tunes itself, safely")
 set(CPACK_PACKAGE_DESCRIPTION

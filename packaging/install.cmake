@@ -1,6 +1,6 @@
 # Install rules of everything that is not a compiled tool: the experiments'
 # helpers, the systemd units, the files under /etc, the package docs.
-# Layout: SPEC.md, "Installed layout (the .deb)". /etc and the unit
+# Layout: docs/formats.md, "Installed layout". /etc and the unit
 # directory are absolute (they are not under the prefix on Debian); a
 # staged install uses DESTDIR (cmake --install build, DESTDIR=/tmp/root).
 
@@ -31,5 +31,5 @@ add_custom_command(OUTPUT ${_smart_changelog_gz}
   COMMENT "Compressing the package changelog" VERBATIM)
 add_custom_target(smart_package_files ALL DEPENDS ${_smart_changelog_gz})
 install(FILES packaging/debian/copyright ${_smart_changelog_gz} DESTINATION ${SMART_DOCDIR})
-file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md)
+file(GLOB _smart_docs ${PROJECT_SOURCE_DIR}/docs/*.md ${PROJECT_SOURCE_DIR}/docs/coach-api.yaml)
 install(FILES ${_smart_docs} DESTINATION ${SMART_DOCDIR})

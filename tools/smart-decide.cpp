@@ -25,8 +25,8 @@ Rules:
                    Revert when shown worse; otherwise inconclusive (prints
                    revert; --json says "inconclusive", "borderline": true).
   original         decide.sh's arithmetic: keep iff the metric improved by
-                   >= IMPROVE_PCT % and the error rate rose by <= MAX_ERR_DELTA_PCT
-                   points (both inclusive, exact decimals).
+                   >= IMPROVE_PCT % and the error rate rose by
+                   <= MAX_ERR_DELTA_PCT points (both inclusive, exact decimals).
 Both: transport failures (code 0) and 5xx are errors, never latencies; fewer
 than --min-samples successful samples on a side never keeps.
 
@@ -56,15 +56,15 @@ int main(int argc, char** argv)
                                                      "required improvement, % (IMPROVE_PCT; default 10)")(
       "max-err-delta-pct", po::value<std::string>()->value_name("X"),
       "largest allowed error-rate increase, points (MAX_ERR_DELTA_PCT; default 2)")(
-      "min-samples", po::value<std::size_t>()->default_value(10)->value_name("N"),
-      "successful samples needed on each side")("confidence",
-                                                po::value<double>()->default_value(0.95)->value_name("C"),
-                                                "smart: two-sided level of the latency interval")(
-      "err-confidence", po::value<double>()->default_value(0.85)->value_name("C"),
+      "min-samples", po::value<std::string>()->default_value("10")->value_name("N"),
+      "successful samples needed on each side")(
+      "confidence", po::value<std::string>()->default_value("0.95")->value_name("C"),
+      "smart: two-sided level of the latency interval")(
+      "err-confidence", po::value<std::string>()->default_value("0.85")->value_name("C"),
       "smart: one-sided level of the bound on the error-rate increase")(
-      "min-effect-pct", po::value<double>()->value_name("X"),
+      "min-effect-pct", po::value<std::string>()->value_name("X"),
       "smart: minimum worthwhile improvement, % (default: the improve threshold)")(
-      "tail-tolerance-pct", po::value<double>()->default_value(10.0)->value_name("X"),
+      "tail-tolerance-pct", po::value<std::string>()->default_value("10")->value_name("X"),
       "smart: how much worse p95 (and p99 from 200 samples) may be, %")(
       "look", po::value<std::string>()->default_value("1/1")->value_name("K/N"),
       "smart: this is look K of N planned looks (O'Brien-Fleming alpha spending)");
@@ -110,16 +110,18 @@ int main(int argc, char** argv)
                               vm["metric"].as<std::string>());
     }
     o.metric = *metric;
-    o.min_samples = vm["min-samples"].as<std::size_t>();
-    o.confidence = vm["confidence"].as<double>();
-    o.err_confidence = vm["err-confidence"].as<double>();
+    using smart::cmd::number_option;
+    const auto text = [&](const char* name) { return vm[name].as<std::string>(); };
+    o.min_samples = smart::cmd::whole_number_option("min-samples", text("min-samples"), 1, 1'000'000'000);
+    o.confidence = number_option("confidence", text("confidence"), 0, 1);
+    o.err_confidence = number_option("err-confidence", text("err-confidence"), 0, 1);
     if (!(o.confidence > 0 && o.confidence < 1) || !(o.err_confidence > 0 && o.err_confidence < 1)) {
       throw smart::UsageError("--confidence and --err-confidence must be between 0 and 1 (exclusive)");
     }
     if (vm.count("min-effect-pct")) {
-      o.min_effect_pct = vm["min-effect-pct"].as<double>();
+      o.min_effect_pct = number_option("min-effect-pct", text("min-effect-pct"), 0, 100);
     }
-    o.tail_tolerance_pct = vm["tail-tolerance-pct"].as<double>();
+    o.tail_tolerance_pct = number_option("tail-tolerance-pct", text("tail-tolerance-pct"), 0, 1000);
     const auto [k, n] = smart::cmd::parse_look(vm["look"].as<std::string>());
     o.look = k;
     o.looks = n;

@@ -7,6 +7,8 @@
 
 #include <unistd.h>
 
+#include <limits>
+
 namespace po = boost::program_options;
 
 namespace {
@@ -27,10 +29,10 @@ constexpr const char* footer = R"(Targets:
   is recorded as response code 200).
 
 Examples:
-  smart-measure --url http://127.0.0.1/ --duration 5m --interval 1s -o before.csv
+  smart-measure --url http://127.0.0.1/ --duration 5m --interval 1s -o a.csv
   smart-measure --url https://example.org/ --count 20 --interval 250ms
   smart-measure --url tcp://127.0.0.1:5432 --duration 30s
-  smart-measure --url http://127.0.0.1/ --concurrency 16 --duration 30s --sample-every 10
+  smart-measure --url http://127.0.0.1/ -c 16 --duration 30s --sample-every 10
   smart-measure --url http://127.0.0.1/ --rate 2000 --duration 1m --phases
 
 The run ends at --duration, after --count samples, at the abort guard, or on
@@ -40,11 +42,20 @@ A summary (count, errors by kind, p50/p90/p99) goes to standard error.
 Exit status: 0 done (also when the abort guard stopped it), 1 failure,
 2 usage error, 130/143 interrupted. See smart-measure(1) and docs/measure.md.)";
 
+// A whole-number option within [min, max], if given.
 template<typename T>
-std::optional<T> optional_value(const po::variables_map& vm, const char* name)
+std::optional<T> optional_whole(const po::variables_map& vm, const char* name, T min, T max)
 {
   if (vm.count(name)) {
-    return vm[name].as<T>();
+    return static_cast<T>(smart::cmd::whole_number_option(name, vm[name].as<std::string>(), min, max));
+  }
+  return std::nullopt;
+}
+
+std::optional<double> optional_number(const po::variables_map& vm, const char* name, double min, double max)
+{
+  if (vm.count(name)) {
+    return smart::cmd::number_option(name, vm[name].as<std::string>(), min, max);
   }
   return std::nullopt;
 }
@@ -65,7 +76,7 @@ int run(int argc, char** argv)
     "duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")(
     "interval,i", po::value<std::string>()->value_name("I"),
     "one probe every I on a fixed grid (default 1s; ignored in load mode)")(
-    "count,n", po::value<std::uint64_t>()->value_name("N"),
+    "count,n", po::value<std::string>()->value_name("N"),
     "stop after N samples")("timeout,t", po::value<std::string>()->value_name("T")->default_value("5s"),
                             "per probe or request, connect included")(
     "output,o", po::value<std::string>()->value_name("FILE")->default_value("-"),
@@ -74,19 +85,20 @@ int run(int argc, char** argv)
     "insecure,k", "https: do not verify the certificate")(
     "cacert", po::value<std::string>()->value_name("FILE"), "https: trust the CA certificates in FILE")(
     "fresh-connection", "new connection (DNS, connect, TLS) every probe, like one curl per probe")(
-    "block", po::value<std::uint32_t>()->value_name("N"),
+    "block", po::value<std::string>()->value_name("N"),
     "add a 'block' column = N to every row")("phases", "add dns_ms,connect_ms,tls_ms,ttfb_ms columns")(
-    "abort-err-pct", po::value<double>()->value_name("P"), "stop early (exit 0) once errors exceed P %...")(
-    "abort-after", po::value<std::uint64_t>()->value_name("N"), "...of at least N samples (default 10)");
+    "abort-err-pct", po::value<std::string>()->value_name("P"),
+    "stop early (exit 0) once errors exceed P %...")("abort-after", po::value<std::string>()->value_name("N"),
+                                                     "...of at least N samples (default 10)");
   po::options_description load("Load mode");
   load.add_options()(
-    "concurrency,c", po::value<unsigned>()->value_name("C"),
+    "concurrency,c", po::value<std::string>()->value_name("C"),
     "closed loop on C keep-alive connections (with --rate: the connections used, default 16)")(
-    "rate,r", po::value<double>()->value_name("R"),
+    "rate,r", po::value<std::string>()->value_name("R"),
     "open loop: R requests/s, latency from the intended send time")(
-    "threads", po::value<unsigned>()->value_name("T"), "event-loop threads (default 1)")(
+    "threads", po::value<std::string>()->value_name("T"), "event-loop threads (default 1)")(
     "warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")(
-    "sample-every", po::value<std::uint64_t>()->value_name("N")->default_value(1),
+    "sample-every", po::value<std::string>()->value_name("N")->default_value("1"),
     "write one row per N requests (all count in the summary)");
   po::options_description common("General");
   smart::cmd::add_common_options(common);
@@ -94,7 +106,8 @@ int run(int argc, char** argv)
   all.add(probe).add(load).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
-  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage, all,
+  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage,
+                                        {{"Probe mode", &probe}, {"Load mode", &load}, {"General", &common}},
                                         footer)) {
     return 0;
   }
@@ -103,7 +116,7 @@ int run(int argc, char** argv)
   options.url = vm.count("url") ? vm["url"].as<std::string>() : std::string();
   options.duration = optional_duration(vm, "duration");
   options.interval = optional_duration(vm, "interval");
-  options.count = optional_value<std::uint64_t>(vm, "count");
+  options.count = optional_whole<std::uint64_t>(vm, "count", 1, std::numeric_limits<std::uint64_t>::max());
   options.timeout = smart::cmd::duration_option("timeout", vm["timeout"].as<std::string>());
   options.output = vm["output"].as<std::string>();
   options.append = vm.count("append") > 0;
@@ -112,16 +125,18 @@ int run(int argc, char** argv)
     options.cacert = vm["cacert"].as<std::string>();
   }
   options.fresh_connection = vm.count("fresh-connection") > 0;
-  options.block = optional_value<std::uint32_t>(vm, "block");
+  options.block = optional_whole<std::uint32_t>(vm, "block", 0, std::numeric_limits<std::uint32_t>::max());
   options.phases = vm.count("phases") > 0;
-  options.abort_err_pct = optional_value<double>(vm, "abort-err-pct");
-  options.abort_after = optional_value<std::uint64_t>(vm, "abort-after");
+  options.abort_err_pct = optional_number(vm, "abort-err-pct", 0, 100);
+  options.abort_after =
+    optional_whole<std::uint64_t>(vm, "abort-after", 1, std::numeric_limits<std::uint64_t>::max());
   options.config = smart::cmd::common_options(vm).config;
-  options.concurrency = optional_value<unsigned>(vm, "concurrency");
-  options.rate = optional_value<double>(vm, "rate");
-  options.threads = optional_value<unsigned>(vm, "threads");
+  options.concurrency = optional_whole<unsigned>(vm, "concurrency", 1, 10000);
+  options.rate = optional_number(vm, "rate", 0, 10'000'000);
+  options.threads = optional_whole<unsigned>(vm, "threads", 1, 10000);
   options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
-  options.sample_every = vm["sample-every"].as<std::uint64_t>();
+  options.sample_every =
+    smart::cmd::whole_number_option("sample-every", vm["sample-every"].as<std::string>(), 1);
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);
 }

@@ -25,7 +25,8 @@ server may not be in its baseline state; later runs refuse until
 constexpr const char* footer = R"(Examples:
   smart-run --list
   smart-run --dry-run 002_nginx_keepalive
-  smart-run --config ./smart.conf --variant-seconds 3s --cooldown-seconds 0 002_nginx_keepalive
+  smart-run --config ./smart.conf --variant-seconds 3s --cooldown-seconds 0 \\
+    002_nginx_keepalive
   smart-run --next                      # what the timer runs
   smart-run --calibrate 002_nginx_keepalive
   smart-run --clear-revert-failed       # after fixing the server by hand

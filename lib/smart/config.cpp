@@ -1,5 +1,7 @@
 #include <smart/config.hpp>
 
+#include <smart/config_systemd.hpp>
+
 #include <smart/error.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/strings.hpp>
@@ -238,7 +240,7 @@ public:
       throw UsageError("{}: unexpected text after the value of {}: '{}' (quote values with spaces)", where,
                        key, util::printable(trailing, 40));
     }
-    m_assigned[key] = ConfigValue{value, Origin::file, m_name, line_number};
+    m_assigned[key] = ConfigValue{value, Origin::file, m_name, line_number, ""};
     m_current_key.clear();
   }
 
@@ -335,11 +337,13 @@ GetEnv process_environment()
 }
 
 Config Config::parse(std::string_view content, std::string_view name, const GetEnv& getenv,
-                     const std::map<std::string, std::string>& overrides)
+                     const std::map<std::string, std::string>& overrides, Check check)
 {
+  Config config;
+  config.m_source_name = std::string(name);
   for (const auto& [key, value] : overrides) {
     if (!find_spec(key)) {
-      throw UsageError("(command line) unknown configuration key {}", key);
+      config.m_problems.push_back(fmt::format("(command line) unknown configuration key {}", key));
     }
   }
   Parser parser(name, getenv, overrides);
@@ -349,11 +353,14 @@ Config Config::parse(std::string_view content, std::string_view name, const GetE
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
-    parser.parse_line(line, line_number);
+    try {
+      parser.parse_line(line, line_number);
+    } catch (const UsageError& e) {
+      config.m_problems.emplace_back(e.what()); // and on to the next line: report them all
+    }
   }
+  config.m_warnings = systemd_differences(content, name);
 
-  Config config;
-  config.m_source_name = std::string(name);
   std::vector<std::string_view> names;
   for (const auto& spec : key_table) {
     names.push_back(spec.name);
@@ -373,23 +380,43 @@ Config Config::parse(std::string_view content, std::string_view name, const GetE
     const std::string key(spec.name);
     ConfigValue value;
     if (auto it = overrides.find(key); it != overrides.end()) {
-      value = ConfigValue{it->second, Origin::command_line, "", 0};
+      value = ConfigValue{it->second, Origin::command_line, "", 0, ""};
     } else if (auto env = getenv(key)) {
-      value = ConfigValue{*env, Origin::environment, "", 0};
+      value = ConfigValue{*env, Origin::environment, "", 0, ""};
     } else if (auto it2 = parser.assigned().find(key); it2 != parser.assigned().end()) {
       value = it2->second;
     } else {
-      value = ConfigValue{parser.expand(spec.default_value, 0, fmt::format("default of {}", key)),
-                          Origin::default_value, "", 0};
+      try {
+        value = ConfigValue{parser.expand(spec.default_value, 0, fmt::format("default of {}", key)),
+                            Origin::default_value, "", 0, ""};
+      } catch (const UsageError& e) {
+        value = ConfigValue{std::string(spec.default_value), Origin::default_value, "", 0, e.what()};
+      }
     }
-    validate(spec, value);
+    if (value.problem.empty()) {
+      try {
+        validate(spec, value);
+      } catch (const UsageError& e) {
+        value.problem = e.what();
+      }
+    }
+    if (!value.problem.empty()) {
+      config.m_problems.push_back(value.problem);
+    }
     config.m_values[key] = std::move(value);
+  }
+  if (check == Check::strict && !config.m_problems.empty()) {
+    std::string all;
+    for (const auto& problem : config.m_problems) {
+      all += (all.empty() ? "" : "\n") + problem;
+    }
+    throw UsageError(all);
   }
   return config;
 }
 
 Config Config::load(const std::optional<std::filesystem::path>& explicit_file,
-                    const std::map<std::string, std::string>& overrides, const GetEnv& getenv)
+                    const std::map<std::string, std::string>& overrides, const GetEnv& getenv, Check check)
 {
   std::filesystem::path file;
   bool required = true;
@@ -406,12 +433,18 @@ Config Config::load(const std::optional<std::filesystem::path>& explicit_file,
     if (required) {
       throw UsageError("{}: configuration file not found", file.string());
     }
-    return parse("", "(no configuration file)", getenv, overrides);
+    return parse("", "(no configuration file)", getenv, overrides, check);
   }
   if (std::filesystem::is_directory(file, ec)) {
     throw UsageError("{}: is a directory, not a configuration file", file.string());
   }
-  return parse(util::read_file(file), file.string(), getenv, overrides);
+  std::string content;
+  try {
+    content = util::read_file(file);
+  } catch (const util::Failure& e) {
+    throw UsageError(e.what()); // "failed to read FILE: Permission denied", exit 2
+  }
+  return parse(content, file.string(), getenv, overrides, check);
 }
 
 const std::string& Config::get(std::string_view key) const

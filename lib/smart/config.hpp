@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-// smart.conf (SPEC.md, "Configuration").
+// smart.conf (docs/run.md, "smart.conf"; docs/formats.md).
 //
 // KEY=VALUE lines, '#' comments (also after a value, after white space),
 // optional "export", single or double quotes, ${VAR} and ${VAR:-default}
@@ -20,10 +20,13 @@
 // environment moves DASH_DIR="${BASE_DIR}/www" too, which the original's
 // plain `source` could not do).
 //
-// Errors (a bad line, a bad value) throw smart::UsageError naming FILE:LINE,
-// or "(environment) KEY" / "(command line) KEY". Unknown keys are kept (they
-// reach experiment commands' environment) and produce a warning with a
-// "did you mean" suggestion.
+// Errors (a bad line, a bad value) are all collected, each naming FILE:LINE,
+// or "(environment) KEY" / "(command line) KEY", then thrown together as one
+// smart::UsageError (one problem a line) -- unless Check::collect asks for
+// the Config anyway (--show-config marks the bad values). Unknown keys are
+// kept (they reach experiment commands' environment) and produce a warning
+// with a "did you mean" suggestion, and so does every line that systemd's
+// EnvironmentFile= would read differently (config_systemd.hpp).
 
 namespace smart {
 
@@ -34,7 +37,11 @@ struct ConfigValue {
   Origin origin = Origin::default_value;
   std::string file; // with Origin::file
   std::size_t line = 0;
+  std::string problem; // why the value is invalid; empty when it is fine
 };
+
+// Whether problems throw (the default) or are kept in Config::problems().
+enum class Check { strict, collect };
 
 // Looks up a process environment variable; a seam so parsing stays pure.
 using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
@@ -45,13 +52,15 @@ public:
   // Pure: content is the file's text (empty when there is no file), name how
   // messages call it.
   static Config parse(std::string_view content, std::string_view name, const GetEnv& getenv,
-                      const std::map<std::string, std::string>& overrides = {});
+                      const std::map<std::string, std::string>& overrides = {}, Check check = Check::strict);
 
   // The tool's configuration: explicit_file (--config) must exist; otherwise
-  // $SMART_CONF, else /etc/smart/smart.conf, which may be missing.
+  // $SMART_CONF, else /etc/smart/smart.conf, which may be missing. A file
+  // that exists but cannot be read is a smart::UsageError (exit 2), whatever
+  // check says.
   static Config load(const std::optional<std::filesystem::path>& explicit_file,
                      const std::map<std::string, std::string>& overrides = {},
-                     const GetEnv& getenv = process_environment());
+                     const GetEnv& getenv = process_environment(), Check check = Check::strict);
 
   // Known keys always have a value (their default at least). Throws
   // smart::Error for a key that was never declared in the key table.
@@ -64,6 +73,10 @@ public:
 
   const std::map<std::string, ConfigValue, std::less<>>& values() const { return m_values; }
   const std::vector<std::string>& warnings() const { return m_warnings; }
+  // With Check::collect: every problem found (the lines first, then the
+  // values key by key); empty when the
+  // configuration is valid.
+  const std::vector<std::string>& problems() const { return m_problems; }
   const std::string& source_name() const { return m_source_name; }
 
   // "(environment) BASE_DIR = /tmp/x", secrets shown as "(set)".
@@ -79,6 +92,7 @@ public:
 private:
   std::map<std::string, ConfigValue, std::less<>> m_values;
   std::vector<std::string> m_warnings;
+  std::vector<std::string> m_problems;
   std::string m_source_name;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// The exit codes of every smart tool (SPEC.md, "Exit codes"). One enum so a
+// The exit codes of every smart tool (docs/formats.md, "Exit codes"). One enum so a
 // script can rely on the same number meaning the same thing everywhere.
 
 namespace smart {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-// The samples CSV that passes between stages (SPEC.md, "Samples CSV").
+// The samples CSV that passes between stages (docs/formats.md, "Samples CSV").
 //
 // Written: header "timestamp,latency_ms,response_code,error" (+ optional
 // columns), one row per probe, RFC 3339 UTC millisecond timestamps, latency

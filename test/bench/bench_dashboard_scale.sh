@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # smart-dashboard at scale: 10,000 runs of history (5 experiments, 3
-# variants each), the last run with 3 x 3,000-sample CSVs. Target (issue 5):
+# variants each), the last run with 3 x 3,000-sample CSVs. Target:
 # render in under 1 s with index.html under 1 MB. Prints the figures for
 # docs/performance.md; exits 1 when a target is missed. Not part of CI.
 #

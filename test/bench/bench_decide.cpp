@@ -1,7 +1,7 @@
 // Error rates of smart-decide's rules on data with a known truth.
 //
-//   smart_bench_decide pairs [REPS]  CSV-pair benchmark (issue 4, item 7a)
-//   smart_bench_decide run [REPS]    simulated run of the whole design (7b)
+//   smart_bench_decide pairs [REPS]  CSV-pair benchmark
+//   smart_bench_decide run [REPS]    simulated run of the whole design
 //
 // Prints tables, smart next to --rule original; no pass/fail (docs/decision.md
 // and docs/performance.md quote the figures). Deterministic: fixed seeds.

@@ -6,7 +6,7 @@
 #
 # Prints, per run and as medians with min/max over the runs:
 #  - client CPU per probe (user+sys, children included) of the original loop
-#    re-created from seeds/003 (bash, date, one curl process per probe) and of
+#    (the bash scripts smart descends from: bash, date, one curl process per probe) and of
 #    smart-measure (one process, kept-alive connection); their ratio;
 #  - p50 of smart-measure's latency_ms and of curl's time_total on the same
 #    kind of connection (kept alive: one curl process fetching the URL N times;
@@ -25,7 +25,7 @@ nginx_start "$TMP/nginx"
 on_exit "nginx_stop '$TMP/nginx'"
 URL=$NGINX_URL
 
-# The original measure loop (seeds/003: curl per probe, wall time from date,
+# The original measure loop (curl per probe, wall time from date,
 # "000" when curl fails), without the sleep so only its own CPU is counted.
 cat >"$TMP/original.sh" <<'SH'
 url=$1; n=$2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# smart-decide on two large CSVs vs the original pipeline (seeds/002, 003:
-# awk | sort -n | awk for the p50, awk for the 5xx rate) on the same files.
+# smart-decide on two large CSVs vs the original scripts' pipeline
+# (awk | sort -n | awk for the p50, awk for the 5xx rate) on the same files.
 #   test/bench/decide_10m.sh [ROWS] [BUILD_DIR]
 # Prints wall time and peak RSS of both (GNU time -v) and the ratio.
 set -euo pipefail
@@ -28,7 +28,7 @@ gen "$DIR/base.csv" 1 20
 gen "$DIR/var.csv" 2 17
 ls -l "$DIR"/*.csv >&2
 
-# The original decide.sh, re-created from seeds/002 (p50) and 003 (rule).
+# The original decide.sh, re-created: p50 and the rule.
 cat >"$DIR/original_decide.sh" <<'SH'
 p50() {
   awk -F, 'NR>1{print $2}' "$1" | sort -n | awk '{

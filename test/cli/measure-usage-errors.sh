@@ -11,7 +11,7 @@ expect_in "$TMP/err" "smart-measure: error:"
 expect_exit 2 smart-measure --url http://127.0.0.1/ --count abc
 expect_in "$TMP/err" "smart-measure: error:"
 expect_exit 2 smart-measure --url http://127.0.0.1/ --count 0
-expect_in "$TMP/err" "--count must be at least 1"
+expect_in "$TMP/err" "--count '0': expected a whole number from 1 up"
 expect_exit 2 smart-measure --url http://127.0.0.1/ --append
 expect_in "$TMP/err" "--append needs -o FILE"
 expect_exit 2 smart-measure --url http://127.0.0.1/ --threads 2

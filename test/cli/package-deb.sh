@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The .deb built by CPack from this build has the layout of SPEC.md
-# ("Installed layout"): tools, man pages (gzipped), experiments, helpers,
+# The .deb built by CPack from this build has the layout of
+# docs/formats.md ("Installed layout"): tools, man pages (gzipped), experiments, helpers,
 # units, /etc files as conffiles, a valid 0440 sudoers drop-in, maintainer
 # scripts; and it unpacks (dpkg -x) into a tree whose helpers work.
 . "$(dirname "$0")/../lib/common.sh"

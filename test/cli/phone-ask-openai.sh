@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# COACH_MODE=openai: an OpenAI-compatible chat completion with the seeds/002
+# COACH_MODE=openai: an OpenAI-compatible chat completion with the coaching
 # prompt; KEEP/REVERT parsed; any other answer is no answer (=> revert).
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/coach.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "done when" of issue 7: while the coach is down every run is deferred
+# Nothing is lost: while the coach is down every run is deferred
 # (exit 75) into the outbox; when it is back, one invocation delivers every
 # queued payload, oldest first, each run id exactly once.
 . "$(dirname "$0")/../lib/common.sh"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The "done when" of issue 7, end to end: smart-run meets a borderline
+# The borderline coach call, end to end: smart-run meets a borderline
 # verdict, asks smart-phone, the coach answers KEEP with high confidence, the
 # variant is kept; with a doubtful answer or no coach at all it is reverted.
 # After the run, smart-phone reports it (Idempotency-Key = the run id).

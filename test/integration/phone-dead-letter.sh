@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 7, "no retry on other 4xx": a payload the coach rejects for good (422)
+# No retry on other 4xx: a payload the coach rejects for good (422)
 # goes to outbox/rejected/ with the coach's status and answer (token
 # redacted) and is never sent again by itself; a 404 (a wrong COACH_URL) is
 # about the configuration, so that payload waits in the outbox. Moving a dead

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 4 item 8: the target's latency falls steadily during the run and the
-# variant changes nothing. The original order (baseline, then variant) sees
+# Drift: the target's latency falls steadily during the run and the
+# variant changes nothing. The sequential design (baseline, then variant) sees
 # the drift as an improvement and keeps the variant; the interleaved design
 # (ABBA blocks, paired analysis) does not.
 . "$(dirname "$0")/../lib/common.sh"

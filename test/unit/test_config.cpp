@@ -2,6 +2,10 @@
 #include <smart/error.hpp>
 #include <smart/util/atomic_file.hpp>
 
+#include <fmt/format.h>
+
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -43,7 +47,12 @@ TEST_CASE("config: the original smart.conf parses unchanged")
   CHECK(config.get("DASH_DIR") == "/opt/smart/www");
   CHECK(config.get("STATE_FILE") == "/opt/smart/var/state.json");
   CHECK(config.get("RUNS_DIR") == "/opt/smart/var/runs");
-  CHECK(config.warnings().empty());
+  // Each warning is about how systemd would read a line (its trailing
+  // comments and ${} references), none about smart's own reading.
+  CHECK(config.warnings().size() == 12);
+  for (const auto& warning : config.warnings()) {
+    CHECK(warning.find("systemd") != std::string::npos);
+  }
   CHECK(config.values().at("IMPROVE_PCT").line == 9);
 }
 
@@ -117,4 +126,42 @@ TEST_CASE("config: a named file that is missing is an error, the default one is 
 {
   CHECK_THROWS_AS(Config::load(std::filesystem::path("/nonexistent/smart.conf"), {}, env_of({})), UsageError);
   CHECK_NOTHROW(Config::load(std::nullopt, {}, env_of({})));
+}
+
+TEST_CASE("config: every problem is reported at once, each with its file:line")
+{
+  const auto all = failure_of("IMPROVE_PCT=ten\njust words\nBASELINE_SECONDS=5x\nCOACH_URL=\"open\n");
+  CHECK(all == "smart.conf:2: expected KEY=VALUE, found 'just words'\n"
+               "smart.conf:4: unterminated double quote\n"
+               "smart.conf:3: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms)\n"
+               "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
+}
+
+TEST_CASE("config: Check::collect keeps the values and marks the bad ones")
+{
+  const auto config =
+    Config::parse("IMPROVE_PCT=ten\nCOOLDOWN_SECONDS=5\n", "smart.conf", env_of({}), {}, Check::collect);
+  REQUIRE(config.problems().size() == 1);
+  CHECK(config.get("IMPROVE_PCT") == "ten");
+  CHECK(config.values().at("IMPROVE_PCT").problem ==
+        "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
+  CHECK(config.values().at("COOLDOWN_SECONDS").problem.empty());
+}
+
+TEST_CASE("config: a file that exists but cannot be read is a usage error")
+{
+  // A directory is refused before reading; an unreadable file after.
+  CHECK_THROWS_AS(Config::load(std::filesystem::path("/"), {}, env_of({})), UsageError);
+  if (::geteuid() != 0) {
+    const auto file = std::filesystem::temp_directory_path() / fmt::format("smart-unit-conf-{}", ::getpid());
+    util::write_file_atomically(file, "IMPROVE_PCT=5\n", 0000);
+    try {
+      Config::load(file, {}, env_of({}));
+      FAIL("no exception");
+    } catch (const UsageError& e) {
+      CHECK(std::string(e.what()).find(file.string()) != std::string::npos);
+      CHECK(e.code() == ExitCode::usage);
+    }
+    std::filesystem::remove(file);
+  }
 }

@@ -1,5 +1,6 @@
 // The files the package installs that smart's own code reads.
 #include <smart/config.hpp>
+#include <smart/config_systemd.hpp>
 #include <smart/util/atomic_file.hpp>
 
 #include <catch2/catch.hpp>
@@ -64,4 +65,6 @@ TEST_CASE("packaging: smart.conf is also a valid systemd EnvironmentFile")
     CHECK(line.find(" #") == std::string::npos);
     CHECK(std::regex_match(line, std::regex(R"(^[A-Z][A-Z0-9_]*=("[^"$`\\]*"|[^ "'$`\\#]*)$)")));
   }
+  // ...and smart's own check agrees.
+  CHECK(systemd_differences(content, "packaging/smart.conf").empty());
 }

@@ -184,15 +184,25 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
   return best->dir;
 }
 
+// Prints every value, the bad ones too, marked; then fails with every
+// problem (exit 2) when there is one.
 int do_show_config(const Config& config)
 {
   for (const auto& key : Config::known_keys()) {
-    fmt::print("{}\n", config.describe(key));
+    const auto& problem = config.values().find(key)->second.problem;
+    fmt::print("{}{}\n", config.describe(key), problem.empty() ? "" : "  <- INVALID");
   }
   for (const auto& [key, value] : config.values()) {
     if (!Config::is_known_key(key)) {
       fmt::print("{} (unknown key: passed to experiment commands)\n", config.describe(key));
     }
+  }
+  if (!config.problems().empty()) {
+    std::string all;
+    for (const auto& problem : config.problems()) {
+      all += (all.empty() ? "" : "\n") + problem;
+    }
+    throw UsageError(all);
   }
   return 0;
 }
@@ -365,7 +375,8 @@ int run(const RunOptions& o)
 {
   check_options(o);
   util::signals::install();
-  const auto config = Config::load(o.config);
+  const auto config =
+    Config::load(o.config, {}, process_environment(), o.show_config ? Check::collect : Check::strict);
   for (const auto& warning : config.warnings()) {
     warn(warning);
   }

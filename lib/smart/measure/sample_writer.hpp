@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-// Writing the samples CSV as smart-measure measures (SPEC.md "Samples CSV",
-// docs/formats.md): header "timestamp,latency_ms,response_code,error", then
+// Writing the samples CSV as smart-measure measures (docs/formats.md,
+// "Samples CSV"): header "timestamp,latency_ms,response_code,error", then
 // ",block" with --block, then ",dns_ms,connect_ms,tls_ms,ttfb_ms" with
 // --phases. Rows are written with whole-line write(2) calls, so a pipe
 // reader sees complete rows, live.

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-// What the coach is told about the machine (the heartbeat of seeds/004):
+// What the coach is told about the machine (the heartbeat):
 // CPU and memory use, load averages, uptime, and the host name. Parsers take
 // the text of the /proc files so they are tested without a machine; a value
 // that cannot be read is nullopt (JSON null), never a fake 0.

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-// The coach outbox (SPEC.md "Nothing is lost"): payloads not yet accepted
+// The coach outbox (docs/coach.md, "Delivery: retries and the outbox"): payloads not yet accepted
 // by the coach, one file each in VAR_DIR/outbox/, mode 0600, written
 // atomically. A payload is deleted only after the coach answered 2xx, so
 // delivery is at-least-once; the key (the run id, also the Idempotency-Key)

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-// An experiment: experiments/<id>/meta.json (SPEC.md, "Experiment").
+// An experiment: experiments/<id>/meta.json (docs/run.md, docs/formats.md).
 //
 // The original fields (id, description, variants[{name, apply}], revert,
 // target_url, measure_interval_sec) load unchanged; the variant named

@@ -8,6 +8,10 @@
 #include <smart/run/settings.hpp>
 #include <smart/run_store.hpp>
 
+#include <filesystem>
+#include <optional>
+#include <string>
+
 // One experiment end to end: the state machine smart-run drives after it
 // holds the lock, recovered any pending revert and validated the
 // experiment — baseline, each variant applied, measured, decided, kept or
