@@ -311,7 +311,7 @@ std::pair<std::string, fs::path> RunStore::create_run(util::SystemTime now) cons
 
 void RunStore::write_summary(const fs::path& run_dir, const RunSummary& summary) const
 {
-  util::write_file_atomically(run_dir / "summary.json", pretty_json(to_json(summary)));
+  util::write_file_atomically(state_paths::summary(run_dir), pretty_json(to_json(summary)));
 }
 
 void RunStore::write_state(const RunSummary& summary) const

@@ -78,6 +78,36 @@ struct Pending {
   std::string expected_end; // RFC 3339, when the variant's measurement is planned to end; optional
 };
 
+// The names of the files in the state directory, in one place, for the
+// tools that read them without a RunStore (smart-phone, smart-dashboard).
+namespace state_paths {
+inline std::filesystem::path history(const std::filesystem::path& var_dir)
+{
+  return var_dir / "history.jsonl";
+}
+inline std::filesystem::path revert_failed(const std::filesystem::path& var_dir)
+{
+  return var_dir / "revert_failed.json";
+}
+inline std::filesystem::path outbox(const std::filesystem::path& var_dir)
+{
+  return var_dir / "outbox";
+}
+inline std::filesystem::path fingerprint(const std::filesystem::path& var_dir, const std::string& experiment)
+{
+  return var_dir / "fingerprints" / (experiment + ".txt");
+}
+// In a run directory: smart-run's summary and smart-phone's advice.
+inline std::filesystem::path summary(const std::filesystem::path& run_dir)
+{
+  return run_dir / "summary.json";
+}
+inline std::filesystem::path coach_advice(const std::filesystem::path& run_dir)
+{
+  return run_dir / "coach.json";
+}
+} // namespace state_paths
+
 class RunStore {
 public:
   RunStore(std::filesystem::path var_dir, std::filesystem::path runs_dir, std::filesystem::path state_file);
@@ -90,8 +120,13 @@ public:
   const std::filesystem::path& state_file() const { return m_state_file; }
   std::filesystem::path lock_path() const { return m_var_dir / "smart.lock"; }
   std::filesystem::path pending_path() const { return m_var_dir / "pending.json"; }
-  std::filesystem::path revert_failed_path() const { return m_var_dir / "revert_failed.json"; }
-  std::filesystem::path history_path() const { return m_var_dir / "history.jsonl"; }
+  std::filesystem::path revert_failed_path() const { return state_paths::revert_failed(m_var_dir); }
+  std::filesystem::path history_path() const { return state_paths::history(m_var_dir); }
+  // The fingerprint of the files experiment id manages, as of its last run.
+  std::filesystem::path fingerprint_path(const std::string& id) const
+  {
+    return state_paths::fingerprint(m_var_dir, id);
+  }
 
   // A new run id (UTC YYYYMMDDTHHMMSSZ, "-2", "-3"... on collision) and its
   // directory, created (mkdir claims it, so two runs never share one).

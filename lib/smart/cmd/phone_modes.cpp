@@ -2,6 +2,7 @@
 
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
+#include <smart/run_store.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/strings.hpp>
 
@@ -21,7 +22,7 @@ Paths paths_of(const Config& config)
   paths.var_dir = config.path("VAR_DIR");
   paths.runs_dir = config.path("RUNS_DIR");
   paths.state_file = config.path("STATE_FILE");
-  paths.outbox_dir = paths.var_dir / "outbox";
+  paths.outbox_dir = state_paths::outbox(paths.var_dir);
   return paths;
 }
 

@@ -53,7 +53,7 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
   const fs::path run_dir = paths.runs_dir / run_id;
   std::error_code ec;
   if (fs::is_directory(run_dir, ec)) {
-    util::write_file_atomically(run_dir / "coach.json", json::serialize(advice_json) + "\n");
+    util::write_file_atomically(state_paths::coach_advice(run_dir), json::serialize(advice_json) + "\n");
   }
   if (!fs::exists(paths.state_file, ec)) {
     return;
@@ -190,7 +190,7 @@ int post(const Config& config, const CoachSettings& settings, const PhoneOptions
     if (!util::is_safe_name(run_id)) {
       throw UsageError("bad run id '{}' (expected [A-Za-z0-9._-]{{1,64}})", util::printable(run_id, 80));
     }
-    const auto summary = read_json(paths.runs_dir / run_id / "summary.json", "run summary");
+    const auto summary = read_json(state_paths::summary(paths.runs_dir / run_id), "run summary");
     json::value state = nullptr;
     std::error_code ec;
     if (fs::exists(paths.state_file, ec)) {

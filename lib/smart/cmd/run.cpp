@@ -525,7 +525,7 @@ int run(const RunOptions& o)
 
   // Step aside: the files this experiment manages changed outside smart.
   if (!exp.manages.empty()) {
-    const auto file = store.var_dir() / "fingerprints" / (exp.id + ".txt");
+    const auto file = store.fingerprint_path(exp.id);
     std::error_code ec;
     const auto now = fingerprint(exp, config);
     if (fs::exists(file, ec)) {

@@ -228,7 +228,8 @@ void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
     }
   }
   if (!run.coach || (run.coach->advice.empty() && run.coach->next_variant.empty())) {
-    if (auto advice = read_json(run_dir / "coach.json", model.warnings); advice && advice->is_object()) {
+    if (auto advice = read_json(state_paths::coach_advice(run_dir), model.warnings);
+        advice && advice->is_object()) {
       Coach coach = run.coach.value_or(Coach{});
       absorb_advice(coach, advice->get_object());
       run.coach = nonempty(coach);
@@ -395,7 +396,7 @@ LatencyCurve make_curve(std::string name, std::vector<float> values, std::size_t
 Model load_model(const StatePaths& paths)
 {
   Model model;
-  load_history(paths.var_dir / "history.jsonl", model);
+  load_history(state_paths::history(paths.var_dir), model);
 
   std::optional<RunSummary> state_run;
   if (auto state = read_json(paths.state_file, model.warnings)) {
@@ -418,7 +419,7 @@ Model load_model(const StatePaths& paths)
                                                       : model.history.back().run_id;
   if (!last_id.empty()) {
     if (util::is_safe_name(last_id)) {
-      if (auto summary = read_json(paths.runs_dir / last_id / "summary.json", model.warnings);
+      if (auto summary = read_json(state_paths::summary(paths.runs_dir / last_id), model.warnings);
           summary && summary->is_object()) {
         model.last = parse_run(summary->get_object());
       }
@@ -441,7 +442,7 @@ Model load_model(const StatePaths& paths)
     }
   }
 
-  const fs::path revert_failed_path = paths.var_dir / "revert_failed.json";
+  const fs::path revert_failed_path = state_paths::revert_failed(paths.var_dir);
   std::error_code ec;
   if (fs::exists(revert_failed_path, ec)) {
     RevertFailed failed;

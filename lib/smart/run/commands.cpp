@@ -1,5 +1,9 @@
 #include <smart/run/commands.hpp>
 
+#include <smart/run/flow.hpp>
+
+#include <fmt/format.h>
+
 namespace smart {
 
 std::map<std::string, std::string> command_environment(const Config& config, const std::string& experiment,
@@ -43,6 +47,86 @@ util::ProcessSpec command_spec(const CommandSite& site, const Command& command, 
   spec.timeout = timeout;
   spec.interruptible = interruptible;
   return spec;
+}
+
+ExperimentCommands::ExperimentCommands(const RunContext& ctx, const Experiment& exp, util::Duration timeout,
+                                       std::string run_id, std::filesystem::path run_dir)
+  : m_ctx(ctx), m_exp(exp), m_timeout(timeout), m_id(std::move(run_id)), m_dir(std::move(run_dir))
+{
+}
+
+util::ProcessResult ExperimentCommands::run(const Command& command, const std::string& phase,
+                                            const std::string& variant,
+                                            util::Interruptible interruptible) const
+{
+  const CommandSite site{m_ctx.config, m_exp.id, m_exp.dir, m_id, m_dir};
+  const auto spec =
+    command_spec(site, command, variant, fmt::format("{}.{}.log", phase, variant), m_timeout, interruptible);
+  m_ctx.log.line(fmt::format("{} {}: {}", phase, variant, command.display()));
+  const auto result = m_ctx.processes.run(spec);
+  if (!result.ok()) {
+    m_ctx.log.line(fmt::format("{} {}: {} (log: {})", phase, variant, result.describe(),
+                               spec.log_file.filename().string()));
+  }
+  return result;
+}
+
+void ExperimentCommands::apply_baseline() const
+{
+  const auto result = run(m_exp.baseline_apply, "apply", "baseline", util::Interruptible::yes);
+  if (result.end == util::ProcessEnd::interrupted) {
+    throw flow::Interrupted{};
+  }
+  if (!result.ok()) {
+    throw flow::StepFailed{fmt::format("baseline apply {}; see apply.baseline.log", result.describe()), {}};
+  }
+  check("baseline");
+}
+
+void ExperimentCommands::apply(const Variant& variant) const
+{
+  const auto result = run(variant.apply, "apply", variant.name, util::Interruptible::yes);
+  if (result.end == util::ProcessEnd::interrupted) {
+    throw flow::Interrupted{};
+  }
+  if (!result.ok()) {
+    throw flow::StepFailed{
+      fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name),
+      fmt::format("apply {}", result.describe())};
+  }
+  check(variant.name);
+}
+
+void ExperimentCommands::check(const std::string& variant) const
+{
+  if (m_exp.check.empty()) {
+    return;
+  }
+  const auto result = run(m_exp.check, "check", variant, util::Interruptible::yes);
+  if (result.end == util::ProcessEnd::interrupted) {
+    throw flow::Interrupted{};
+  }
+  if (!result.ok()) {
+    throw flow::StepFailed{
+      fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant),
+      variant != "baseline" ? fmt::format("check {}", result.describe()) : std::string()};
+  }
+}
+
+void ExperimentCommands::revert(const std::string& variant) const
+{
+  const auto result = run(m_exp.revert, "revert", variant, util::Interruptible::no);
+  if (!result.ok()) {
+    throw flow::RevertFailed{
+      fmt::format("revert of {} {}; see revert.{}.log", variant, result.describe(), variant)};
+  }
+  if (!m_exp.check.empty()) {
+    const auto check = run(m_exp.check, "check", variant + ".reverted", util::Interruptible::no);
+    if (!check.ok()) {
+      throw flow::RevertFailed{fmt::format("check after reverting {} {}; see check.{}.reverted.log", variant,
+                                           check.describe(), variant)};
+    }
+  }
 }
 
 } // namespace smart

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <smart/config.hpp>
+#include <smart/run/context.hpp>
 #include <smart/run/experiment.hpp>
 #include <smart/util/process.hpp>
 
@@ -39,5 +40,35 @@ struct CommandSite {
 util::ProcessSpec command_spec(const CommandSite& site, const Command& command, const std::string& variant,
                                const std::string& log_name, util::Duration timeout,
                                util::Interruptible interruptible, const std::filesystem::path& output = {});
+
+// A run's apply, check and revert steps, each logged in the run log and to
+// <phase>.<variant>.log in the run directory.
+class ExperimentCommands {
+public:
+  ExperimentCommands(const RunContext& ctx, const Experiment& exp, util::Duration timeout, std::string run_id,
+                     std::filesystem::path run_dir);
+
+  // The experiment's baseline_apply, then its check. Throws flow::Interrupted
+  // or flow::StepFailed.
+  void apply_baseline() const;
+  // variant's apply, then the check. Throws flow::Interrupted or
+  // flow::StepFailed (with the variant's own reason).
+  void apply(const Variant& variant) const;
+  // The revert for variant, then the check (as "<variant>.reverted"); never
+  // interrupted: a revert runs to its end or its timeout. Throws
+  // flow::RevertFailed.
+  void revert(const std::string& variant) const;
+
+private:
+  util::ProcessResult run(const Command& command, const std::string& phase, const std::string& variant,
+                          util::Interruptible interruptible) const;
+  void check(const std::string& variant) const;
+
+  const RunContext& m_ctx;
+  const Experiment& m_exp;
+  util::Duration m_timeout;
+  std::string m_id;
+  std::filesystem::path m_dir;
+};
 
 } // namespace smart

@@ -66,10 +66,10 @@ std::string fingerprint(const Experiment& exp, const Config& config)
 
 void save_fingerprint(const RunStore& store, const Experiment& exp, const Config& config)
 {
-  const auto dir = store.var_dir() / "fingerprints";
+  const auto file = store.fingerprint_path(exp.id);
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  util::write_file_atomically(dir / (exp.id + ".txt"), fingerprint(exp, config) + "\n");
+  fs::create_directories(file.parent_path(), ec);
+  util::write_file_atomically(file, fingerprint(exp, config) + "\n");
 }
 
 } // namespace smart

@@ -74,7 +74,7 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
 
   // Record the interrupted run as aborted (unless it managed to finish).
   std::error_code ec;
-  const bool have = fs::exists(run_dir / "summary.json", ec);
+  const bool have = fs::exists(state_paths::summary(run_dir), ec);
   RunSummary summary;
   summary.run_id = pending.run_id;
   summary.experiment = pending.experiment;

@@ -5,6 +5,8 @@
 #include <smart/run/calibration.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/outcome_text.hpp>
+#include <smart/run/measurement.hpp>
+#include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
 #include <smart/samples_csv.hpp>
@@ -45,26 +47,6 @@ std::string now_text()
   return util::format_rfc3339(std::chrono::system_clock::now());
 }
 
-StatsBrief brief_of(const SampleSet& samples)
-{
-  const auto summary = summarize(samples);
-  StatsBrief brief;
-  brief.n = summary.n;
-  brief.err_pct = summary.err_pct;
-  if (summary.n_good > 0) {
-    brief.p50_ms = summary.p50_ms;
-    brief.p95_ms = summary.p95_ms;
-    brief.p99_ms = summary.p99_ms;
-    brief.mean_ms = summary.mean_ms;
-  }
-  return brief;
-}
-
-std::string opt_ms(const std::optional<double>& value)
-{
-  return value ? fmt::format("{:.3f} ms", *value) : std::string("n/a");
-}
-
 std::string join(const std::vector<std::string>& parts)
 {
   std::string out;
@@ -72,30 +54,6 @@ std::string join(const std::vector<std::string>& parts)
     out += (out.empty() ? "" : "; ") + part;
   }
   return out;
-}
-
-// The abort guard: the reason to stop a variant when its error rate over
-// samples and prior (its earlier blocks) passes ABORT_ERR_PCT after at least
-// ABORT_AFTER samples; "" when it holds.
-std::string guard_trip(const RunSettings& s, const StatusSet& ok, const SampleSet& samples,
-                       const SampleSet& prior)
-{
-  std::size_t n = samples.size() + prior.size();
-  std::size_t errors = 0;
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    errors += samples.is_error(i, ok) ? 1U : 0U;
-  }
-  for (std::size_t i = 0; i < prior.size(); ++i) {
-    errors += prior.is_error(i, ok) ? 1U : 0U;
-  }
-  if (n < s.abort_after || n == 0) {
-    return {};
-  }
-  const double pct = 100.0 * static_cast<double>(errors) / static_cast<double>(n);
-  if (pct <= s.abort_err_pct) {
-    return {};
-  }
-  return fmt::format("{:.1f}% errors in {} samples > ABORT_ERR_PCT {:g}%", pct, n, s.abort_err_pct);
 }
 
 class Runner {
@@ -112,6 +70,7 @@ public:
     m_id = id;
     m_dir = dir;
     m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
+    m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
     m_ctx.log.open(m_dir / "run.log");
     if (!m_exp.meta_path.empty()) {
       util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
@@ -125,26 +84,7 @@ public:
     m_summary.design = std::string(to_string(m_s.design));
     m_summary.mode = std::string(to_string(m_s.mode));
 
-    log("================================");
-    log(fmt::format("smart-run {}: experiment {}{}", m_id, m_exp.id,
-                    m_summary.mode == "run" ? "" : fmt::format(" ({})", m_summary.mode)));
-    log(fmt::format("run directory: {}", m_dir.string()));
-    // The baseline's own measurement and the cooldown belong to the
-    // sequential design; the interleaved one says its blocks below.
-    log(m_s.design == Design::sequential
-          ? fmt::format(
-              "design {}, strategy {}, {} variant(s), variant {}, baseline {}, cooldown {}, timeout {}",
-              m_summary.design, m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
-              format_duration(m_s.baseline), format_duration(m_s.cooldown), format_duration(m_s.timeout))
-          : fmt::format("design {}, strategy {}, {} variant(s), {} a variant, timeout {}", m_summary.design,
-                        m_summary.strategy, m_exp.variants.size(), format_duration(m_s.variant),
-                        format_duration(m_s.timeout)));
-    if (m_s.design == Design::interleaved) {
-      const auto plan = plan_blocks(m_s);
-      log(fmt::format("interleaved: {} block pairs of {}, warm-up {} after each switch, {} planned look(s)",
-                      plan.pairs, format_duration(m_s.block), format_duration(m_s.warmup), plan.looks));
-    }
-    log("================================");
+    log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
 
     try {
       if (m_s.mode == RunMode::calibrate) {
@@ -155,6 +95,10 @@ public:
     } catch (const Interrupted&) {
       on_interrupted();
     } catch (const StepFailed& failure) {
+      if (!failure.variant_reason.empty() && !m_current.empty()) {
+        current().outcome = "failed";
+        current().reasons.push_back(failure.variant_reason);
+      }
       on_failed(failure.reason);
     } catch (const RevertFailed& failure) {
       on_revert_failed(failure.reason);
@@ -165,7 +109,7 @@ public:
 
     m_summary.finished_at = now_text();
     m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    finish();
+    record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
     return m_summary;
   }
 
@@ -256,14 +200,7 @@ private:
     }
     if (!m_exp.baseline_apply.empty()) {
       log(">> baseline: apply");
-      const auto result = run_command(m_exp.baseline_apply, "apply", "baseline", util::Interruptible::yes);
-      if (result.end == util::ProcessEnd::interrupted) {
-        throw Interrupted{};
-      }
-      if (!result.ok()) {
-        throw StepFailed{fmt::format("baseline apply {}; see apply.baseline.log", result.describe())};
-      }
-      run_check("baseline");
+      m_commands->apply_baseline();
     }
     if (m_s.design == Design::sequential) {
       log(fmt::format(">> baseline: measuring for {}", format_duration(m_s.baseline)));
@@ -272,8 +209,7 @@ private:
       if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
         throw StepFailed{*unhealthy};
       }
-      log(fmt::format("baseline: {} samples, p50 {}, errors {:.2f}%", m_summary.baseline->n,
-                      opt_ms(m_summary.baseline->p50_ms), m_summary.baseline->err_pct));
+      log("baseline: " + describe(*m_summary.baseline));
     }
   }
 
@@ -316,7 +252,7 @@ private:
     log(fmt::format("✗ REVERT {}{}", variant.name,
                     decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
     if (m_variant_on) {
-      revert_variant(variant);
+      revert_variant(variant.name);
     } // else: an interleaved run ended on a baseline block, reverted and checked
 
     m_ctx.store.clear_pending();
@@ -329,7 +265,7 @@ private:
     apply_variant(variant);
     if (m_s.cooldown.count() > 0) {
       log(fmt::format(">> cooldown {}", format_duration(m_s.cooldown)));
-      wait(m_s.cooldown, "cooldown " + label);
+      wait_for(m_ctx.log, m_s.cooldown, "cooldown " + label);
     }
     log(fmt::format(">> measuring {} for {}", label, format_duration(m_s.variant)));
     const auto samples = measure(label, m_dir / (label + ".csv"), m_s.variant, std::nullopt, true, {});
@@ -360,7 +296,7 @@ private:
           apply_variant(variant);
           warm_up(label);
         } else if (!variant_arm && m_variant_on) {
-          revert_variant(variant);
+          revert_variant(variant.name);
           warm_up(label);
         }
         const auto arm = variant_arm ? label : label + ".baseline";
@@ -431,7 +367,7 @@ private:
   void warm_up(const std::string& label)
   {
     if (m_s.warmup.count() > 0) {
-      wait(m_s.warmup, "warm-up " + label);
+      wait_for(m_ctx.log, m_s.warmup, "warm-up " + label);
     }
   }
 
@@ -473,21 +409,6 @@ private:
 
   // ---- steps -----------------------------------------------------------
 
-  util::ProcessResult run_command(const Command& command, const std::string& phase,
-                                  const std::string& variant, util::Interruptible interruptible)
-  {
-    const CommandSite site{m_ctx.config, m_exp.id, m_exp.dir, m_id, m_dir};
-    const auto spec = command_spec(site, command, variant, fmt::format("{}.{}.log", phase, variant),
-                                   m_s.timeout, interruptible);
-    log(fmt::format("{} {}: {}", phase, variant, command.display()));
-    const auto result = m_ctx.processes.run(spec);
-    if (!result.ok()) {
-      log(fmt::format("{} {}: {} (log: {})", phase, variant, result.describe(),
-                      spec.log_file.filename().string()));
-    }
-    return result;
-  }
-
   void apply_variant(const Variant& variant)
   {
     if (signals::received()) {
@@ -495,139 +416,28 @@ private:
     }
     m_applied = true;
     m_variant_on = true;
-    const auto result = run_command(variant.apply, "apply", variant.name, util::Interruptible::yes);
-    if (result.end == util::ProcessEnd::interrupted) {
-      throw Interrupted{};
-    }
-    if (!result.ok()) {
-      current().outcome = "failed";
-      current().reasons.push_back(fmt::format("apply {}", result.describe()));
-      throw StepFailed{
-        fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name)};
-    }
-    run_check(variant.name);
+    m_commands->apply(variant);
   }
 
-  void run_check(const std::string& variant)
+  void revert_variant(const std::string& variant)
   {
-    if (m_exp.check.empty()) {
-      return;
-    }
-    const auto result = run_command(m_exp.check, "check", variant, util::Interruptible::yes);
-    if (result.end == util::ProcessEnd::interrupted) {
-      throw Interrupted{};
-    }
-    if (!result.ok()) {
-      if (m_current.size() && variant != "baseline") {
-        current().outcome = "failed";
-        current().reasons.push_back(fmt::format("check {}", result.describe()));
-      }
-      throw StepFailed{
-        fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant)};
-    }
-  }
-
-  // Never interrupted: a revert runs to its end (or its timeout).
-  void revert_variant(const Variant& variant)
-  {
-    const auto result = run_command(m_exp.revert, "revert", variant.name, util::Interruptible::no);
-    if (!result.ok()) {
-      throw RevertFailed{
-        fmt::format("revert of {} {}; see revert.{}.log", variant.name, result.describe(), variant.name)};
-    }
-    if (!m_exp.check.empty()) {
-      const auto check =
-        run_command(m_exp.check, "check", variant.name + ".reverted", util::Interruptible::no);
-      if (!check.ok()) {
-        throw RevertFailed{fmt::format("check after reverting {} {}; see check.{}.reverted.log", variant.name,
-                                       check.describe(), variant.name)};
-      }
-    }
+    m_commands->revert(variant);
     m_variant_on = false;
   }
 
-  void wait(Duration duration, const std::string& what)
-  {
-    const auto start = std::chrono::steady_clock::now();
-    while (true) {
-      const Duration elapsed = std::chrono::steady_clock::now() - start;
-      const Duration left = duration - elapsed;
-      if (left.count() <= 0) {
-        break;
-      }
-      progress(what, left, duration);
-      if (!signals::sleep_for(std::min(left, Duration(0.5)))) {
-        throw Interrupted{};
-      }
-    }
-    m_ctx.log.clear_progress();
-  }
-
-  void progress(const std::string& what, Duration left, Duration total)
-  {
-    if (!m_ctx.log.tty()) {
-      return;
-    }
-    const double done = total.count() > 0 ? 1.0 - left.count() / total.count() : 1.0;
-    const int width = 20;
-    const int filled = std::clamp(static_cast<int>(done * width), 0, width);
-    m_ctx.log.progress(
-      fmt::format("[{}{}] {}: {:.0f}s left", std::string(static_cast<std::size_t>(filled), '#'),
-                  std::string(static_cast<std::size_t>(width - filled), '-'), what, std::ceil(left.count())));
-  }
-
-  // Measures into out for duration. With guard, the abort guard watches the
-  // samples (prior ones included) and stops a bad variant early, marking the
-  // current variant aborted. Throws Interrupted or StepFailed.
+  // Measures into out for duration; when the abort guard trips, the current
+  // variant is marked aborted. Throws Interrupted or StepFailed.
   SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
                     std::optional<int> block, bool guard, const SampleSet& prior)
   {
-    if (signals::received()) {
-      throw Interrupted{};
+    auto measured = measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
+                                  expected_status(m_exp.expect));
+    if (!measured.guard_reason.empty()) {
+      log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
+      current().outcome = "aborted";
+      current().reasons.push_back("abort guard: " + measured.guard_reason);
     }
-    auto spec = m_tools->measure_spec(label, out, duration, block, guard);
-    std::string guard_reason;
-    const auto start = std::chrono::steady_clock::now();
-    spec.watch = [&]() {
-      const Duration elapsed = std::chrono::steady_clock::now() - start;
-      progress(fmt::format("measuring {}", label), std::max(Duration(0), duration - elapsed), duration);
-      if (guard) {
-        guard_reason = guard_trip(m_s, expected_status(m_exp.expect), read_complete_samples(out), prior);
-        return guard_reason.empty();
-      }
-      return true;
-    };
-    spec.watch_interval = Duration(0.25);
-    const auto result = m_ctx.processes.run(spec);
-    m_ctx.log.clear_progress();
-    if (result.end == util::ProcessEnd::interrupted) {
-      throw Interrupted{};
-    }
-    if (result.end != util::ProcessEnd::stopped && !result.ok()) {
-      throw StepFailed{fmt::format("measurement of {} {}; see {}", label, result.describe(),
-                                   spec.log_file.filename().string())};
-    }
-    SampleSet samples;
-    try {
-      samples = read_samples(out);
-    } catch (const util::Failure& e) {
-      throw StepFailed{fmt::format("measurement of {}: unreadable samples: {}", label, e.what())};
-    }
-    if (samples.size() == 0) {
-      throw StepFailed{fmt::format("measurement of {}: no samples", label)};
-    }
-    if (guard) {
-      // smart-measure's own guard may have stopped it; check the CSV ourselves too.
-      if (guard_reason.empty()) {
-        guard_reason = guard_trip(m_s, expected_status(m_exp.expect), samples, prior);
-      }
-      if (!guard_reason.empty()) {
-        log(fmt::format("!! abort guard: {}: {} — reverting at once", label, guard_reason));
-        current().outcome = "aborted";
-        current().reasons.push_back("abort guard: " + guard_reason);
-      }
-    }
-    return samples;
+    return std::move(measured.samples);
   }
 
   // The coach is asked only about a final verdict (never at an interim look:
@@ -663,34 +473,16 @@ private:
     if (!m_ctx.config.has("COACH_URL") || m_s.mode == RunMode::calibrate) {
       return;
     }
-    const auto answer = m_tools->ask_coach(label, join(decision.reasons));
-    if (!answer) {
+    const auto ruling = m_tools->consult_coach(label, join(decision.reasons));
+    if (!ruling) {
       return;
     }
-    const auto confidence = answer->confidence;
-    const auto& reason = answer->reason;
-    const double min_confidence = m_ctx.config.number("COACH_MIN_CONFIDENCE");
-    const bool keep = answer->verdict == "keep" && confidence >= min_confidence;
     // Recorded in summary.json and state.json, which smart-run writes;
     // coach.json is smart-phone's (the advice of the run report).
-    m_summary.coach_ask = json::object{{"variant", label},
-                                       {"verdict", answer->verdict ? json::value(*answer->verdict) : nullptr},
-                                       {"confidence", confidence},
-                                       {"reason", reason},
-                                       {"applied", keep}};
-    auto& vr = result_of(label);
-    if (keep) {
+    m_summary.coach_ask = ruling->record;
+    result_of(label).reasons.push_back(ruling->reason);
+    if (ruling->keep) {
       decision.decision = "keep";
-      vr.reasons.push_back(fmt::format("coach: keep (confidence {:.2f} >= {:.2f}): {}", confidence,
-                                       min_confidence, util::printable(reason, 200)));
-      m_tools->note_coach(fmt::format("{}: verdict keep with confidence {:.2f} >= {:.2f}: kept", label,
-                                      confidence, min_confidence));
-      log(fmt::format("coach: keep with confidence {:.2f}: {}", confidence, util::printable(reason, 200)));
-    } else {
-      vr.reasons.push_back(fmt::format("coach: not keep (verdict {}, confidence {:.2f}, need keep >= {:.2f})",
-                                       answer->verdict.value_or("none"), confidence, min_confidence));
-      m_tools->note_coach(fmt::format("{}: not a confident keep; revert", label));
-      log("coach: not a confident keep; revert");
     }
   }
 
@@ -730,15 +522,9 @@ private:
       m_ctx.store.clear_pending();
       return;
     }
-    const Variant* variant = nullptr;
-    for (const auto& v : m_exp.variants) {
-      if (v.name == m_pending_variant) {
-        variant = &v;
-      }
-    }
     log(fmt::format("reverting {}", m_pending_variant));
     try {
-      revert_variant(variant ? *variant : Variant{m_pending_variant, "", {}});
+      revert_variant(m_pending_variant);
       m_ctx.store.clear_pending();
       m_applied = false;
       log("reverted");
@@ -770,37 +556,6 @@ private:
                   "then clear the block with: smart-run --clear-revert-failed\n"
                   "Until then every smart-run refuses to start (exit 3).",
                   m_exp.id, m_pending_variant, reason, m_dir.string()));
-  }
-
-  void finish()
-  {
-    m_ctx.log.clear_progress();
-    log("");
-    log("================================");
-    log(fmt::format("run {}: {} — kept: {} — {}", m_id, m_summary.status, m_summary.kept_variant,
-                    util::printable(m_summary.reason, 400)));
-    log("================================");
-    m_ctx.store.write_summary(m_dir, m_summary);
-    m_ctx.store.write_state(m_summary);
-    m_ctx.store.append_history(m_summary);
-    if (!m_exp.manages.empty() && m_summary.status != "revert_failed") {
-      save_fingerprint(m_ctx.store, m_exp, m_ctx.config);
-    }
-    const auto removed =
-      m_ctx.store.prune(m_ctx.config.integer("RETAIN_DAYS"), m_ctx.config.integer("RETAIN_RUNS"),
-                        std::chrono::system_clock::now(), m_id);
-    if (!removed.empty()) {
-      log(fmt::format("retention: removed {} old run director{} (their summaries stay in history.jsonl)",
-                      removed.size(), removed.size() == 1 ? "y" : "ies"));
-    }
-    // The coach first, so advice it returns is on the page the dashboard
-    // renders now rather than the next one (smart-phone bounds itself to
-    // 45 s of sending; the hook's 60 s timeout is the backstop).
-    m_tools->hook("smart-phone", {m_id});
-    m_tools->hook("smart-dashboard", {});
-    // Alerts last: they read health as the dashboard just wrote it.
-    m_tools->hook("smart-phone", {"--notify", m_id});
-    log(fmt::format("results in: {}", m_dir.string()));
   }
 
   // ---- helpers -------------------------------------------------------------
@@ -844,6 +599,7 @@ private:
   std::string m_id;
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
+  std::optional<ExperimentCommands> m_commands;
   RunSummary m_summary;
   std::string m_current;
   std::string m_pending_variant;

@@ -269,6 +269,38 @@ std::optional<CoachAnswer> SiblingTools::ask_coach(const std::string& label, con
   return out;
 }
 
+std::optional<CoachRuling> SiblingTools::consult_coach(const std::string& label,
+                                                       const std::string& reasons) const
+{
+  const auto answer = ask_coach(label, reasons);
+  if (!answer) {
+    return std::nullopt;
+  }
+  const auto confidence = answer->confidence;
+  const double min_confidence = m_ctx.config.number("COACH_MIN_CONFIDENCE");
+  CoachRuling ruling;
+  ruling.keep = answer->verdict == "keep" && confidence >= min_confidence;
+  ruling.record = json::object{{"variant", label},
+                               {"verdict", answer->verdict ? json::value(*answer->verdict) : nullptr},
+                               {"confidence", confidence},
+                               {"reason", answer->reason},
+                               {"applied", ruling.keep}};
+  if (ruling.keep) {
+    ruling.reason = fmt::format("coach: keep (confidence {:.2f} >= {:.2f}): {}", confidence, min_confidence,
+                                util::printable(answer->reason, 200));
+    note_coach(fmt::format("{}: verdict keep with confidence {:.2f} >= {:.2f}: kept", label, confidence,
+                           min_confidence));
+    m_ctx.log.line(fmt::format("coach: keep with confidence {:.2f}: {}", confidence,
+                               util::printable(answer->reason, 200)));
+  } else {
+    ruling.reason = fmt::format("coach: not keep (verdict {}, confidence {:.2f}, need keep >= {:.2f})",
+                                answer->verdict.value_or("none"), confidence, min_confidence);
+    note_coach(fmt::format("{}: not a confident keep; revert", label));
+    m_ctx.log.line("coach: not a confident keep; revert");
+  }
+  return ruling;
+}
+
 void SiblingTools::hook(const std::string& name, const std::vector<std::string>& args) const
 {
   const auto path = tool(name);

@@ -5,6 +5,8 @@
 #include <smart/run/settings.hpp>
 #include <smart/util/process.hpp>
 
+#include <boost/json/object.hpp>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -36,6 +38,13 @@ struct CoachAnswer {
   std::string reason;
 };
 
+// What a run makes of the coach's answer.
+struct CoachRuling {
+  bool keep = false;          // a keep with enough confidence
+  std::string reason;         // for the variant's reasons
+  boost::json::object record; // summary.json's "coach_ask"
+};
+
 class SiblingTools {
 public:
   SiblingTools(const RunContext& ctx, const Experiment& exp, const RunSettings& settings, std::string run_id,
@@ -55,6 +64,9 @@ public:
   // Asks the coach (smart-phone --ask) about a borderline verdict on label;
   // nullopt when it gave no readable answer (noted in coach-exchange.log).
   std::optional<CoachAnswer> ask_coach(const std::string& label, const std::string& reasons) const;
+  // Asks the coach and rules: only a keep with a confidence of at least
+  // COACH_MIN_CONFIDENCE keeps; nullopt when no answer came (revert).
+  std::optional<CoachRuling> consult_coach(const std::string& label, const std::string& reasons) const;
   // A line in coach-exchange.log.
   void note_coach(const std::string& text) const;
 

@@ -2,28 +2,30 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
-// SHA-256 (FIPS 180-4). Generic and small: smart needs it only to hash a
-// claim token, so a tested implementation beats a new library dependency.
+// SHA-256 (FIPS 180-4), computed by OpenSSL's EVP interface (already linked
+// for TLS). Generic: knows nothing of smart.
+
+struct evp_md_ctx_st; // OpenSSL's EVP_MD_CTX
 
 namespace smart::util {
 
 class Sha256 {
 public:
-  Sha256();
+  Sha256(); // throws util::Failure when OpenSSL cannot set up the digest
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+
   void update(std::string_view data);
   // The 32-byte digest; the object must not be updated afterwards.
   std::array<std::uint8_t, 32> finish();
 
 private:
-  void block(const std::uint8_t* data);
-
-  std::array<std::uint32_t, 8> m_state;
-  std::array<std::uint8_t, 64> m_buffer{};
-  std::size_t m_buffered = 0;
-  std::uint64_t m_length = 0; // bytes
+  evp_md_ctx_st* m_ctx = nullptr;
 };
 
 // Lower-case hex of SHA-256(data).
