@@ -3,6 +3,7 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
+#include <smart/util/json_writer.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -105,7 +106,7 @@ int decide(DecideCommand command)
   }
   std::fflush(stderr);
   if (command.json) {
-    fmt::print("{}\n", boost::json::serialize(to_json(decision)));
+    fmt::print("{}\n", util::write_json(to_json(decision)));
   } else {
     fmt::print("{}\n", to_string(decision.verdict()));
   }

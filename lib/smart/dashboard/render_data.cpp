@@ -1,4 +1,5 @@
 #include <smart/dashboard/render.hpp>
+#include <smart/util/json_writer.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -27,7 +28,7 @@ std::string render_health_json(const Model& model, const RenderContext& context)
   object["last_status"] = model.last ? json::value(model.last->status) : json::value();
   object["stale_after_s"] = static_cast<std::int64_t>(std::llround(health.stale_after.count()));
   object["generated_at"] = util::format_rfc3339(context.now);
-  return json::serialize(object) + "\n";
+  return util::write_json(object) + "\n";
 }
 
 std::string render_history_json(const Model& model)
@@ -78,7 +79,7 @@ struct Prom {
   void sample(std::string_view name, std::string_view labels, double value)
   {
     fmt::format_to(std::back_inserter(out), "{}{}{}{} {}\n", name, labels.empty() ? "" : "{", labels,
-                   labels.empty() ? "" : "}", value);
+                   labels.empty() ? "" : "}", util::format_number(value));
   }
 };
 
