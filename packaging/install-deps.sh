@@ -15,9 +15,14 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # Tests also need: chromium for the dashboard, sudo and systemd (unit files
 # verified with systemd-analyze, sudoers with visudo), jq for reading JSON in
 # shell tests, time for peak-RSS figures in benchmarks, hey as a load peer,
+# goaccess as the access-log parsing peer of the replay benchmark,
 # lintian for the package test; debootstrap and systemd-container for
-# packaging/test-deb-install.sh (run by hand, not by ctest).
-test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey lintian debootstrap systemd-container)
+# packaging/test-deb-install.sh (run by hand, not by ctest); and
+# prometheus-node-exporter, which a test starts on 127.0.0.1 to scrape the
+# textfile smart-dashboard writes (no daemon starts without systemd running);
+# cloud-init for `cloud-init schema` on packaging/cloud-init.yaml.
+test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
+  prometheus-node-exporter cloud-init)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then

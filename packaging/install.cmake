@@ -10,7 +10,8 @@ set(SMART_DOCDIR "${CMAKE_INSTALL_DATADIR}/doc/smart")
 
 install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/smart)
-install(FILES timers/smart-run.service timers/smart-run.timer
+install(FILES timers/smart-run.service timers/smart-run.timer timers/smart-heartbeat.service
+              timers/smart-heartbeat.timer
         DESTINATION ${SMART_SYSTEMD_UNITDIR})
 install(FILES packaging/smart.conf DESTINATION ${SMART_SYSCONFDIR}/smart)
 install(FILES packaging/sudoers DESTINATION ${SMART_SYSCONFDIR}/sudoers.d
@@ -18,6 +19,8 @@ install(FILES packaging/sudoers DESTINATION ${SMART_SYSCONFDIR}/sudoers.d
 install(FILES packaging/logrotate DESTINATION ${SMART_SYSCONFDIR}/logrotate.d RENAME smart)
 # The dashboard's nginx server block: not enabled by installing (it would bind
 # a port on every machine with nginx); docs/dashboard.md says how to enable it.
+# The access-log format passive measurement reads (docs/measure.md), to include.
+install(FILES packaging/nginx/smart-log-format.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/smart/nginx)
 install(FILES packaging/nginx-smart-dashboard.conf DESTINATION ${CMAKE_INSTALL_DATADIR}/smart/nginx
         RENAME smart-dashboard.conf)
 

@@ -5,6 +5,7 @@ namespace {
 
 constexpr std::string_view usage = R"(Usage: smart-dashboard [--config FILE] [--out DIR]
        smart-dashboard --text
+       smart-dashboard --fleet DIR... [--out DIR | --text]
 
 Renders smart's dashboard from the state directory (state.json, history.jsonl
 and the run directories under RUNS_DIR) into DASH_DIR:
@@ -20,7 +21,13 @@ and the run directories under RUNS_DIR) into DASH_DIR:
   runs           a symbolic link to RUNS_DIR
 
 Every file is replaced atomically. smart-run calls this after each run.
-With --text, prints the same status for a terminal and writes nothing.)";
+With --text, prints the same status for a terminal and writes nothing.
+
+--fleet DIR... renders one page for many hosts: each DIR is a host's state
+directory (history.jsonl, state.json, or a BASE_DIR with var/) or a
+directory of them, one per host. index.html (hosts x experiments: the value
+each host runs, its last verdict, health; outliers), fleet.json and
+style.css go to --out (default DASH_DIR/fleet); --text prints it.)";
 
 constexpr std::string_view footer = R"(Configuration keys used: STATE_FILE, VAR_DIR, RUNS_DIR, DASH_DIR,
 DASH_ASSETS_DIR, TIMER_INTERVAL (stale after twice this).
@@ -39,7 +46,9 @@ int main(int argc, char** argv)
     po::options_description desc("Options");
     smart::cmd::add_common_options(desc);
     desc.add_options()("text", "print the status for a terminal instead of writing files")(
-      "out,o", po::value<std::string>()->value_name("DIR"), "write into DIR instead of DASH_DIR");
+      "out,o", po::value<std::string>()->value_name("DIR"), "write into DIR instead of DASH_DIR")(
+      "fleet", po::value<std::vector<std::string>>()->multitoken()->value_name("DIR..."),
+      "one page for many hosts' state directories (or directories of them)");
     const auto vm = smart::cmd::parse_command_line(argc, argv, desc);
     smart::cmd::DashboardOptions options;
     options.common = smart::cmd::common_options(vm);
@@ -49,6 +58,11 @@ int main(int argc, char** argv)
     options.text = vm.count("text") > 0;
     if (vm.count("out")) {
       options.out = vm["out"].as<std::string>();
+    }
+    if (vm.count("fleet")) {
+      for (const auto& dir : vm["fleet"].as<std::vector<std::string>>()) {
+        options.fleet.emplace_back(dir);
+      }
     }
     return smart::cmd::dashboard(options);
   });

@@ -5,15 +5,20 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/cmd/measure.hpp>
 
+#include <smart/error.hpp>
+
 #include <unistd.h>
 
 #include <limits>
+#include <string>
+#include <vector>
 
 namespace po = boost::program_options;
 
 namespace {
 
 constexpr const char* usage = R"(Usage: smart-measure --url URL [--duration D | --count N] [options]
+       smart-measure --targets FILE | --url BASE --replay LOG [options]
 
 Measures the latency of a target and writes one samples-CSV row per probe
 (timestamp,latency_ms,response_code,error) to standard output or -o FILE,
@@ -34,6 +39,8 @@ Examples:
   smart-measure --url tcp://127.0.0.1:5432 --duration 30s
   smart-measure --url http://127.0.0.1/ -c 16 --duration 30s --sample-every 10
   smart-measure --url http://127.0.0.1/ --rate 2000 --duration 1m --phases
+  smart-measure --targets mix.txt --duration 5m -o mix.csv
+  smart-measure --url http://127.0.0.1/ --replay access.log --top 20 -d 5m
 
 The run ends at --duration, after --count samples, at the abort guard, or on
 SIGINT/SIGTERM: every finished row is written and the exit status is 130/143.
@@ -100,15 +107,32 @@ int run(int argc, char** argv)
     "warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")(
     "sample-every", po::value<std::string>()->value_name("N")->default_value("1"),
     "write one row per N requests (all count in the summary)");
+  po::options_description mix("Request mix");
+  mix.add_options()("targets", po::value<std::string>()->value_name("FILE"),
+                    "measure several URLs: 'URL [WEIGHT] [-X METHOD] [-H 'Name: value']' a line")(
+    "replay", po::value<std::string>()->value_name("LOG"),
+    "measure the most requested GET/HEAD paths of an access log, on the --url base")(
+    "log-format", po::value<std::string>()->value_name("FMT")->default_value("combined"),
+    "the nginx log_format string of LOG ('combined' and 'smart' by name)")(
+    "top", po::value<std::string>()->value_name("N")->default_value("20"),
+    "--replay: keep the N most requested paths")("keep-query",
+                                                 "--replay: keep query strings (a path per query)")(
+    "strip-query", "--replay: drop query strings (the default)")(
+    "exclude", po::value<std::vector<std::string>>()->value_name("PATTERN")->multitoken(),
+    "--replay: never request paths matching these shell patterns (/admin/*)")(
+    "print-targets", "print the mix as a --targets file and exit")(
+    "access-log", po::value<std::string>()->value_name("FILE"),
+    "passive: follow a live access log (tail -F), a row per request from $request_time");
   po::options_description common("General");
   smart::cmd::add_common_options(common);
   po::options_description all;
-  all.add(probe).add(load).add(common);
+  all.add(probe).add(load).add(mix).add(common);
 
   const auto vm = smart::cmd::parse_command_line(argc, argv, all);
-  if (smart::cmd::print_help_or_version(smart::cmd::common_options(vm), "smart-measure", usage,
-                                        {{"Probe mode", &probe}, {"Load mode", &load}, {"General", &common}},
-                                        footer)) {
+  if (smart::cmd::print_help_or_version(
+        smart::cmd::common_options(vm), "smart-measure", usage,
+        {{"Probe mode", &probe}, {"Load mode", &load}, {"Request mix", &mix}, {"General", &common}},
+        footer)) {
     return 0;
   }
 
@@ -137,6 +161,25 @@ int run(int argc, char** argv)
   options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
   options.sample_every =
     smart::cmd::whole_number_option("sample-every", vm["sample-every"].as<std::string>(), 1);
+  if (vm.count("targets")) {
+    options.targets_file = vm["targets"].as<std::string>();
+  }
+  if (vm.count("replay")) {
+    options.replay = vm["replay"].as<std::string>();
+  }
+  options.log_format = vm["log-format"].as<std::string>();
+  options.top = smart::cmd::whole_number_option("top", vm["top"].as<std::string>(), 1, 1'000'000);
+  options.keep_query = vm.count("keep-query") > 0;
+  if (options.keep_query && vm.count("strip-query") > 0) {
+    throw smart::UsageError("--keep-query and --strip-query contradict each other");
+  }
+  if (vm.count("exclude")) {
+    options.exclude = vm["exclude"].as<std::vector<std::string>>();
+  }
+  options.print_targets = vm.count("print-targets") > 0;
+  if (vm.count("access-log")) {
+    options.access_log = vm["access-log"].as<std::string>();
+  }
   options.progress = ::isatty(STDERR_FILENO) == 1;
   return smart::cmd::measure(options);
 }

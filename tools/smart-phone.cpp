@@ -10,6 +10,8 @@ constexpr const char* usage = R"(Usage: smart-phone [--config FILE] [RUN_ID]
        smart-phone [--config FILE] --flush
        smart-phone [--config FILE] --ask --run-dir DIR --variant V
        smart-phone [--config FILE] --register [--force]
+       smart-phone [--config FILE] --notify [--flush] [RUN_ID]
+       smart-phone [--config FILE] --heartbeat
 
 Reports a finished run to the coach (COACH_URL) and asks it about borderline
 verdicts. The run's payload (state, summary, host name and load) is queued in
@@ -23,6 +25,12 @@ sent again; move it back into the outbox and run --flush to resend it.
 RUN_ID defaults to the latest run in STATE_FILE. The coach's advice
 ({advice, next_variant, confidence}) is stored in runs/RUN_ID/coach.json
 and, while RUN_ID is the latest run, merged into state.json as "coach".
+
+--notify queues the run's alerts (revert failed, two failed runs in a row,
+target unhealthy, a keep with NOTIFY_ON_KEEP=1) in VAR_DIR/notify and sends
+them to NOTIFY_URL (NOTIFY_FORMAT=json|slack|discord) and NOTIFY_COMMAND,
+each run and event once. --heartbeat posts CPU, memory, disk, load, uptime
+and health to NOTIFY_URL and writes VAR_DIR/heartbeat.json (docs/alerts.md).
 
 --ask prints {"verdict":"keep|revert","confidence":0..1,"reason":"..."}
 and exits 0 when the coach answered within COACH_TIMEOUT. COACH_MODE=openai
@@ -54,7 +62,9 @@ int main(int argc, char** argv)
     namespace po = smart::cmd::po;
     po::options_description desc("Options");
     desc.add_options()("flush", "only send what waits in the outbox")(
-      "ask", "ask the coach about a borderline verdict")(
+      "notify", "send the alerts of RUN_ID (default: the latest run) to NOTIFY_URL / NOTIFY_COMMAND")(
+      "heartbeat", "send host metrics and health to NOTIFY_URL")("ask",
+                                                                 "ask the coach about a borderline verdict")(
       "run-dir", po::value<std::string>()->value_name("DIR"), "with --ask: the run directory")(
       "variant", po::value<std::string>()->value_name("V"), "with --ask: the variant (DIR/V.decision.json)")(
       "register", "claim workflow: register this host and store the API key")(
@@ -89,6 +99,8 @@ int main(int argc, char** argv)
       options.variant = vm["variant"].as<std::string>();
     }
     options.register_host = vm.count("register") > 0;
+    options.notify = vm.count("notify") > 0;
+    options.heartbeat = vm.count("heartbeat") > 0;
     options.force = vm.count("force") > 0;
     const auto duration = [&](const char* name) {
       const auto text = vm[name].as<std::string>();

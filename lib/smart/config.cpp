@@ -56,6 +56,14 @@ constexpr std::array key_table{
   KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
   KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
+  // Alerts (smart-phone --notify, --heartbeat; docs/alerts.md).
+  KeySpec{"NOTIFY_URL", "", Kind::string},
+  KeySpec{"NOTIFY_FORMAT", "json", Kind::string},
+  KeySpec{"NOTIFY_COMMAND", "", Kind::string},
+  KeySpec{"NOTIFY_ON_KEEP", "0", Kind::integer},
+  // node_exporter's textfile collector directory: smart-dashboard writes
+  // smart.prom there when it exists (docs/dashboard.md); empty: not at all.
+  KeySpec{"TEXTFILE_DIR", "/var/lib/prometheus/node-exporter", Kind::path},
   // TLS of smart-run's own measurement (smart-measure --cacert / --insecure)
   // for https targets with a private CA or a self-signed certificate.
   KeySpec{"MEASURE_CA_FILE", "", Kind::path},
@@ -74,6 +82,8 @@ constexpr std::array key_table{
   // next to a source checkout, else /usr/libexec/smart.
   KeySpec{"SMART_LIBEXEC_DIR", "", Kind::path},
 };
+
+constexpr std::size_t max_value_bytes = 65536;
 
 const KeySpec* find_spec(std::string_view key)
 {
@@ -117,10 +127,18 @@ public:
     return std::nullopt;
   }
 
-  // Expands $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}.
+  // Expands $NAME, ${NAME}, ${NAME:-default}, ${NAME-default}. A value may
+  // not grow past max_value_bytes: each line can double the one before
+  // ("B=$A$A", "C=$B$B" ...), so without a bound a few hundred bytes of
+  // configuration would cost gigabytes.
   std::string expand(std::string_view text, int depth, std::string_view where)
   {
     std::string out;
+    const auto check_size = [&] {
+      if (out.size() > max_value_bytes) {
+        throw UsageError("{}: value longer than {} bytes after expanding references", where, max_value_bytes);
+      }
+    };
     for (std::size_t i = 0; i < text.size(); ++i) {
       const char c = text[i];
       if (c != '$' || i + 1 >= text.size()) {
@@ -153,6 +171,7 @@ public:
           throw UsageError("{}: unsupported reference ${{{}}} (use ${{NAME}} or ${{NAME:-default}})", where,
                            inner);
         }
+        check_size();
         i = close;
       } else if (is_name_char(text[i + 1], true)) {
         std::size_t end = i + 1;
@@ -160,6 +179,7 @@ public:
           ++end;
         }
         out += lookup(std::string(text.substr(i + 1, end - i - 1)), depth).value_or("");
+        check_size();
         i = end - 1;
       } else {
         out += c;
@@ -234,6 +254,9 @@ public:
         value += expand(rest.substr(i, end - i), 0, where);
         i = end;
       }
+      if (value.size() > max_value_bytes) {
+        throw UsageError("{}: value longer than {} bytes after expanding references", where, max_value_bytes);
+      }
     }
     const auto trailing = util::trim(rest.substr(i));
     if (!trailing.empty() && trailing.front() != '#') {
@@ -281,8 +304,8 @@ void validate(const KeySpec& spec, const ConfigValue& value)
   switch (spec.kind) {
   case Kind::duration:
     if (!util::parse_duration(text)) {
-      throw UsageError("{}: invalid duration '{}' (examples: 300, 300s, 5m, 250ms)", where,
-                       util::printable(text, 40));
+      throw UsageError("{}: invalid duration '{}' (examples: 300, 300s, 5m, 250ms; at most {:g}s)", where,
+                       util::printable(text, 40), util::max_duration_seconds);
     }
     break;
   case Kind::number: {

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <pwd.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -56,6 +58,27 @@ std::vector<std::string> run_ids(const fs::path& runs_dir)
 }
 
 } // namespace
+
+void refuse_foreign_state_as_root(const fs::path& var_dir, std::string_view tool)
+{
+  if (::geteuid() != 0) {
+    return;
+  }
+  std::error_code ec;
+  fs::path dir = var_dir;
+  while (!dir.empty() && !fs::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
+    dir = dir.parent_path();
+  }
+  struct stat st {};
+  if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) {
+    return;
+  }
+  const struct passwd* owner = ::getpwuid(st.st_uid);
+  const std::string name = owner != nullptr ? owner->pw_name : std::to_string(st.st_uid);
+  throw UsageError("{} belongs to {}, and {} as root would leave root-owned files there that break the runs "
+                   "of {} (the timer's); run it as that user: sudo -u {} {} ... (nothing was changed)",
+                   dir.string(), name, tool, name, name, tool);
+}
 
 bool is_run_id(std::string_view name)
 {
@@ -310,16 +333,40 @@ void RunStore::clear_revert_failed() const
   fs::remove(revert_failed_path(), ec);
 }
 
+std::string_view glued_history_entry(std::string_view line)
+{
+  const auto pos = line.rfind("{\"run_id\":");
+  if (pos == std::string_view::npos || pos == 0) {
+    return {};
+  }
+  return line.substr(pos);
+}
+
+std::optional<json::object> parse_history_line(std::string_view line)
+{
+  boost::system::error_code ec;
+  auto value = json::parse(line, ec);
+  if (ec) {
+    const auto glued = glued_history_entry(line);
+    if (glued.empty()) {
+      return std::nullopt;
+    }
+    value = json::parse(glued, ec);
+  }
+  if (ec || !value.is_object()) {
+    return std::nullopt;
+  }
+  return std::move(value.as_object());
+}
+
 std::vector<json::object> RunStore::history() const
 {
   std::vector<json::object> out;
   std::ifstream in(history_path());
   std::string line;
   while (std::getline(in, line)) {
-    boost::system::error_code ec;
-    auto value = json::parse(line, ec);
-    if (!ec && value.is_object()) {
-      out.push_back(std::move(value.as_object()));
+    if (auto object = parse_history_line(line)) {
+      out.push_back(std::move(*object));
     }
   }
   return out;
@@ -339,15 +386,35 @@ std::vector<std::string> RunStore::prune(long retain_days, long retain_runs, uti
     }
     return {};
   }();
+  const auto id_time = [](const std::string& id) {
+    return util::parse_rfc3339(std::string_view(id).substr(0, 16));
+  };
+  // Ages count from the newest earlier run, not from the clock alone: when
+  // the clock jumps 40 days ahead, runs minutes old must not look 40 days
+  // old. (A host that was really off that long prunes them one run later.)
+  // A clock gone back makes ages negative: nothing is old.
+  std::optional<util::SystemTime> reference;
+  for (const auto& id : ids) {
+    if (id != keep) {
+      if (auto when = id_time(id); when && (!reference || *when > *reference)) {
+        reference = when;
+      }
+    }
+  }
+  if (reference && now < *reference) {
+    reference = now;
+  }
+  // No overflow of the chrono arithmetic for any RETAIN_DAYS.
+  const auto max_age = std::chrono::hours(24) * std::clamp(retain_days, 0L, 100L * 366);
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const auto& id = ids[i];
     if (id == keep || id == pending) {
       continue;
     }
     bool old = false;
-    if (retain_days > 0) {
-      if (auto when = util::parse_rfc3339(std::string_view(id).substr(0, 16))) {
-        old = now - *when > std::chrono::hours(24) * retain_days;
+    if (retain_days > 0 && reference) {
+      if (auto when = id_time(id)) {
+        old = *reference - *when > max_age;
       }
     }
     const bool beyond = retain_runs > 0 && ids.size() - i > static_cast<std::size_t>(retain_runs);

@@ -113,6 +113,8 @@ public:
 
   // Removes run directories older than retain_days or beyond the newest
   // retain_runs (0 disables either), never `keep`. Returns the removed ids.
+  // Age is measured from the newest other run (or now, if earlier), so a
+  // clock jumping ahead never makes recent runs look old.
   // history.jsonl keeps their summaries.
   std::vector<std::string> prune(long retain_days, long retain_runs, util::SystemTime now,
                                  const std::string& keep) const;
@@ -123,8 +125,25 @@ private:
   std::filesystem::path m_state_file;
 };
 
+// Every tool that writes in the state directory calls this first. A process
+// running as root there when the directory (or its nearest existing parent)
+// belongs to another user (the package's `smart`, which the timer runs as)
+// would leave root-owned files that break that user's runs, and would follow
+// symlinks that user planted: throws UsageError naming the owner and the
+// `sudo -u OWNER TOOL ...` to use instead. Nothing is written before.
+void refuse_foreign_state_as_root(const std::filesystem::path& var_dir, std::string_view tool);
+
 // True for "20261122T232318Z" and "20261122T232318Z-2".
 bool is_run_id(std::string_view name);
+
+// One history.jsonl line as an object; nullopt when it is none. A line that
+// is a torn entry with the next one glued on (older versions could tear an
+// append on a full disk) yields that next, whole entry.
+std::optional<boost::json::object> parse_history_line(std::string_view line);
+
+// Within a line that is not valid JSON: the last whole-looking entry glued
+// after a torn one (from its `{"run_id":`), or empty when there is none.
+std::string_view glued_history_entry(std::string_view line);
 
 // Reads a JSON object from a file; throws smart::Error naming the file.
 boost::json::object read_json_object(const std::filesystem::path& path);

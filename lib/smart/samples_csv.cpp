@@ -16,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace smart {
 
@@ -187,7 +188,7 @@ void SamplesParser::parse_header(std::string_view line)
   if (count > fields.size()) {
     fail(fmt::format("too many columns in header ({}; at most {})", count, fields.size()));
   }
-  m_col_timestamp = m_col_latency = m_col_code = m_col_error = m_col_block = -1;
+  m_col_timestamp = m_col_latency = m_col_code = m_col_error = m_col_block = m_col_target = -1;
   for (std::size_t i = 0; i < count; ++i) {
     const auto name = util::trim(fields[i]);
     const int index = static_cast<int>(i);
@@ -201,6 +202,8 @@ void SamplesParser::parse_header(std::string_view line)
       m_col_error = index;
     } else if (name == "block") {
       m_col_block = index;
+    } else if (name == "target") {
+      m_col_target = index;
     }
   }
   if (m_col_latency < 0) {
@@ -283,7 +286,9 @@ void SamplesParser::parse_line(std::string_view line)
         std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
       ok = !latency_text.empty() && ec == std::errc() && ptr == latency_text.data() + latency_text.size();
     }
-    if (!ok || !std::isfinite(latency) || latency < 0) {
+    // Stored as float: what would become +inf there is no latency either.
+    if (!ok || !std::isfinite(latency) || latency < 0 ||
+        latency > static_cast<double>(std::numeric_limits<float>::max())) {
       fail(fmt::format("invalid latency_ms '{}'", util::printable(latency_text, 40)));
     }
   }
@@ -297,8 +302,10 @@ void SamplesParser::parse_line(std::string_view line)
     }
   }
   if (m_on_sample) {
+    const std::string_view target =
+      m_col_target >= 0 ? field_text(fields[static_cast<std::size_t>(m_col_target)]) : std::string_view{};
     m_on_sample(ParsedSample{static_cast<float>(latency), static_cast<std::uint16_t>(code), err,
-                             m_col_block >= 0, block});
+                             m_col_block >= 0, block, target});
     return;
   }
   if (m_col_block >= 0) {

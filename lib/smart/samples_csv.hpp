@@ -57,6 +57,7 @@ struct ParsedSample {
   ProbeError error = ProbeError::none;
   bool has_block = false;
   std::uint32_t block = 0;
+  std::string_view target; // the "target" column (a request mix); valid during the callback only
 };
 using SampleCallback = std::function<void(const ParsedSample&)>;
 
@@ -98,6 +99,7 @@ private:
   int m_col_code = 2;
   int m_col_error = -1;
   int m_col_block = -1;
+  int m_col_target = -1;
   int m_columns = 3;
   SampleSet m_samples;
   SampleCallback m_on_sample;

@@ -11,6 +11,9 @@ TEST_NAME=$(basename "$0" .sh)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/smart-test.$TEST_NAME.XXXXXX")
 # Tests never read the machine's configuration.
 export SMART_CONF=/dev/null
+# Nor write node_exporter's directory (set, even empty, the environment
+# wins over smart.conf; a test that wants one passes TEXTFILE_DIR=... itself).
+export TEXTFILE_DIR=
 unset BASE_DIR DASH_DIR STATE_FILE RUNS_DIR VAR_DIR COACH_URL COACH_TOKEN IMPROVE_PCT MAX_ERR_DELTA_PCT || true
 
 _cleanup_hooks=()

@@ -102,10 +102,27 @@ TEST_CASE("config: unknown keys warn with did-you-mean and are kept for experime
   CHECK(config.exported().at("MY_APP_PORT") == "8080");
 }
 
+TEST_CASE("config: references that double on every line are bounded")
+{
+  // Each line doubles the one before: 40 lines would be a terabyte.
+  std::string text = "A=xxxxxxxxxxxxxxxx\n";
+  std::string previous = "A";
+  for (int i = 0; i < 40; ++i) {
+    const std::string name = "V" + std::to_string(i);
+    text += name + "=\"${" + previous + "}${" + previous + "}\"\n";
+    previous = name;
+  }
+  CHECK(failure_of(text) == "smart.conf:14: value longer than 65536 bytes after expanding references");
+}
+
 TEST_CASE("config: bad values and lines fail with file:line")
 {
-  CHECK(failure_of("IMPROVE_PCT=10\nBASELINE_SECONDS=5x\n") ==
-        "smart.conf:2: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms)");
+  CHECK(
+    failure_of("IMPROVE_PCT=10\nBASELINE_SECONDS=5x\n") ==
+    "smart.conf:2: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms; at most 1e+09s)");
+  CHECK(failure_of("RETAIN_DAYS=1\nCOOLDOWN_SECONDS=1e308d\n") ==
+        "smart.conf:2: COOLDOWN_SECONDS: invalid duration '1e308d' (examples: 300, 300s, 5m, 250ms; at most "
+        "1e+09s)");
   CHECK(failure_of("IMPROVE_PCT=ten\n") ==
         "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
   CHECK(failure_of("just words\n") == "smart.conf:1: expected KEY=VALUE, found 'just words'");

@@ -6,8 +6,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <unistd.h>
+#include <sys/resource.h>
+
+#include <csignal>
 #include <filesystem>
+#include <fstream>
 
 using namespace smart;
 namespace fs = std::filesystem;
@@ -136,4 +141,79 @@ TEST_CASE("run_store: retention prunes by age and count, never the current or pe
   CHECK(fs::exists(store.runs_dir() / "not-a-run"));
   CHECK(fs::exists(store.runs_dir() / "20261122T000000Z-10"));
   CHECK(store.prune(0, 0, at("2030-01-01T00:00:00Z"), "").empty());
+}
+
+TEST_CASE("run_store: a clock jumping ahead does not make recent runs old")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  // Two runs minutes apart, then the clock jumps 40 days ahead.
+  for (const char* id : {"20261122T000000Z", "20261122T001000Z", "20270101T001500Z"}) {
+    fs::create_directories(store.runs_dir() / id);
+  }
+  CHECK(store.prune(30, 0, at("2027-01-01T00:15:00Z"), "20270101T001500Z").empty());
+  // A clock gone back a year: nothing is old either.
+  CHECK(store.prune(30, 0, at("2025-11-22T00:00:00Z"), "").empty());
+  // Absurd retention values do not overflow into pruning everything.
+  CHECK(store.prune(9223372036854775807L, 0, at("2026-11-22T00:20:00Z"), "").empty());
+  // The next run after the jump prunes what is really 30 days older than it.
+  const auto removed = store.prune(30, 0, at("2027-01-01T00:45:00Z"), "20270101T004500Z");
+  CHECK(removed == std::vector<std::string>{"20261122T000000Z", "20261122T001000Z"});
+}
+
+TEST_CASE("run_store: a history line torn by a full disk never costs the next entry")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  RunSummary s;
+  s.run_id = "a";
+  store.append_history(s);
+  // What an older writer left on ENOSPC: half a line, no newline.
+  {
+    std::ofstream out(store.history_path(), std::ios::app);
+    out << R"({"run_id":"torn","experiment":"x","sta)";
+  }
+  s.run_id = "b";
+  store.append_history(s);
+  s.run_id = "c";
+  store.append_history(s);
+  auto history = store.history();
+  REQUIRE(history.size() == 3);
+  CHECK(history[1].at("run_id").as_string() == "b");
+  CHECK(history[2].at("run_id").as_string() == "c");
+
+  // A file already glued by an older writer: the whole entry is still read.
+  util::write_file_atomically(store.history_path(), std::string(R"({"run_id":"a","sta)") +
+                                                      compact_json(json::object{{"run_id", "b"}}) + "\n");
+  history = store.history();
+  REQUIRE(history.size() == 1);
+  CHECK(history[0].at("run_id").as_string() == "b");
+}
+
+TEST_CASE("run_store: a history append that fails midway leaves no half line")
+{
+  TempDir tmp;
+  const auto store = store_in(tmp.path);
+  RunSummary s;
+  s.run_id = "a";
+  store.append_history(s);
+  const auto before = util::read_file(store.history_path());
+  // A file size limit stands in for a full disk: the write stops midway.
+  struct sigaction ignore {
+  }, old_action{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGXFSZ, &ignore, &old_action);
+  rlimit old_limit{};
+  ::getrlimit(RLIMIT_FSIZE, &old_limit);
+  rlimit limit = old_limit;
+  limit.rlim_cur = static_cast<rlim_t>(before.size() + 20);
+  ::setrlimit(RLIMIT_FSIZE, &limit);
+  s.run_id = "b";
+  CHECK_THROWS(store.append_history(s));
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  ::sigaction(SIGXFSZ, &old_action, nullptr);
+  CHECK(util::read_file(store.history_path()) == before);
+  s.run_id = "c";
+  store.append_history(s);
+  REQUIRE(store.history().size() == 2);
 }

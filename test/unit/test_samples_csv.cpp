@@ -81,6 +81,8 @@ TEST_CASE("samples: malformed lines name file and line")
   CHECK(failure_of("ts,latency_ms,rcode\nt,18\n") == "f.csv:2: expected 3 fields, found 2");
   CHECK(failure_of("ts,latency_ms,rcode\nt,18,2x0\n") == "f.csv:2: invalid response code '2x0'");
   CHECK(failure_of("ts,latency_ms,rcode\nt,-1,200\n") == "f.csv:2: invalid latency_ms '-1'");
+  // Finite as a double but +inf as the float it is stored in.
+  CHECK(failure_of("ts,latency_ms,rcode\nt,1e39,200\n") == "f.csv:2: invalid latency_ms '1e39'");
   CHECK(failure_of("ts,latency_ms,rcode\nt,1,1000\n") == "f.csv:2: invalid response code '1000'");
   CHECK(failure_of("a,b,c\n1,2,3\n") == "f.csv:1: header has no latency_ms column");
   CHECK(failure_of("timestamp,latency_ms,response_code,error\nt,1,0,bogus\n")

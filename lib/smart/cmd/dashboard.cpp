@@ -123,10 +123,34 @@ bool use_color()
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+// node_exporter's textfile collector reads TEXTFILE_DIR/*.prom: the same
+// metrics as smart.prom, written atomically (a temp file in that directory,
+// then a rename, so a scrape never sees half a file). A directory that does
+// not exist means no node_exporter here: nothing written, no warning.
+void write_textfile(const Config& config, const std::string& metrics)
+{
+  if (config.get("TEXTFILE_DIR").empty()) {
+    return;
+  }
+  const fs::path dir = config.path("TEXTFILE_DIR");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return;
+  }
+  try {
+    util::write_file_atomically(dir / "smart.prom", metrics, 0644);
+  } catch (const util::Failure& e) {
+    warn(fmt::format("TEXTFILE_DIR: {} (node_exporter will not see smart's metrics)", e.what()));
+  }
+}
+
 } // namespace
 
 int dashboard(const DashboardOptions& options)
 {
+  if (!options.fleet.empty()) {
+    return fleet_dashboard(options);
+  }
   const Config config = Config::load(options.common.config);
   for (const auto& warning : config.warnings()) {
     warn(warning);
@@ -160,7 +184,9 @@ int dashboard(const DashboardOptions& options)
   // Data files first, the page last: a reader that sees the new page finds
   // the data it refers to.
   util::write_file_atomically(dash_dir / "health.json", dashboard::render_health_json(model, context));
-  util::write_file_atomically(dash_dir / "metrics.prom", dashboard::render_metrics_prom(model, context));
+  const std::string metrics = dashboard::render_metrics_prom(model, context);
+  util::write_file_atomically(dash_dir / "metrics.prom", metrics);
+  write_textfile(config, metrics);
   util::write_file_atomically(dash_dir / "history.json", dashboard::render_history_json(model));
   if (!model.state_json.empty()) {
     util::write_file_atomically(dash_dir / "state.json", model.state_json + "\n");

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <vector>
 
 // smart-dashboard: renders DASH_DIR from the state directory, or prints the
 // status for a terminal (--text).
@@ -14,10 +15,15 @@ struct DashboardOptions {
   CommonOptions common;
   bool text = false;                        // print the terminal summary, write nothing
   std::optional<std::filesystem::path> out; // overrides DASH_DIR
+  std::vector<std::filesystem::path> fleet; // --fleet DIR...: the fleet page instead
 };
 
 // Returns the exit code: 0 rendered (warnings about bad state files are
 // printed, not fatal); 2 bad configuration; 1 DASH_DIR could not be written.
 int dashboard(const DashboardOptions& options);
+
+// --fleet: index.html, fleet.json and style.css into --out (else DASH_DIR/fleet),
+// or the fleet for a terminal with --text (dashboard_fleet.cpp).
+int fleet_dashboard(const DashboardOptions& options);
 
 } // namespace smart::cmd

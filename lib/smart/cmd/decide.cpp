@@ -2,6 +2,7 @@
 
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
+#include <smart/decide/per_target.hpp>
 #include <smart/error.hpp>
 #include <smart/util/json_writer.hpp>
 
@@ -27,10 +28,17 @@ Decimal threshold(const Config& config, const char* key)
   return *parsed;
 }
 
-ArmSamples read_arm(const std::string& path)
+// One side, and the same rows by target when the file has a target column
+// (a request mix).
+ArmSamples read_arm(const std::string& path, TargetArms& targets)
 {
   ArmSamples arm;
-  read_samples(path, [&arm](const ParsedSample& row) { arm.add(row); });
+  read_samples(path, [&arm, &targets](const ParsedSample& row) {
+    arm.add(row);
+    if (!row.target.empty()) {
+      targets.add(row);
+    }
+  });
   arm.good_ms.shrink_to_fit();
   arm.good_block.shrink_to_fit();
   return arm;
@@ -73,10 +81,12 @@ int decide(DecideCommand command)
   // kept compactly: two files of 10 million rows fit well under 200 MB. The
   // baseline's error, if any, is the one reported.
   ArmSamples base;
+  TargetArms base_targets;
+  TargetArms var_targets;
   std::exception_ptr base_error;
   std::thread base_reader([&] {
     try {
-      base = read_arm(command.baseline_path);
+      base = read_arm(command.baseline_path, base_targets);
     } catch (...) {
       base_error = std::current_exception();
     }
@@ -84,7 +94,7 @@ int decide(DecideCommand command)
   ArmSamples var;
   std::exception_ptr var_error;
   try {
-    var = read_arm(command.variant_path);
+    var = read_arm(command.variant_path, var_targets);
   } catch (...) {
     var_error = std::current_exception();
   }
@@ -95,7 +105,10 @@ int decide(DecideCommand command)
   if (var_error) {
     std::rethrow_exception(var_error);
   }
-  const Decision decision = smart::decide(base, var, options);
+  Decision decision = smart::decide(base, var, options);
+  // A mix: every page judged on its own too, so none gets much worse unseen.
+  const std::vector<TargetResult> targets = judge_targets(base_targets, var_targets, options);
+  apply_target_guard(decision, targets);
 
   std::fputs(metrics_line(decision).c_str(), stderr);
   std::fputc('\n', stderr);
@@ -104,9 +117,16 @@ int decide(DecideCommand command)
   for (const auto& reason : decision.reasons) {
     say(fmt::format("reason: {}\n", reason));
   }
+  for (const auto& target : targets) {
+    say(describe(target) + "\n");
+  }
   std::fflush(stderr);
   if (command.json) {
-    fmt::print("{}\n", util::write_json(to_json(decision)));
+    boost::json::object json = to_json(decision);
+    if (!targets.empty()) {
+      json["targets"] = to_json(targets);
+    }
+    fmt::print("{}\n", util::write_json(json));
   } else {
     fmt::print("{}\n", to_string(decision.verdict()));
   }

@@ -5,10 +5,13 @@
 #include <smart/error.hpp>
 #include <smart/measure/interval_grid.hpp>
 #include <smart/measure/load_generator.hpp>
+#include <smart/measure/log_follower.hpp>
 #include <smart/measure/probe.hpp>
+#include <smart/measure/replay_mix.hpp>
 #include <smart/measure/sample_tally.hpp>
 #include <smart/measure/sample_writer.hpp>
 #include <smart/measure/target.hpp>
+#include <smart/measure/target_mix.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
 
@@ -100,6 +103,7 @@ SampleColumns columns_of(const MeasureOptions& options)
   SampleColumns columns;
   columns.block = options.block;
   columns.phases = options.phases;
+  columns.target = options.targets_file.has_value() || options.replay.has_value();
   return columns;
 }
 
@@ -115,15 +119,24 @@ struct Outcome {
   std::uint64_t not_sent = 0; // open loop: due, never sent before the end
 };
 
-Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSink& sink)
+Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
 {
-  ProbeOptions probe_options;
-  probe_options.timeout = options.timeout;
-  probe_options.insecure = options.insecure;
-  probe_options.cacert = options.cacert;
-  probe_options.fresh_connection = options.fresh_connection;
-  probe_options.stop_requested = &stop_requested;
-  const auto prober = make_prober(target, probe_options);
+  // One prober (one kept-alive connection) per target of the mix.
+  std::vector<std::unique_ptr<Prober>> probers;
+  std::vector<double> weights;
+  for (const MixTarget& target : mix) {
+    ProbeOptions probe_options;
+    probe_options.timeout = options.timeout;
+    probe_options.insecure = options.insecure;
+    probe_options.cacert = options.cacert;
+    probe_options.fresh_connection = options.fresh_connection;
+    probe_options.stop_requested = &stop_requested;
+    probe_options.method = target.method;
+    probe_options.headers = target.headers;
+    probers.push_back(make_prober(target.target, probe_options));
+    weights.push_back(target.weight);
+  }
+  MixPicker picker(weights);
 
   const IntervalGrid grid(
     std::chrono::duration_cast<std::chrono::nanoseconds>(options.interval.value_or(util::Duration(1.0))));
@@ -148,14 +161,16 @@ Outcome run_probes(const MeasureOptions& options, const Target& target, SampleSi
     if (!wait_until(start + grid.offset(slot), util::signals::fd())) {
       break;
     }
+    const std::size_t pick = picker.next();
     const auto timestamp = std::chrono::system_clock::now();
-    const ProbeResult result = prober->probe();
+    const ProbeResult result = probers[pick]->probe();
     if (result.interrupted) {
       break; // a stop signal cut it short: not a measurement
     }
     line.clear();
     formatter.append(line,
-                     Sample{timestamp, result.latency_ms, result.response_code, result.error, result.phases});
+                     Sample{timestamp, result.latency_ms, result.response_code, result.error, result.phases},
+                     mix[pick].target.url);
     sink.write(line);
     outcome.tally.add(result.latency_ms, result.response_code, result.error);
     progress.show(
@@ -214,6 +229,121 @@ Outcome run_load_mode(const MeasureOptions& options, const Target& target, Sampl
   return outcome;
 }
 
+// Passive: each new line of the log becomes a row; latency is nginx's
+// $request_time, the timestamp when the request arrived (the log's time is
+// when it ended: $request_time is taken off).
+Outcome run_passive(const MeasureOptions& options, LogFollower& follower, SampleSink& sink,
+                    std::uint64_t& malformed, std::uint64_t& first_malformed)
+{
+  const LogFormat format = LogFormat::parse(options.log_format);
+  RowFormatter formatter(columns_of(options));
+  Outcome outcome;
+  LogEntry entry;
+  std::string rows;
+  std::uint64_t line_number = 0; // lines read since the start
+  const auto start = steady::now();
+  const auto poll_every = std::chrono::milliseconds(100);
+  const auto on_line = [&](std::string_view line) {
+    if (line.empty()) {
+      return;
+    }
+    ++line_number;
+    if (options.count && outcome.tally.count() >= *options.count) {
+      return;
+    }
+    if (!format.parse(line, entry) || !entry.request_time_s || !entry.time_ms) {
+      ++malformed;
+      if (first_malformed == 0) {
+        first_malformed = line_number;
+        say(fmt::format("{}: {}: malformed line skipped: {}\n", tool, *options.access_log,
+                        util::printable(line, 200)));
+      }
+      return;
+    }
+    const double latency_ms = *entry.request_time_s * 1000.0;
+    const auto arrived = util::SystemTime(std::chrono::milliseconds(*entry.time_ms)) -
+                         std::chrono::microseconds(static_cast<std::int64_t>(latency_ms * 1000.0));
+    formatter.append(rows, Sample{std::chrono::time_point_cast<util::SystemTime::duration>(arrived),
+                                  latency_ms,
+                                  entry.status,
+                                  ProbeError::none,
+                                  {}});
+    outcome.tally.add(latency_ms, entry.status, ProbeError::none);
+  };
+  while (true) {
+    follower.read(on_line);
+    if (!rows.empty()) {
+      sink.write(rows);
+      rows.clear();
+    }
+    if (options.count && outcome.tally.count() >= *options.count) {
+      break;
+    }
+    const auto elapsed = steady::now() - start;
+    if (options.duration && elapsed >= *options.duration) {
+      break;
+    }
+    if (!wait_until(steady::now() + poll_every, util::signals::fd())) {
+      break;
+    }
+  }
+  outcome.elapsed_s = std::chrono::duration<double>(steady::now() - start).count();
+  return outcome;
+}
+
+// The mix to measure: the targets file, the replayed log's paths on the
+// --url base, or --url alone (weight 1).
+std::vector<MixTarget> build_mix(const MeasureOptions& options)
+{
+  if (options.targets_file) {
+    return read_targets_file(*options.targets_file);
+  }
+  if (!options.replay) {
+    MixTarget single;
+    single.target = parse_target(options.url);
+    return {single};
+  }
+  const Target base = parse_target(options.url);
+  const LogFormat format = LogFormat::parse(options.log_format);
+  ReplayOptions replay;
+  replay.top = options.top;
+  replay.query = options.keep_query ? QueryString::keep : QueryString::strip;
+  replay.exclude = options.exclude;
+  const ReplayMix built = read_replay_mix(*options.replay, format, replay);
+  std::uint64_t kept = 0;
+  std::uint64_t replayable = 0;
+  std::vector<MixTarget> mix;
+  for (const WeightedPath& path : built.paths) {
+    MixTarget target;
+    target.target =
+      parse_target(fmt::format("{}://{}{}", to_string(base.scheme), base.authority(), path.path));
+    target.weight = static_cast<double>(path.count);
+    mix.push_back(std::move(target));
+    kept += path.count;
+  }
+  replayable = built.lines - built.malformed - built.other_methods - built.excluded;
+  std::string summary =
+    fmt::format("replay {}: {} lines, {} GET/HEAD requests on {} paths; the top {} carry {:.1f}%",
+                util::printable(*options.replay), built.lines, replayable, built.distinct, mix.size(),
+                replayable > 0 ? 100.0 * static_cast<double>(kept) / static_cast<double>(replayable) : 0.0);
+  if (built.other_methods > 0) {
+    summary += fmt::format("; {} other requests (POST, PUT...) never replayed", built.other_methods);
+  }
+  if (built.excluded > 0) {
+    summary += fmt::format("; {} excluded", built.excluded);
+  }
+  if (built.malformed > 0) {
+    summary += fmt::format("; {} malformed lines skipped (the first: line {})", built.malformed,
+                           built.first_malformed_line);
+  }
+  say(fmt::format("{}: {}\n", tool, summary));
+  if (mix.empty()) {
+    throw UsageError("--replay {}: no GET or HEAD request in the log (format '{}')",
+                     util::printable(*options.replay), util::printable(format.text(), 120));
+  }
+  return mix;
+}
+
 } // namespace
 
 util::Duration duration_option(std::string_view option, std::string_view text)
@@ -228,10 +358,52 @@ util::Duration duration_option(std::string_view option, std::string_view text)
 
 void validate(const MeasureOptions& options)
 {
+  if (options.access_log) {
+    if (!options.url.empty() || options.targets_file || options.replay || is_load_mode(options)) {
+      throw UsageError(
+        "--access-log measures the traffic already there: no --url, --targets, --replay or load mode");
+    }
+    const LogFormat format = LogFormat::parse(options.log_format);
+    format.require({LogField::status, LogField::request_time}, "passive measurement (--access-log)");
+    format.require_time("passive measurement (--access-log)");
+    return;
+  }
+  if (options.targets_file && options.replay) {
+    throw UsageError("--targets and --replay are two ways to give a mix; use one");
+  }
+  if (!options.replay && (options.keep_query || !options.exclude.empty() || options.top != 20)) {
+    throw UsageError("--top, --keep-query and --exclude shape a --replay mix");
+  }
+  if (options.print_targets && !options.replay && !options.targets_file) {
+    throw UsageError("--print-targets needs --replay or --targets");
+  }
+  if (options.top == 0) {
+    throw UsageError("--top must be at least 1");
+  }
+  if (options.targets_file) {
+    if (!options.url.empty()) {
+      throw UsageError("--targets gives the URLs; drop --url");
+    }
+    if (is_load_mode(options)) {
+      throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
+    }
+    (void)LogFormat::parse(options.log_format);
+    return;
+  }
   if (options.url.empty()) {
-    throw UsageError("--url is required (http://, https:// or tcp://host:port)");
+    throw UsageError(options.replay ? "--replay needs --url, the base URL the log's paths are requested on"
+                                    : "--url is required (http://, https:// or tcp://host:port)");
   }
   const Target target = parse_target(options.url);
+  if (options.replay) {
+    if (target.scheme == Scheme::tcp) {
+      throw UsageError("--replay needs an http:// or https:// --url");
+    }
+    if (is_load_mode(options)) {
+      throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
+    }
+    (void)LogFormat::parse(options.log_format);
+  }
   if (options.interval && options.interval->count() <= 0) {
     throw UsageError("--interval must be more than 0");
   }
@@ -295,12 +467,42 @@ int measure(const MeasureOptions& options)
 {
   validate(options);
   (void)Config::load(options.config); // a named --config must exist and parse
-  const Target target = parse_target(options.url);
+  if (options.access_log) {
+    util::signals::install();
+    // Following from here on, before the CSV header appears: a caller that
+    // waits for the header knows every later request will be seen.
+    LogFollower follower(*options.access_log);
+    SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
+    std::uint64_t malformed = 0;
+    std::uint64_t first_malformed = 0;
+    const Outcome outcome = run_passive(options, follower, sink, malformed, first_malformed);
+    std::string line = outcome.tally.describe();
+    line += fmt::format(", {:.1f} req/s seen",
+                        outcome.elapsed_s > 0 ? static_cast<double>(outcome.tally.count()) / outcome.elapsed_s
+                                              : 0.0);
+    if (malformed > 0) {
+      line += fmt::format(", {} malformed lines skipped (the first: line {} since the start)", malformed,
+                          first_malformed);
+    }
+    say(fmt::format("{}: {}\n", tool, line));
+    const int number = util::signals::received();
+    return number != 0 ? 128 + number : 0;
+  }
+  const std::vector<MixTarget> mix = build_mix(options);
+  if (options.print_targets) {
+    std::string text = "# URL WEIGHT [-X METHOD] [-H 'Name: value']...\n";
+    for (const MixTarget& target : mix) {
+      text += format_target_line(target) + "\n";
+    }
+    fmt::print("{}", text);
+    std::fflush(stdout);
+    return 0;
+  }
   util::signals::install(); // SIGINT/SIGTERM/SIGHUP: stop cleanly, rows written
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
   const Outcome outcome =
-    is_load_mode(options) ? run_load_mode(options, target, sink) : run_probes(options, target, sink);
+    is_load_mode(options) ? run_load_mode(options, mix.front().target, sink) : run_probes(options, mix, sink);
 
   std::string line = outcome.tally.describe();
   if (outcome.not_sent > 0) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 // smart-measure: probes (or loads) a target and writes the samples CSV.
 // See docs/measure.md for the behaviour, docs/formats.md for the CSV.
@@ -36,6 +37,19 @@ struct MeasureOptions {
   util::Duration warmup{0.0};
   std::uint64_t sample_every = 1;
   bool phases = false;
+
+  // A request mix instead of one --url: a targets file, or a replay of an
+  // access log (paths on the --url base).
+  std::optional<std::string> targets_file;
+  std::optional<std::string> replay;
+  std::string log_format = "combined";
+  std::size_t top = 20;
+  bool keep_query = false;
+  std::vector<std::string> exclude;
+  bool print_targets = false; // print the mix as a targets file, measure nothing
+
+  // Passive: no requests sent; a row per line a live access log gains.
+  std::optional<std::string> access_log;
 
   // Set by the caller: whether stderr is a terminal (progress line).
   bool progress = false;

@@ -14,6 +14,18 @@ int phone(const PhoneOptions& options)
   for (const auto& warning : config.warnings()) {
     warn(warning);
   }
+  if (options.notify || options.heartbeat) {
+    if (options.notify && options.heartbeat) {
+      throw UsageError("--notify and --heartbeat are exclusive");
+    }
+    if (options.ask || options.register_host) {
+      throw UsageError("--notify and --heartbeat go without --ask and --register");
+    }
+    if (options.heartbeat && (options.run_id || options.flush_only)) {
+      throw UsageError("--heartbeat takes no RUN_ID and no --flush");
+    }
+    return options.notify ? phone_mode::notify(config, options) : phone_mode::heartbeat(config, options);
+  }
   const auto getenv = process_environment();
   const int modes = int(options.ask) + int(options.register_host) + int(options.flush_only);
   if (modes > 1) {

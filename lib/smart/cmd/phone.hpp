@@ -26,6 +26,8 @@ struct PhoneOptions {
   std::filesystem::path run_dir;
   std::string variant;
   bool register_host = false;
+  bool notify = false;    // --notify: alerts of a run (with --flush: only send queued alerts)
+  bool heartbeat = false; // --heartbeat: host metrics and health to NOTIFY_URL
   bool force = false;
   std::chrono::duration<double> poll_interval{5};
   std::chrono::duration<double> register_wait{15 * 60};

@@ -45,4 +45,12 @@ int ask(CoachSettings settings, const PhoneOptions& options);
 // --register: the claim workflow; stores the API key 0600.
 int register_host(const Config& config, CoachSettings settings, const PhoneOptions& options);
 
+// --notify [RUN_ID]: queue the run's alerts (revert failed, two failures in
+// a row, target unhealthy, optionally a keep) and send the alert outbox to
+// NOTIFY_URL / NOTIFY_COMMAND (phone_notify.cpp).
+int notify(const Config& config, const PhoneOptions& options);
+
+// --heartbeat: host metrics and health to NOTIFY_URL, and VAR_DIR/heartbeat.json.
+int heartbeat(const Config& config, const PhoneOptions& options);
+
 } // namespace smart::cmd::phone_mode

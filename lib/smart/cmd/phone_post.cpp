@@ -5,6 +5,7 @@
 #include <smart/phone/coach_api.hpp>
 #include <smart/phone/host_metrics.hpp>
 #include <smart/phone/outbox.hpp>
+#include <smart/run_store.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/json_writer.hpp>
@@ -181,7 +182,9 @@ std::string latest_run_id(const Paths& paths)
 int post(const Config& config, const CoachSettings& settings, const PhoneOptions& options)
 {
   const Paths paths = paths_of(config);
+  refuse_foreign_state_as_root(paths.var_dir, "smart-phone");
   Outbox outbox(paths.outbox_dir, outbox_limits(config), [](const std::string& message) { warn(message); });
+  outbox.check_dir();
 
   if (!options.flush_only) {
     const std::string run_id = options.run_id ? *options.run_id : latest_run_id(paths);

@@ -343,38 +343,12 @@ void check_options(const RunOptions& o)
   }
 }
 
-// A run as root in a state directory that belongs to another user (the
-// package's `smart`, which the timer runs as) would leave root-owned files
-// there — the lock, state.json, the run — and every later run of the timer
-// would then fail on them. Refused before anything is written.
-void refuse_foreign_state_as_root(const RunStore& store)
-{
-  if (::geteuid() != 0) {
-    return;
-  }
-  std::error_code ec;
-  fs::path dir = store.var_dir();
-  while (!dir.empty() && !fs::exists(dir, ec) && dir.has_parent_path() && dir.parent_path() != dir) {
-    dir = dir.parent_path();
-  }
-  struct stat st {};
-  if (dir.empty() || ::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) {
-    return;
-  }
-  const struct passwd* owner = ::getpwuid(st.st_uid);
-  const std::string name = owner != nullptr ? owner->pw_name : std::to_string(st.st_uid);
-  throw UsageError(
-    "{} belongs to {}, and a run as root would leave root-owned files there that break the runs of "
-    "{} (the timer's); run it as that user: sudo -u {} smart-run ... (nothing was changed)",
-    dir.string(), name, name, name);
-}
-
 } // namespace
 
 int run(const RunOptions& o)
 {
   check_options(o);
-  util::signals::install();
+  util::signals::install(util::signals::ClosedPipe::stop);
   const auto config =
     Config::load(o.config, {}, process_environment(), o.show_config ? Check::collect : Check::strict);
   for (const auto& warning : config.warnings()) {
@@ -388,7 +362,7 @@ int run(const RunOptions& o)
     return do_list(config, store, o.json);
   }
   if (o.clear_revert_failed) {
-    refuse_foreign_state_as_root(store);
+    refuse_foreign_state_as_root(store.var_dir(), "smart-run");
     return do_clear_revert_failed(store);
   }
 
@@ -408,7 +382,7 @@ int run(const RunOptions& o)
   }
 
   // From here on this process may change the server: one at a time.
-  refuse_foreign_state_as_root(store);
+  refuse_foreign_state_as_root(store.var_dir(), "smart-run");
   store.prepare();
   util::FileLock lock(store.lock_path());
   if (!lock.try_acquire()) {

@@ -1,5 +1,6 @@
 #include <smart/dashboard/load.hpp>
 
+#include <smart/run_store.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -178,6 +179,20 @@ void load_history(const fs::path& path, Model& model)
     json::monotonic_resource resource(buffer, sizeof buffer);
     json::error_code ec;
     json::value value = json::parse(line, ec, &resource);
+    if (ec) {
+      // A torn entry with the next one glued on: keep the whole one.
+      if (const auto glued = glued_history_entry(line); !glued.empty()) {
+        json::error_code glued_ec;
+        json::value whole = json::parse(glued, glued_ec, &resource);
+        if (!glued_ec && whole.is_object()) {
+          model.warnings.push_back(
+            fmt::format("{}:{}: a torn entry skipped before a whole one", path.string(), number));
+          value = std::move(whole);
+          line = std::string(glued);
+          ec = {};
+        }
+      }
+    }
     if (ec) {
       model.warnings.push_back(
         fmt::format("{}:{}: skipped: not valid JSON ({})", path.string(), number, ec.message()));

@@ -793,8 +793,12 @@ ArmSamples ArmSamples::from(const SampleSet& samples)
   ArmSamples arm;
   arm.good_ms.reserve(samples.size());
   for (std::size_t i = 0; i < samples.size(); ++i) {
-    arm.add(ParsedSample{samples.latency_ms[i], samples.response_code[i], samples.error[i],
-                         samples.has_blocks(), samples.has_blocks() ? samples.block[i] : 0});
+    arm.add(ParsedSample{samples.latency_ms[i],
+                         samples.response_code[i],
+                         samples.error[i],
+                         samples.has_blocks(),
+                         samples.has_blocks() ? samples.block[i] : 0,
+                         {}});
   }
   arm.has_blocks = samples.has_blocks();
   return arm;

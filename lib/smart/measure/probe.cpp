@@ -78,9 +78,24 @@ public:
       curl_easy_setopt(m_curl, CURLOPT_FORBID_REUSE, 1L);
       curl_easy_setopt(m_curl, CURLOPT_DNS_CACHE_TIMEOUT, 0L);
     }
+    if (options.method == "HEAD") {
+      curl_easy_setopt(m_curl, CURLOPT_NOBODY, 1L);
+    } else if (options.method != "GET") {
+      curl_easy_setopt(m_curl, CURLOPT_CUSTOMREQUEST, m_options.method.c_str());
+    }
+    for (const auto& header : options.headers) {
+      m_headers = curl_slist_append(m_headers, header.c_str());
+    }
+    if (m_headers != nullptr) {
+      curl_easy_setopt(m_curl, CURLOPT_HTTPHEADER, m_headers);
+    }
   }
 
-  ~CurlProber() override { curl_easy_cleanup(m_curl); }
+  ~CurlProber() override
+  {
+    curl_easy_cleanup(m_curl);
+    curl_slist_free_all(m_headers);
+  }
   CurlProber(const CurlProber&) = delete;
   CurlProber& operator=(const CurlProber&) = delete;
 
@@ -122,6 +137,7 @@ private:
 
   ProbeOptions m_options;
   CURL* m_curl = nullptr;
+  curl_slist* m_headers = nullptr;
   char m_error[CURL_ERROR_SIZE] = {};
   bool m_interrupted = false;
 };

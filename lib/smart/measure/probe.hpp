@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 // One probe of a target: an HTTP(S) request through libcurl (one easy handle
 // kept for the whole run, so its connection is reused: keep-alive), or a TCP
@@ -28,6 +29,8 @@ struct ProbeOptions {
   std::optional<std::filesystem::path> cacert; // https: trust this CA bundle
   bool fresh_connection = false;               // pay DNS + connect (+ TLS) every probe
   bool (*stop_requested)() = nullptr;          // polled during a probe; true aborts it
+  std::string method = "GET";                  // http(s): HEAD sends no body back
+  std::vector<std::string> headers;            // http(s): "Name: value" added to the request
 };
 
 struct ProbeResult {

@@ -26,6 +26,9 @@ std::string samples_header_for(const SampleColumns& columns)
   if (columns.phases) {
     header += ",dns_ms,connect_ms,tls_ms,ttfb_ms";
   }
+  if (columns.target) {
+    header += ",target";
+  }
   return header;
 }
 
@@ -51,7 +54,7 @@ char* append_ms(char* out, double ms)
 
 } // namespace
 
-void RowFormatter::append(std::string& out, const Sample& sample)
+void RowFormatter::append(std::string& out, const Sample& sample, std::string_view target)
 {
   const auto since_epoch =
     std::chrono::duration_cast<std::chrono::milliseconds>(sample.timestamp.time_since_epoch()).count();
@@ -98,6 +101,20 @@ void RowFormatter::append(std::string& out, const Sample& sample)
       p = append_ms(p, value);
     }
     out.append(buffer, static_cast<std::size_t>(p - buffer));
+  }
+  if (m_columns.target) {
+    // A URL's comma or quote percent-encoded (the same URL to a server)
+    // keeps the row plain CSV.
+    out.push_back(',');
+    for (const char c : target) {
+      if (c == ',') {
+        out.append("%2C");
+      } else if (c == '"') {
+        out.append("%22");
+      } else {
+        out.push_back(c);
+      }
+    }
   }
   out.push_back('\n');
 }

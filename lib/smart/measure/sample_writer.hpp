@@ -36,6 +36,7 @@ struct Sample {
 struct SampleColumns {
   std::optional<std::uint32_t> block;
   bool phases = false;
+  bool target = false; // a request mix: the "target" column, last
 };
 
 std::string samples_header_for(const SampleColumns& columns);
@@ -45,7 +46,8 @@ std::string samples_header_for(const SampleColumns& columns);
 class RowFormatter {
 public:
   explicit RowFormatter(SampleColumns columns) : m_columns(columns) {}
-  void append(std::string& out, const Sample& sample);
+  // target: the URL, written only when SampleColumns::target.
+  void append(std::string& out, const Sample& sample, std::string_view target = {});
 
 private:
   SampleColumns m_columns;

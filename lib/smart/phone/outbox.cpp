@@ -8,7 +8,12 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 
@@ -88,6 +93,40 @@ std::vector<DeadLetter> load_dead_letters(const fs::path& dir)
 
 } // namespace
 
+namespace {
+
+// The outbox and rejected/ are ours alone (0700). Each is created with
+// mkdir and then opened without following a symlink, so a link planted in
+// their place (by whoever owns the state directory, while root runs us) is
+// refused instead of having its target chmodded and its files renamed.
+void make_private_dir(const fs::path& dir)
+{
+  std::error_code ec;
+  fs::create_directories(dir.parent_path(), ec);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw Error("failed to create {}: {}", dir.string(), std::strerror(errno));
+  }
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) {
+    throw Error("{}: {}: refused (it must be a directory, not a symlink)", dir.string(),
+                errno == ELOOP || errno == ENOTDIR ? "not a directory" : std::strerror(errno));
+  }
+  ::fchmod(fd, 0700);
+  ::close(fd);
+}
+
+} // namespace
+
+void Outbox::check_dir() const
+{
+  std::error_code ec;
+  const auto status = fs::symlink_status(m_dir, ec);
+  if (!ec && status.type() != fs::file_type::not_found && status.type() != fs::file_type::directory) {
+    throw Error("{}: not a directory{}: refused", m_dir.string(),
+                status.type() == fs::file_type::symlink ? " but a symlink" : "");
+  }
+}
+
 void Outbox::write(const OutboxEntry& entry)
 {
   util::write_file_atomically(entry.file, util::write_json(envelope_of(entry)) + "\n", 0600);
@@ -98,12 +137,8 @@ void Outbox::put(const std::string& key, const std::string& payload, util::Syste
   if (!util::is_safe_name(key)) {
     throw Error("outbox: unsafe key {}", util::printable(key));
   }
+  make_private_dir(m_dir);
   std::error_code ec;
-  fs::create_directories(m_dir, ec);
-  if (ec) {
-    throw Error("failed to create {}: {}", m_dir.string(), ec.message());
-  }
-  ::chmod(m_dir.c_str(), 0700);
 
   OutboxEntry entry{key, now, 0, payload, m_dir / (key + ".json")};
   auto existing = load();
@@ -132,6 +167,7 @@ void Outbox::put(const std::string& key, const std::string& payload, util::Syste
 std::vector<OutboxEntry> Outbox::load()
 {
   std::vector<OutboxEntry> out;
+  check_dir();
   std::error_code ec;
   if (!fs::is_directory(m_dir, ec)) {
     return out;
@@ -219,12 +255,9 @@ std::optional<fs::path> Outbox::reject(const OutboxEntry& entry, long status, st
     return std::nullopt; // a newer report of the same run, not tried yet
   }
   const fs::path dir = rejected_dir();
+  check_dir();
+  make_private_dir(dir);
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    throw Error("failed to create {}: {}", dir.string(), ec.message());
-  }
-  ::chmod(dir.c_str(), 0700);
   const fs::path target = dir / (entry.key + ".json");
   // The move is one rename: the entry is in the outbox or among the dead
   // letters, never in both (sent again) nor in neither (lost).

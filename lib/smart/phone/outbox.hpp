@@ -83,6 +83,10 @@ public:
   const std::filesystem::path& dir() const { return m_dir; }
   std::filesystem::path rejected_dir() const { return m_dir / "rejected"; }
 
+  // Throws smart::Error when the outbox path exists but is not a directory
+  // of its own (a symlink included): it is refused, never followed.
+  void check_dir() const;
+
 private:
   void write(const OutboxEntry& entry);
   std::vector<OutboxEntry> load();

@@ -783,6 +783,8 @@ private:
     // 45 s of sending; the hook's 60 s timeout is the backstop).
     m_tools->hook("smart-phone", {m_id});
     m_tools->hook("smart-dashboard", {});
+    // Alerts last: they read health as the dashboard just wrote it.
+    m_tools->hook("smart-phone", {"--notify", m_id});
     log(fmt::format("results in: {}", m_dir.string()));
   }
 

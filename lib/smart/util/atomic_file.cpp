@@ -96,19 +96,39 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view d
 
 void append_line(const std::filesystem::path& path, std::string_view line, unsigned mode)
 {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode);
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0) {
     throw Failure("failed to open {}: {}", path.string(), std::strerror(errno));
   }
-  std::string buffer(line);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const int saved = errno;
+    ::close(fd);
+    throw Failure("failed to append to {}: {}", path.string(),
+                  S_ISREG(st.st_mode) ? std::strerror(saved) : "not a regular file");
+  }
+  const off_t size = st.st_size;
+  std::string buffer;
+  // A tail without its newline is what an older writer (or another program)
+  // left half-written: end it first, so this line stays a line of its own.
+  char last = '\n';
+  if (size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n') {
+    buffer += '\n';
+  }
+  buffer += line;
   buffer += '\n';
   try {
     write_all(fd, buffer, path);
+    if (::fsync(fd) != 0) {
+      throw Failure("failed to sync {}: {}", path.string(), std::strerror(errno));
+    }
   } catch (...) {
+    // Whole line or nothing: take back what part of it reached the file
+    // (ENOSPC, EFBIG, EIO midway), so no reader ever meets half a line.
+    [[maybe_unused]] const int ignored = ::ftruncate(fd, size);
     ::close(fd);
     throw;
   }
-  ::fsync(fd);
   ::close(fd);
 }
 

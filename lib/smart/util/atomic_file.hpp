@@ -34,8 +34,11 @@ private:
 void write_file_atomically(const std::filesystem::path& path, std::string_view data, unsigned mode = 0644);
 
 // Append one line (newline added) to a file and fsync it; for append-only logs
-// such as history.jsonl. A line is written with one write(2) so concurrent
-// readers never see half of it.
+// such as history.jsonl, with one writer at a time. The line lands whole or
+// not at all: when a write or the fsync fails (a full disk), the file is cut
+// back to its old size before the Failure is thrown. A torn tail left by
+// someone else (no final newline) is ended first, so the new line never glues
+// onto it. The last component is not followed when it is a symlink.
 void append_line(const std::filesystem::path& path, std::string_view line, unsigned mode = 0644);
 
 // fsync a directory, making a rename or unlink in it durable (best effort).

@@ -28,7 +28,9 @@ bool FileLock::try_acquire()
     return true;
   }
   if (m_fd < 0) {
-    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // Never through a symlink: a link planted in its place must not make us
+    // truncate the file it points to.
+    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (m_fd < 0) {
       throw Failure("failed to open lock file {}: {}", m_path.string(), std::strerror(errno));
     }

@@ -35,11 +35,97 @@ int open_pidfd(pid_t pid)
 #endif
 }
 
+// The child's output, read from a pipe into the log file: the head as it
+// comes, the tail kept in memory (bounded) and written at the end with a
+// note of what was left out between them.
+class Capture {
+public:
+  Capture(int pipe_fd, int log_fd, std::size_t head, std::size_t tail)
+    : m_pipe(pipe_fd), m_log(log_fd), m_head_left(head), m_tail_max(tail)
+  {
+  }
+  int fd() const { return m_pipe; }
+
+  // Reads what is there without blocking; false once the pipe is at EOF.
+  bool drain()
+  {
+    char buffer[65536];
+    while (m_pipe >= 0) {
+      const ssize_t n = ::read(m_pipe, buffer, sizeof buffer);
+      if (n > 0) {
+        take(std::string_view(buffer, static_cast<std::size_t>(n)));
+        continue;
+      }
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    }
+    return false;
+  }
+
+  void finish()
+  {
+    drain();
+    if (m_tail.size() > m_tail_max) {
+      m_omitted += m_tail.size() - m_tail_max;
+      m_tail.erase(0, m_tail.size() - m_tail_max);
+    }
+    if (m_omitted > 0) {
+      write(fmt::format("\n[... {} bytes of output left out ...]\n", m_omitted));
+    }
+    write(m_tail);
+    if (m_pipe >= 0) {
+      ::close(m_pipe);
+      m_pipe = -1;
+    }
+  }
+
+private:
+  void take(std::string_view data)
+  {
+    const std::size_t now = std::min(data.size(), m_head_left);
+    write(data.substr(0, now));
+    m_head_left -= now;
+    data.remove_prefix(now);
+    if (data.empty()) {
+      return;
+    }
+    m_tail.append(data);
+    if (m_tail.size() > 2 * m_tail_max + 65536) {
+      const std::size_t cut = m_tail.size() - m_tail_max;
+      m_omitted += cut;
+      m_tail.erase(0, cut);
+    }
+  }
+
+  void write(std::string_view data)
+  {
+    while (!data.empty()) {
+      const ssize_t n = ::write(m_log, data.data(), data.size());
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        return; // a full disk: the command's output is the least of it
+      }
+      data.remove_prefix(static_cast<std::size_t>(n));
+    }
+  }
+
+  int m_pipe;
+  int m_log;
+  std::size_t m_head_left;
+  std::size_t m_tail_max;
+  std::string m_tail;
+  std::size_t m_omitted = 0;
+};
+
 // Waits until the child exits or the deadline passes (nullopt: forever), or
 // a signal arrives when watch_signals. Returns the wait status when it exited.
 std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_point> deadline,
                               bool watch_signals, const ProcessSpec* watched = nullptr,
-                              bool* stopped = nullptr)
+                              bool* stopped = nullptr, Capture* capture = nullptr)
 {
   auto next_watch = Clock::now();
   while (true) {
@@ -75,9 +161,14 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
       }
       timeout_ms = static_cast<int>(std::min<long long>(left, timeout_ms));
     }
-    pollfd fds[2] = {{pidfd, POLLIN, 0}, {signals::fd(), POLLIN, 0}};
-    const nfds_t count = (watch_signals && signals::fd() >= 0) ? 2 : 1;
-    ::poll(fds, count, timeout_ms);
+    pollfd fds[3] = {{pidfd, POLLIN, 0},
+                     {capture != nullptr ? capture->fd() : -1, POLLIN, 0},
+                     {watch_signals ? signals::fd() : -1, POLLIN, 0}};
+    ::poll(fds, 3, timeout_ms);
+    if (capture != nullptr && fds[1].revents != 0 && !capture->drain()) {
+      // EOF: every writer is gone; waitpid alone from here.
+      capture = nullptr;
+    }
   }
 }
 
@@ -194,13 +285,24 @@ ProcessResult run_process(const ProcessSpec& spec)
   }
   argv.push_back(nullptr);
 
-  int log_fd = -1;
+  int log_fd = -1;   // the child's end of the output pipe
+  int log_file = -1; // ours: the log itself
+  int log_read = -1;
   if (!spec.log_file.empty()) {
-    log_fd = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (log_fd < 0) {
+    log_file = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (log_file < 0) {
       result.error = fmt::format("cannot open log file {}: {}", spec.log_file.string(), std::strerror(errno));
       return result;
     }
+    int output_pipe[2];
+    if (::pipe2(output_pipe, O_CLOEXEC) != 0) {
+      result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+      ::close(log_file);
+      return result;
+    }
+    log_read = output_pipe[0];
+    log_fd = output_pipe[1];
+    ::fcntl(log_read, F_SETFL, O_NONBLOCK);
   }
   int out_fd = -1;
   if (!spec.stdout_file.empty()) {
@@ -209,6 +311,8 @@ ProcessResult run_process(const ProcessSpec& spec)
       result.error = fmt::format("cannot open {}: {}", spec.stdout_file.string(), std::strerror(errno));
       if (log_fd >= 0) {
         ::close(log_fd);
+        ::close(log_read);
+        ::close(log_file);
       }
       return result;
     }
@@ -221,10 +325,17 @@ ProcessResult run_process(const ProcessSpec& spec)
       ::close(out_fd);
     }
   };
+  auto close_capture = [&] {
+    if (log_read >= 0) {
+      ::close(log_read);
+      ::close(log_file);
+    }
+  };
   int error_pipe[2];
   if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
     result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
     close_files();
+    close_capture();
     return result;
   }
 
@@ -238,8 +349,13 @@ ProcessResult run_process(const ProcessSpec& spec)
   close_files();
   if (pid < 0) {
     ::close(error_pipe[0]);
+    close_capture();
     result.error = fmt::format("cannot fork: {}", std::strerror(errno));
     return result;
+  }
+  std::optional<Capture> capture;
+  if (log_read >= 0) {
+    capture.emplace(log_read, log_file, spec.log_head_bytes, spec.log_tail_bytes);
   }
   ::setpgid(pid, pid); // also in the child: whichever runs first wins the race
 
@@ -260,7 +376,8 @@ ProcessResult run_process(const ProcessSpec& spec)
     deadline = start + std::chrono::duration_cast<Clock::duration>(*spec.timeout);
   }
   bool stopped = false;
-  auto status = wait_child(pid, pidfd, deadline, watch_signals, &spec, &stopped);
+  auto status =
+    wait_child(pid, pidfd, deadline, watch_signals, &spec, &stopped, capture ? &*capture : nullptr);
   result.elapsed = Clock::now() - start;
   if (!status) {
     const bool interrupted = watch_signals && signals::received() != 0;
@@ -280,6 +397,12 @@ ProcessResult run_process(const ProcessSpec& spec)
   }
   if (pidfd >= 0) {
     ::close(pidfd);
+  }
+  if (capture) {
+    // What is in the pipe now; a daemon the command left behind holding the
+    // pipe is not waited for.
+    capture->finish();
+    ::close(log_file);
   }
   return result;
 }

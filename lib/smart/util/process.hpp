@@ -13,7 +13,8 @@
 //   tree (SIGTERM to the group, then SIGKILL after a grace period), and a
 //   Ctrl-C on the terminal reaches only us, not the child;
 // - with an explicit environment, working directory and stdin from /dev/null;
-// - stdout and stderr appended to a log file (or inherited when none);
+// - stdout and stderr appended to a log file, head and tail bounded (or
+//   inherited when none);
 // - noticing SIGINT/SIGTERM sent to us while it runs (util::signals), unless
 //   the caller says the command must not be interrupted (a revert).
 // Generic: knows nothing of smart.
@@ -27,7 +28,13 @@ struct ProcessSpec {
   std::filesystem::path cwd;              // empty: ours
   std::map<std::string, std::string> env; // the child's whole environment
   std::filesystem::path log_file;         // stdout+stderr appended; empty: inherited
-  std::filesystem::path stdout_file;      // if set: stdout written here (truncated), stderr to log_file
+  // What reaches log_file is bounded: the first log_head_bytes of the
+  // output, then a line saying how many bytes were left out, then the last
+  // log_tail_bytes (a command that prints without end costs neither disk
+  // nor memory beyond that). The output passes through a pipe we read.
+  std::size_t log_head_bytes = 1 << 20;
+  std::size_t log_tail_bytes = 1 << 20;
+  std::filesystem::path stdout_file; // if set: stdout written here (truncated), stderr to log_file
   std::optional<std::chrono::duration<double>> timeout;
   std::chrono::duration<double> kill_grace{3.0}; // SIGTERM to SIGKILL
   Interruptible interruptible = Interruptible::yes;

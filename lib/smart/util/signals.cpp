@@ -37,7 +37,7 @@ void make_pipe()
 
 } // namespace
 
-void install()
+void install(ClosedPipe closed_pipe)
 {
   if (g_pipe[0] >= 0) {
     return;
@@ -47,8 +47,13 @@ void install()
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (int number : {SIGINT, SIGTERM, SIGHUP}) {
-    ::sigaction(number, &action, nullptr);
+  // SIGPIPE too: a reader of our output that goes away (a pipe into head,
+  // a closed terminal) must get the same revert as a SIGTERM, not a death
+  // with the variant live. Writes to that pipe then fail with EPIPE.
+  for (int number : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
+    if (number != SIGPIPE || closed_pipe == ClosedPipe::stop) {
+      ::sigaction(number, &action, nullptr);
+    }
   }
 }
 

@@ -75,6 +75,12 @@ std::optional<SystemTime> parse_rfc3339(std::string_view text)
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
   }
+  // system_clock counts nanoseconds in 64 bits (1678 to 2262); the difference
+  // of two times, or of a time and now, must fit as well, so only years that
+  // keep every such difference in range are times at all.
+  if (year < min_year || year > max_year) {
+    return std::nullopt;
+  }
   long long nanos = 0;
   if (pos < text.size() && text[pos] == '.') {
     ++pos;

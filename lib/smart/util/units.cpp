@@ -35,7 +35,12 @@ std::optional<Duration> parse_duration(std::string_view text)
   } else {
     return std::nullopt;
   }
-  return Duration(value * scale);
+  // Finite and bounded, so that now + duration in nanoseconds never overflows.
+  const double seconds = value * scale;
+  if (!std::isfinite(seconds) || seconds > max_duration_seconds) {
+    return std::nullopt;
+  }
+  return Duration(seconds);
 }
 
 std::string format_duration(Duration duration)

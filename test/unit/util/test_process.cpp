@@ -132,3 +132,26 @@ TEST_CASE("process: watch() can stop a child early; stdout can go to its own fil
   CHECK(read_file(tmp.path / "stdout") == "out\n");
   CHECK(read_file(tmp.path / "log") == "err\n");
 }
+
+TEST_CASE("process: output without end reaches the log as head and tail only")
+{
+  TempDir tmp;
+  auto spec = shell("echo first; head -c 5000000 /dev/zero | tr '\\0' x; echo; echo last", tmp.path);
+  spec.log_head_bytes = 1000;
+  spec.log_tail_bytes = 1000;
+  const auto result = run_process(spec);
+  CHECK(result.ok());
+  const auto log = read_file(tmp.path / "log");
+  CHECK(log.size() < 3000);
+  CHECK(log.rfind("first\n", 0) == 0);
+  CHECK(log.find("bytes of output left out") != std::string::npos);
+  CHECK(log.substr(log.size() - 6) == "\nlast\n");
+}
+
+TEST_CASE("process: a daemon left holding the output does not hold us")
+{
+  TempDir tmp;
+  const auto result = run_process(shell("(sleep 30 &) ; echo started", tmp.path));
+  CHECK(result.ok()); // (rather than hanging for 30 s)
+  CHECK(read_file(tmp.path / "log") == "started\n");
+}

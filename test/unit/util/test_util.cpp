@@ -45,6 +45,15 @@ TEST_CASE("parse_duration refuses garbage")
   CHECK_FALSE(parse_duration("nan"));
 }
 
+TEST_CASE("parse_duration refuses what overflows or is longer than max_duration_seconds")
+{
+  CHECK_FALSE(parse_duration("1e308d"));
+  CHECK_FALSE(parse_duration("1e300"));
+  CHECK_FALSE(parse_duration("40y"));
+  CHECK_FALSE(parse_duration("20000d"));
+  CHECK(parse_duration("3650d")->count() == Approx(3650 * 86400.0));
+}
+
 TEST_CASE("format_duration is short and round-trips")
 {
   CHECK(format_duration(Duration(0.25)) == "250ms");
@@ -92,6 +101,21 @@ TEST_CASE("RFC 3339 formatting and parsing")
   CHECK(parse_rfc3339("20261122T231030Z"));
   CHECK_FALSE(parse_rfc3339("yesterday"));
   CHECK_FALSE(parse_rfc3339("2026-13-22T23:10:30Z"));
+}
+
+TEST_CASE("RFC 3339 times outside the years a nanosecond clock can compare are refused")
+{
+  CHECK_FALSE(parse_rfc3339("2300-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
+  CHECK_FALSE(parse_rfc3339("1600-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("0000-01-01T00:00:00Z"));
+  CHECK_FALSE(parse_rfc3339("23000101T000000Z"));
+  const auto last = parse_rfc3339("2199-12-31T23:59:59Z");
+  REQUIRE(last);
+  // The difference from the first accepted year still fits.
+  const auto first = parse_rfc3339("1970-01-01T00:00:00Z");
+  REQUIRE(first);
+  CHECK(std::chrono::duration<double>(*last - *first).count() > 0);
 }
 
 TEST_CASE("AtomicFile replaces content and keeps the mode asked for")
