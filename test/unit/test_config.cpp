@@ -145,12 +145,12 @@ TEST_CASE("config: a named file that is missing is an error, the default one is 
   CHECK_NOTHROW(Config::load(std::nullopt, {}, env_of({})));
 }
 
-TEST_CASE("config: every problem is reported at once, each with its file:line")
+TEST_CASE("config: every problem is reported at once with its file:line")
 {
   const auto all = failure_of("IMPROVE_PCT=ten\njust words\nBASELINE_SECONDS=5x\nCOACH_URL=\"open\n");
   CHECK(all == "smart.conf:2: expected KEY=VALUE, found 'just words'\n"
                "smart.conf:4: unterminated double quote\n"
-               "smart.conf:3: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms)\n"
+               "smart.conf:3: BASELINE_SECONDS: invalid duration '5x' (examples: 300, 300s, 5m, 250ms; at most 1e+09s)\n"
                "smart.conf:1: IMPROVE_PCT: invalid number 'ten' (expected a non-negative decimal)");
 }
 
