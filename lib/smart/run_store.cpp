@@ -2,6 +2,7 @@
 
 #include <smart/error.hpp>
 #include <smart/util/atomic_file.hpp>
+#include <smart/util/json_writer.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -30,64 +31,6 @@ json::value number_or_null(const std::optional<double>& value, int decimals = 3)
   }
   const double scale = std::pow(10.0, decimals);
   return std::round(*value * scale) / scale;
-}
-
-// indent < 0: compact, one line.
-void pretty(std::string& out, const json::value& value, int indent)
-{
-  const bool compact = indent < 0;
-  const std::string pad(compact ? 0 : static_cast<std::size_t>(indent) * 2, ' ');
-  const std::string inner(compact ? 0 : static_cast<std::size_t>(indent + 1) * 2, ' ');
-  const std::string nl = compact ? "" : "\n";
-  const int next = compact ? indent : indent + 1;
-  switch (value.kind()) {
-  case json::kind::object: {
-    const auto& object = value.as_object();
-    if (object.empty()) {
-      out += "{}";
-      return;
-    }
-    out += "{" + nl;
-    bool first = true;
-    for (const auto& [key, item] : object) {
-      out += first ? "" : "," + nl;
-      first = false;
-      out += inner + json::serialize(json::string(key)) + (compact ? ":" : ": ");
-      pretty(out, item, next);
-    }
-    out += nl + pad + "}";
-    return;
-  }
-  case json::kind::array: {
-    const auto& array = value.as_array();
-    if (array.empty()) {
-      out += "[]";
-      return;
-    }
-    out += "[" + nl;
-    for (std::size_t i = 0; i < array.size(); ++i) {
-      out += i ? "," + nl : "";
-      out += inner;
-      pretty(out, array[i], next);
-    }
-    out += nl + pad + "]";
-    return;
-  }
-  case json::kind::double_: {
-    // Plain decimals (17.25, not Boost's 1.725E1) for people and jq alike.
-    const double d = value.as_double();
-    if (!std::isfinite(d)) {
-      out += "null";
-    } else if (d == std::trunc(d) && std::fabs(d) < 1e15) {
-      out += fmt::format("{}", static_cast<long long>(d));
-    } else {
-      out += fmt::format("{}", d);
-    }
-    return;
-  }
-  default:
-    out += json::serialize(value);
-  }
 }
 
 // The run ids under runs_dir, oldest first.
@@ -158,16 +101,12 @@ bool is_run_id(std::string_view name)
 
 std::string compact_json(const json::value& value)
 {
-  std::string out;
-  pretty(out, value, -1);
-  return out;
+  return util::write_json(value, util::JsonLayout::compact);
 }
 
 std::string pretty_json(const json::value& value)
 {
-  std::string out;
-  pretty(out, value, 0);
-  return out + "\n";
+  return util::write_json(value, util::JsonLayout::pretty) + "\n";
 }
 
 json::object read_json_object(const fs::path& path)

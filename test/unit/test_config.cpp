@@ -145,7 +145,7 @@ TEST_CASE("config: a named file that is missing is an error, the default one is 
   CHECK_NOTHROW(Config::load(std::nullopt, {}, env_of({})));
 }
 
-TEST_CASE("config: every problem is reported at once, each with its file:line")
+TEST_CASE("config: every problem is reported at once with its file:line")
 {
   const auto all = failure_of("IMPROVE_PCT=ten\njust words\nBASELINE_SECONDS=5x\nCOACH_URL=\"open\n");
   CHECK(

@@ -4,6 +4,7 @@
 #include <smart/config.hpp>
 #include <smart/decide/per_target.hpp>
 #include <smart/error.hpp>
+#include <smart/util/json_writer.hpp>
 
 #include <boost/json/serialize.hpp>
 #include <fmt/format.h>
@@ -140,7 +141,7 @@ int decide(DecideCommand command)
         object["targets"] = to_json(targets);
       }
       object["gate"] = to_json(gate, command.gate);
-      fmt::print("{}\n", boost::json::serialize(object));
+      fmt::print("{}\n", util::write_json(object));
     } else {
       fmt::print("{}\n", gate.pass ? "pass" : "fail");
     }
@@ -153,7 +154,7 @@ int decide(DecideCommand command)
     if (!targets.empty()) {
       json["targets"] = to_json(targets);
     }
-    fmt::print("{}\n", boost::json::serialize(json));
+    fmt::print("{}\n", util::write_json(json));
   } else {
     fmt::print("{}\n", to_string(decision.verdict()));
   }

@@ -5,6 +5,7 @@
 #include <smart/phone/coach_api.hpp>
 #include <smart/phone/coach_llm.hpp>
 #include <smart/phone/host_metrics.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/time.hpp>
 
@@ -106,7 +107,7 @@ int ask(CoachSettings settings, const PhoneOptions& options)
     }
   }
   answer->reason = redact(answer->reason, token);
-  const std::string line = json::serialize(to_json(*answer));
+  const std::string line = util::write_json(to_json(*answer));
   log_exchange("--- answer: " + line);
   fmt::print("{}\n", line);
   return to_int(ExitCode::ok);

@@ -8,6 +8,7 @@
 #include <smart/phone/outbox.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/process.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/version.hpp>
@@ -343,7 +344,7 @@ int heartbeat(const Config& config, const PhoneOptions& options)
   }
   // The last heartbeat stays beside the state, for a fleet report.
   if (fs::is_directory(paths.var_dir, ec)) {
-    util::write_file_atomically(paths.var_dir / "heartbeat.json", json::serialize(document) + "\n");
+    util::write_file_atomically(paths.var_dir / "heartbeat.json", util::write_json(document) + "\n");
   }
   if (settings.url.empty()) {
     note("NOTIFY_URL is empty: heartbeat written to heartbeat.json only");

@@ -8,6 +8,7 @@
 #include <smart/run_store.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -53,7 +54,7 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
   const fs::path run_dir = paths.runs_dir / run_id;
   std::error_code ec;
   if (fs::is_directory(run_dir, ec)) {
-    util::write_file_atomically(state_paths::coach_advice(run_dir), json::serialize(advice_json) + "\n");
+    util::write_file_atomically(state_paths::coach_advice(run_dir), util::write_json(advice_json) + "\n");
   }
   if (!fs::exists(paths.state_file, ec)) {
     return;
@@ -79,7 +80,7 @@ void store_advice(const Paths& paths, const std::string& run_id, const Advice& a
   json::object coach_field = advice_json;
   coach_field.erase("received_at");
   object["coach"] = std::move(coach_field);
-  util::write_file_atomically(paths.state_file, json::serialize(state) + "\n");
+  util::write_file_atomically(paths.state_file, util::write_json(state) + "\n");
 }
 
 enum class FlushResult { all_delivered, deferred, unauthorized, rejected };

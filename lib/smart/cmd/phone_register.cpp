@@ -5,6 +5,7 @@
 #include <smart/phone/coach_api.hpp>
 #include <smart/phone/host_metrics.hpp>
 #include <smart/util/atomic_file.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/random.hpp>
 #include <smart/util/sha256.hpp>
 #include <smart/util/strings.hpp>
@@ -60,7 +61,7 @@ int register_host(const Config& config, CoachSettings settings, const PhoneOptio
   body["version"] = smart::version;
   auto client = make_curl_client();
   const auto request =
-    coach_request(settings, join_url(settings.url, "claims"), json::serialize(body), token_hash);
+    coach_request(settings, join_url(settings.url, "claims"), util::write_json(body), token_hash);
   const Delivery delivery = send_with_retries(*client, request, settings.retry);
   if (delivery.status != DeliveryStatus::delivered) {
     throw Error(message_for(delivery, "registration"));

@@ -2,9 +2,9 @@
 
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
-#include <smart/run/selection.hpp>
 #include <smart/outcome.hpp>
 #include <smart/run/plan_check.hpp>
+#include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>

@@ -4,6 +4,7 @@
 #include <smart/error.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/html.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -352,7 +353,7 @@ std::string render_fleet_json(const Fleet& fleet, util::SystemTime now)
       {"why", outlier.why}});
   }
   root["outliers"] = std::move(outliers);
-  return json::serialize(root) + "\n";
+  return util::write_json(root) + "\n";
 }
 
 std::string render_fleet_text(const Fleet& fleet, bool color)

@@ -4,6 +4,7 @@
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -402,7 +403,7 @@ Model load_model(const StatePaths& paths)
   if (auto state = read_json(paths.state_file, model.warnings)) {
     if (state->is_object()) {
       state_run = parse_run(state->get_object());
-      model.state_json = json::serialize(*state);
+      model.state_json = util::write_json(*state);
       if (state_run->run_id.empty()) {
         model.warnings.push_back(fmt::format("{}: no run_id; ignored", paths.state_file.string()));
         state_run.reset();

@@ -1,5 +1,6 @@
 #include <smart/dashboard/render.hpp>
 #include <smart/outcome.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/units.hpp>
 
 #include <boost/json.hpp>
@@ -73,7 +74,7 @@ std::string render_health_json(const Model& model, const RenderContext& context)
   }
   object["stale_after_s"] = static_cast<std::int64_t>(std::llround(health.stale_after.count()));
   object["generated_at"] = util::format_rfc3339(context.now);
-  return json::serialize(object) + "\n";
+  return util::write_json(object) + "\n";
 }
 
 std::string render_history_json(const Model& model)
@@ -124,7 +125,7 @@ struct Prom {
   void sample(std::string_view name, std::string_view labels, double value)
   {
     fmt::format_to(std::back_inserter(out), "{}{}{}{} {}\n", name, labels.empty() ? "" : "{", labels,
-                   labels.empty() ? "" : "}", value);
+                   labels.empty() ? "" : "}", util::format_number(value));
   }
 };
 

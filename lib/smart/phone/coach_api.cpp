@@ -1,6 +1,7 @@
 #include <smart/phone/coach_api.hpp>
 
 #include <smart/phone/coach_json.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/version.hpp>
 
 #include <boost/json.hpp>
@@ -58,7 +59,7 @@ std::string build_run_payload(const std::string& run_id, const json::value& stat
   payload["summary"] = summary;
   payload["sent_by"] = fmt::format("smart-phone {}", smart::version);
   payload["created_at"] = util::format_rfc3339(now);
-  return json::serialize(payload);
+  return util::write_json(payload);
 }
 
 std::optional<Advice> parse_advice(std::string_view body)
@@ -103,7 +104,7 @@ std::string build_ask_payload(const std::string& run_id, const std::string& vari
   payload["decision"] = decision;
   payload["host"] = host_json(host);
   payload["sent_by"] = fmt::format("smart-phone {}", smart::version);
-  return json::serialize(payload);
+  return util::write_json(payload);
 }
 
 std::optional<CoachAnswer> parse_api_answer(std::string_view body)

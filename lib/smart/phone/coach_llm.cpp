@@ -1,6 +1,7 @@
 #include <smart/phone/coach_llm.hpp>
 
 #include <smart/phone/coach_json.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -169,7 +170,7 @@ std::string build_openai_request(const std::string& model, const std::string& pr
   request["temperature"] = 0;
   request["max_tokens"] = 200;
   request["stream"] = false;
-  return json::serialize(request);
+  return util::write_json(request);
 }
 
 std::optional<std::string> openai_content(std::string_view body)

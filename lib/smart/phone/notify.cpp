@@ -1,5 +1,6 @@
 #include <smart/phone/notify.hpp>
 
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -121,13 +122,13 @@ std::string notify_payload(NotifyFormat format, const NotifyEvent& event, std::s
   const std::string text = notify_text(event, host);
   switch (format) {
   case NotifyFormat::slack:
-    return json::serialize(json::object{{"text", text}});
+    return util::write_json(json::object{{"text", text}});
   case NotifyFormat::discord:
-    return json::serialize(json::object{{"content", text}});
+    return util::write_json(json::object{{"content", text}});
   case NotifyFormat::json:
     break;
   }
-  return json::serialize(json::object{
+  return util::write_json(json::object{
     {"event", event.event},
     {"key", event.key},
     {"host", host},
@@ -144,7 +145,7 @@ std::string notify_payload(NotifyFormat format, const NotifyEvent& event, std::s
 std::string heartbeat_payload(NotifyFormat format, const json::object& document)
 {
   if (format == NotifyFormat::json) {
-    return json::serialize(document);
+    return util::write_json(document);
   }
   const auto number = [&](std::string_view name) -> std::string {
     const auto* value = document.if_contains(name);
@@ -159,8 +160,8 @@ std::string heartbeat_payload(NotifyFormat format, const json::object& document)
   const std::string text = fmt::format("smart heartbeat from {}: cpu {}%, memory {}%, disk {}%, health {}",
                                        string_at(whole, "host"), number("cpu_pct"), number("mem_pct"),
                                        number("disk_pct"), status.empty() ? "unknown" : status);
-  return json::serialize(format == NotifyFormat::slack ? json::object{{"text", text}}
-                                                       : json::object{{"content", text}});
+  return util::write_json(format == NotifyFormat::slack ? json::object{{"text", text}}
+                                                        : json::object{{"content", text}});
 }
 
 } // namespace smart

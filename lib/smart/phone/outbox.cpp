@@ -2,6 +2,7 @@
 
 #include <smart/error.hpp>
 #include <smart/util/atomic_file.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -43,7 +44,7 @@ std::optional<std::string> stored_payload(const fs::path& file)
 {
   try {
     const auto value = json::parse(util::read_file(file));
-    return json::serialize(value.as_object().at("payload"));
+    return util::write_json(value.as_object().at("payload"));
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -128,7 +129,7 @@ void Outbox::check_dir() const
 
 void Outbox::write(const OutboxEntry& entry)
 {
-  util::write_file_atomically(entry.file, json::serialize(envelope_of(entry)) + "\n", 0600);
+  util::write_file_atomically(entry.file, util::write_json(envelope_of(entry)) + "\n", 0600);
 }
 
 void Outbox::put(const std::string& key, const std::string& payload, util::SystemTime now)
@@ -187,7 +188,7 @@ std::vector<OutboxEntry> Outbox::load()
       }
       entry.queued_at = *when;
       entry.attempts = static_cast<int>(object.at("attempts").to_number<std::int64_t>());
-      entry.payload = json::serialize(object.at("payload"));
+      entry.payload = util::write_json(object.at("payload"));
       entry.file = path;
       out.push_back(std::move(entry));
     } catch (const std::exception& e) {
@@ -274,7 +275,7 @@ std::optional<fs::path> Outbox::reject(const OutboxEntry& entry, long status, st
     {"response", util::printable(response, 2000)},
     {"at", util::format_rfc3339(now)},
   };
-  util::write_file_atomically(target, json::serialize(envelope) + "\n", 0600);
+  util::write_file_atomically(target, util::write_json(envelope) + "\n", 0600);
   rejected_count(now);
   return target;
 }

@@ -3,6 +3,7 @@
 #include <smart/error.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/util/atomic_file.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
@@ -59,7 +60,7 @@ constexpr auto metrics = std::to_array<std::string_view>({"p50", "p90", "p95", "
 
 std::string shown(const json::value& value)
 {
-  return util::printable(json::serialize(value), 80);
+  return util::printable(util::write_json(value), 80);
 }
 
 std::string_view kind_of(const json::value& value)

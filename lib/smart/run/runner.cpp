@@ -4,8 +4,8 @@
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
 #include <smart/run/flow.hpp>
-#include <smart/run/outcome_text.hpp>
 #include <smart/run/measurement.hpp>
+#include <smart/run/outcome_text.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>

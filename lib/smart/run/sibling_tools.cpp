@@ -9,6 +9,7 @@
 #include <smart/run/target_health.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/failure.hpp>
+#include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/time.hpp>
 #include <smart/util/units.hpp>
@@ -257,7 +258,7 @@ std::optional<CoachAnswer> SiblingTools::ask_coach(const std::string& label, con
     return std::nullopt;
   }
   const auto& object = answer.as_object();
-  note_coach(fmt::format("{}: answer {}", label, util::printable(json::serialize(object), 1000)));
+  note_coach(fmt::format("{}: answer {}", label, util::printable(util::write_json(object), 1000)));
   CoachAnswer out;
   if (const auto* verdict = object.if_contains("verdict"); verdict && verdict->is_string()) {
     out.verdict = std::string(verdict->as_string());

@@ -187,8 +187,8 @@ TEST_CASE("runner: recovery reverts what pending.json names, then checks")
   util::write_file_atomically(run_dir / "meta.json",
                               R"({"id": "x", "variants": [{"name": "fast", "apply": "a"}],
     "revert": "revert-it", "check": "check-it", "target_url": "http://127.0.0.1/"})");
-  const Pending pending{"20261203T090000Z",     "x",    bench.tmp.path, "fast", 4242,
-                        "2026-12-03T09:00:00Z", run_dir, ""};
+  const Pending pending{
+    "20261203T090000Z", "x", bench.tmp.path, "fast", 4242, "2026-12-03T09:00:00Z", run_dir, ""};
   bench.store.write_pending(pending);
   CHECK(recover_pending(bench.ctx, pending));
   CHECK(bench.processes.steps() == std::vector<std::string>{"revert.fast.recovery", "check.fast.recovery"});
