@@ -26,11 +26,8 @@ namespace smart::cmd {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// DASH_ASSETS_DIR, else ../share/smart/dashboard beside this executable
-// (/usr/bin -> /usr/share, /usr/local/bin -> /usr/local/share, whatever
-// prefix the package used), else the configured install prefix's.
+// Beside the executable: /usr/bin -> /usr/share, /usr/local/bin ->
+// /usr/local/share, whatever prefix the package used.
 fs::path assets_dir(const Config& config)
 {
   if (!config.get("DASH_ASSETS_DIR").empty()) {
@@ -46,6 +43,21 @@ fs::path assets_dir(const Config& config)
   }
   return fs::path(SMART_DATADIR) / "smart" / "dashboard";
 }
+
+bool use_color()
+{
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) {
+    return false;
+  }
+  const char* term = std::getenv("TERM");
+  if (term && std::string_view(term) == "dumb") {
+    return false;
+  }
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+namespace {
 
 constexpr std::array asset_files{"app.js", "style.css"};
 
@@ -108,19 +120,6 @@ void link_runs(const fs::path& runs_dir, const fs::path& dash_dir)
     fs::remove(tmp);
     warn(fmt::format("cannot link {} to {}: {}", link.string(), target.string(), ec.message()));
   }
-}
-
-bool use_color()
-{
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) {
-    return false;
-  }
-  const char* term = std::getenv("TERM");
-  if (term && std::string_view(term) == "dumb") {
-    return false;
-  }
-  return ::isatty(STDOUT_FILENO) == 1;
 }
 
 // node_exporter's textfile collector reads TEXTFILE_DIR/*.prom: the same

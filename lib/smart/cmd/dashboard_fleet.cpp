@@ -14,43 +14,9 @@
 #include <cstdlib>
 #include <iostream>
 
-#ifndef SMART_DATADIR
-#define SMART_DATADIR "/usr/share"
-#endif
-
 namespace smart::cmd {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-fs::path style_file(const Config& config)
-{
-  if (!config.get("DASH_ASSETS_DIR").empty()) {
-    return config.path("DASH_ASSETS_DIR") / "style.css";
-  }
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path beside = self.parent_path().parent_path() / "share" / "smart" / "dashboard" / "style.css";
-    if (fs::exists(beside, ec)) {
-      return beside;
-    }
-  }
-  return fs::path(SMART_DATADIR) / "smart" / "dashboard" / "style.css";
-}
-
-bool color_wanted()
-{
-  const char* no_color = std::getenv("NO_COLOR");
-  if (no_color && *no_color) {
-    return false;
-  }
-  const char* term = std::getenv("TERM");
-  return !(term && std::string_view(term) == "dumb") && ::isatty(STDOUT_FILENO) == 1;
-}
-
-} // namespace
 
 int fleet_dashboard(const DashboardOptions& options)
 {
@@ -71,7 +37,7 @@ int fleet_dashboard(const DashboardOptions& options)
     }
   }
   if (options.text) {
-    std::cout << dashboard::render_fleet_text(fleet, color_wanted()) << std::flush;
+    std::cout << dashboard::render_fleet_text(fleet, use_color()) << std::flush;
     return to_int(ExitCode::ok);
   }
   const fs::path out = options.out ? *options.out : config.path("DASH_DIR") / "fleet";
@@ -81,7 +47,7 @@ int fleet_dashboard(const DashboardOptions& options)
     throw Error("cannot create {}: {}", out.string(), ec.message());
   }
   try {
-    util::write_file_atomically(out / "style.css", util::read_file(style_file(config)));
+    util::write_file_atomically(out / "style.css", util::read_file(assets_dir(config) / "style.css"));
   } catch (const util::Failure& e) {
     warn(fmt::format("{} (set DASH_ASSETS_DIR); the page works without it but looks plain", e.what()));
   }

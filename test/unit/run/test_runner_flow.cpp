@@ -64,10 +64,9 @@ TEST_CASE("runner: the steps of a reverted variant, in order")
   const auto summary = bench.run();
   CHECK(summary.status == "reverted");
   // After the run: the coach, the dashboard, then the alerts (smart-phone --notify).
-  const std::vector<std::string> expected{"measure.baseline",    "apply.fast",  "check.fast",
-                                          "measure.fast",        "decide.fast", "revert.fast",
-                                          "check.fast.reverted", "smart-phone", "smart-dashboard",
-                                          "smart-phone"};
+  const std::vector<std::string> expected{
+    "measure.baseline", "apply.fast",          "check.fast",  "measure.fast",    "decide.fast",
+    "revert.fast",      "check.fast.reverted", "smart-phone", "smart-dashboard", "smart-phone"};
   CHECK(bench.processes.steps() == expected);
   CHECK_FALSE(bench.store.read_pending());
 }
