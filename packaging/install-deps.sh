@@ -23,8 +23,11 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # cloud-init for `cloud-init schema` on packaging/cloud-init.yaml;
 # redis-server and redis-tools: the Redis experiments' tests start their own
 # redis-server on 127.0.0.1 and drive it with redis-cli.
+# clang and libclang-rt-14-dev: the libFuzzer targets (test/fuzz/) need
+# clang's libFuzzer and sanitizer runtimes; GCC has no libFuzzer.
 test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
   prometheus-node-exporter cloud-init redis-server redis-tools)
+test_deps+=(clang libclang-rt-14-dev)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then
