@@ -9,7 +9,7 @@
 #
 # Warnings are not errors here: clang warns where GCC (the warnings-as-errors
 # build) does not, e.g. -Wdouble-promotion on INFINITY.
-# Environment: SMART_FUZZ_BUILD_DIR (default build-fuzz), CXX (default
+# Environment: SMART_FUZZ_BUILD_DIR (default build-fuzz), SMART_FUZZ_CXX (default
 # clang++). Prints one line per target (executions, seconds, corpus size,
 # result), also written to BUILD/fuzz-summary.txt; exits 1 when any target
 # found something.
@@ -19,7 +19,7 @@ seconds=${1:-600}
 shift || true
 build=${SMART_FUZZ_BUILD_DIR:-build-fuzz}
 
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="${CXX:-clang++}" \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="${SMART_FUZZ_CXX:-clang++}" \
   -DSMART_BUILD_FUZZERS=ON -DBUILD_TESTING=OFF -DSMART_WERROR=OFF >/dev/null
 cmake --build "$build" --target fuzzers
 
