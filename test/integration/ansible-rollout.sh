@@ -123,7 +123,21 @@ for h in "${hosts[@]}"; do
     "$(sed -n "/^        $h:/,/target_url/s/.*target_url: \"\([^\"]*\)\".*/\1/p" "$TMP/inventory.yml")" "$h target_url"
 done
 
-# 2. The rollout: canary, then web-2, then web-3 with web-4, then web-5;
+# 2. A canary that keeps nothing (here an --advise run, which always
+#    reverts) stops the rollout before any other host is touched.
+run ansible-playbook -i "$TMP/inventory.yml" "$play/rollout.yml" -e smart_experiment=002_nginx_keepalive \
+  -e '{"smart_canary_args": ["--advise", "--variant-seconds", "1s", "--block-seconds", "0.5s"]}'
+[ "$RC" -ne 0 ] || { _show; fail "the rollout went on after a canary that kept nothing"; }
+expect_in "$TMP/out" "web-1 (canary): 002_nginx_keepalive was not kept (smart-run exit 0, status reverted"
+expect_in "$TMP/out" "nothing to roll out, the rollout stops here"
+for h in "${hosts[@]}"; do
+  cmp "$TMP/$h/nginx/nginx.conf" "$TMP/$h/nginx.conf.before" || fail "$h's config changed after an advise run"
+done
+for h in web-2 web-3 web-4 web-5; do
+  [ ! -e "$TMP/$h/state/var/state.json" ] || fail "$h ran although the canary kept nothing"
+done
+
+# 3. The rollout: canary, then web-2, then web-3 with web-4, then web-5;
 #    web-3 fails and stops it after its batch.
 SECONDS=0
 run ansible-playbook -i "$TMP/inventory.yml" "$play/rollout.yml" -e smart_experiment=002_nginx_keepalive \
@@ -157,7 +171,7 @@ cmp "$TMP/web-3/nginx/nginx.conf" "$TMP/web-3/nginx.conf.before" || fail "web-3 
 cmp "$TMP/web-5/nginx/nginx.conf" "$TMP/web-5/nginx.conf.before" || fail "web-5's config was changed"
 [ ! -e "$TMP/web-5/state/var/state.json" ] || fail "web-5 ran an experiment after the rollout stopped"
 
-# 3. The report: every host's state in one directory, rendered as the fleet page.
+# 4. The report: every host's state in one directory, rendered as the fleet page.
 expect_exit 0 ansible-playbook -i "$TMP/inventory.yml" "$play/report.yml" -e "smart_report_dir=$TMP/report"
 for h in web-1 web-2 web-3 web-4; do
   [ -s "$TMP/report/$h/history.jsonl" ] || fail "report: no history.jsonl of $h"
