@@ -112,7 +112,9 @@ run ansible-playbook -i "$TMP/bad.yml" "$play/site.yml"
 [ "$RC" -ne 0 ] || { _show; fail "site.yml accepted bad variables"; }
 expect_in "$TMP/out" "smart_conf.NGINX_TEST: a key is upper case, a value holds no quote"
 expect_in "$TMP/out" "IMPROVE_PCT"
-[ ! -e "$TMP/bad/quote.conf" ] && [ ! -e "$TMP/bad/value.conf" ] || fail "a smart.conf was written from bad variables"
+if [ -e "$TMP/bad/quote.conf" ] || [ -e "$TMP/bad/value.conf" ]; then
+  fail "a smart.conf was written from bad variables"
+fi
 
 # 1. The role configures every host.
 expect_exit 0 ansible-playbook -i "$TMP/inventory.yml" "$play/site.yml"
