@@ -411,7 +411,11 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (auto check = v.command(member(object, "check"), "check", false)) {
     exp.check = *check;
   }
-  if (auto measure = v.command(member(object, "measure"), "measure", false)) {
+  if (const auto* passive = member(object, "measure"); passive && passive->is_object()) {
+    exp.passive = parse_passive_measure(
+      passive->as_object(), [&](std::string_view path, std::string_view why) { v.problem(path, why); },
+      [&](std::string_view path, std::string_view why) { v.warning(path, why); });
+  } else if (auto measure = v.command(member(object, "measure"), "measure", false)) {
     exp.measure = *measure;
   }
 
@@ -439,6 +443,12 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   }
   exp.block_seconds = v.duration(member(object, "block_seconds"), "block_seconds", false);
   exp.warmup_seconds = v.duration(member(object, "warmup_seconds"), "warmup_seconds", true);
+  if (exp.passive && exp.passive->warmup) {
+    if (exp.warmup_seconds) {
+      v.problem("measure.warmup_seconds", "warmup_seconds is given twice (here and at the top); keep one");
+    }
+    exp.warmup_seconds = exp.passive->warmup;
+  }
 
   if (const auto* thresholds = member(object, "thresholds")) {
     if (!thresholds->is_object()) {

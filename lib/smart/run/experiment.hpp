@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/run/passive_measure.hpp>
 #include <smart/util/units.hpp>
 
 #include <filesystem>
@@ -80,6 +81,9 @@ struct Experiment {
   Command revert;
   Command check;   // optional; runs after every apply and revert
   Command measure; // optional; replaces smart-measure
+  // "measure": {"source": "access_log", ...}: judged on the server's own
+  // traffic instead of probes (run/passive_source.hpp).
+  std::optional<PassiveMeasure> passive;
   std::string target_url;
   util::Duration measure_interval{1.0};
 
