@@ -30,6 +30,7 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "apply",
   "check",
   "measure",
+  "targets",
   "baseline_seconds",
   "variant_seconds",
   "cooldown_seconds",
@@ -419,8 +420,20 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     exp.measure = *measure;
   }
 
-  const auto url =
-    v.string(member(object, "target_url"), "target_url", exp.measure.empty() && !member(object, "measure"));
+  if (const auto* targets = member(object, "targets")) {
+    exp.targets =
+      parse_mix(*targets, [&](std::string_view path, std::string_view why) { v.problem(path, why); });
+    if (member(object, "target_url")) {
+      v.problem("targets", "both targets and target_url; the targets give the URLs");
+    } else if (!exp.targets.empty()) {
+      exp.target_url = exp.targets.front().url; // for logs and $SMART_TARGET_URL
+    }
+    if (member(object, "load") || member(object, "measure")) {
+      v.problem("targets", "a mix is measured by smart-measure's probes: no load, no measure");
+    }
+  }
+  const auto url = v.string(member(object, "target_url"), "target_url",
+                            exp.measure.empty() && !member(object, "measure") && !member(object, "targets"));
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
