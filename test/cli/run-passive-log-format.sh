@@ -16,3 +16,9 @@ for mode in --dry-run ""; do
   expect_in "$TMP/err" "measure.log_format: the format lacks \$request_time, which passive measurement needs"
   expect_eq "$(state_of "$TMP/exp/passive_combined")" baseline "nothing applied ($mode)"
 done
+
+# With the format smart ships, --dry-run accepts it and says how it measures.
+jq '.measure.log_format = "smart"' "$TMP/exp/passive_combined/meta.json" >"$TMP/m"
+mv "$TMP/m" "$TMP/exp/passive_combined/meta.json"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --dry-run passive_combined
+expect_in "$TMP/out" "measure: passive: the access log $TMP/access.log (log format smart), at least 1 requests/s a side"
