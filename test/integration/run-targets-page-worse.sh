@@ -2,8 +2,8 @@
 # meta.json "targets": smart-run measures a request mix on a real nginx
 # (probes spread over the pages by weight, each row naming its URL), and the
 # per-target report shows the page a variant made worse: the variant puts a
-# 100 ms delay in front of /slow (a quarter of the mix), the mix's median
-# barely moves, and the decision names /slow as worse; nothing is kept.
+# 100 ms delay in front of /slow (a quarter of the mix), and the decision
+# and the run log name /slow as worse; nothing is kept.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/measure.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
@@ -35,5 +35,9 @@ for file in v.csv v.baseline.csv; do
     "$run_dir/$file" | sort -u | tr '\n' ' ')
   expect_eq "$pages" "$slow $home " "pages in $file"
 done
-expect_eq "$(jq -r '.targets[] | select(.worse) | .target' "$run_dir/v.decision.json")" "$slow" "the page that got worse"
-expect_eq "$(jq -r --arg home "$home" '.targets[] | select(.target == $home) | .worse' "$run_dir/v.decision.json")" false
+# (Only /slow is asserted: the home page's sub-millisecond times can move
+# by tens of percent on a loaded machine, and the guard may rightly see it.)
+expect_eq "$(jq -r --arg slow "$slow" '.targets[] | select(.target == $slow) | .worse' "$run_dir/v.decision.json")" \
+  true "/slow got worse"
+expect_eq "$(jq -r '.targets | length' "$run_dir/v.decision.json")" 2 "targets reported"
+expect_in "$run_dir/run.log" "target $slow: p50 "
