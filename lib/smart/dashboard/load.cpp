@@ -225,7 +225,7 @@ void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
       continue;
     }
     if (auto decision = read_json(run_dir / file, model.warnings); decision && decision->is_object()) {
-      merge_decision(variant, decision->get_object());
+      merge_decision(variant, decision_reply_from_json(decision->get_object()));
     }
   }
   if (!run.coach || (run.coach->advice.empty() && run.coach->next_variant.empty())) {
@@ -340,39 +340,26 @@ RunSummary parse_run(const json::object& object)
   return run;
 }
 
-void merge_decision(VariantResult& variant, const json::object& decision)
+void merge_decision(VariantResult& variant, const DecisionReply& decision)
 {
-  if (const auto* thresholds = get_object(decision, "thresholds")) {
-    variant.confidence_level = get_number(*thresholds, "confidence");
-  }
-  if (const auto* smart = get_object(decision, "smart")) {
-    variant.estimate_pct = get_number(*smart, "estimate_improve_pct");
-    if (const auto* ci = smart->if_contains("ci_improve_pct");
-        ci && ci->is_array() && ci->get_array().size() == 2) {
-      // null is an unbounded side (smart-decide writes no infinity in JSON).
-      const auto& bounds = ci->get_array();
-      auto bound = [](const json::value& value, double unbounded) -> OptNumber {
-        if (value.is_number()) {
-          return value.to_number<double>();
-        }
-        return value.is_null() ? OptNumber(unbounded) : std::nullopt;
-      };
-      variant.ci_low_pct = bound(bounds[0], -INFINITY);
-      variant.ci_high_pct = bound(bounds[1], INFINITY);
-    }
-    if (auto used = get_number(*smart, "confidence_used")) {
-      variant.confidence_level = used;
+  variant.confidence_level = decision.thresholds.confidence;
+  if (decision.smart) {
+    const auto& smart = *decision.smart;
+    variant.estimate_pct = smart.estimate_improve_pct;
+    // null is an unbounded side (smart-decide writes no infinity in JSON).
+    variant.ci_low_pct = smart.ci_low_pct.value_or(-INFINITY);
+    variant.ci_high_pct = smart.ci_high_pct.value_or(INFINITY);
+    if (smart.confidence_used) {
+      variant.confidence_level = smart.confidence_used;
     }
   }
   if (variant.decided_by.empty()) {
-    variant.decided_by = get_string(decision, "decided_by");
+    variant.decided_by = decision.decided_by;
   }
   if (variant.reasons.empty()) {
-    variant.reasons = get_strings(decision, "reasons");
+    variant.reasons = decision.reasons;
   }
-  if (const auto* borderline = decision.if_contains("borderline"); borderline && borderline->is_bool()) {
-    variant.borderline = variant.borderline || borderline->get_bool();
-  }
+  variant.borderline = variant.borderline || decision.borderline;
 }
 
 LatencyCurve make_curve(std::string name, std::vector<float> values, std::size_t max_points)

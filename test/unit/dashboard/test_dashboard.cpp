@@ -603,9 +603,10 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (90% CI 13.1 to 16.1%)");
   // smart-decide writes null for an unbounded side.
   VariantResult open_ended;
-  merge_decision(open_ended, boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
+  merge_decision(open_ended,
+                 decision_reply_from_json(boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
       "ci_improve_pct": [null, 100], "confidence_used": 0.9944}})")
-                               .as_object());
+                                            .as_object()));
   CHECK(confidence_summary(open_ended) == "improvement 15.6% (98.9% CI \u2212\u221e to 100.0%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");

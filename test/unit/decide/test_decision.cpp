@@ -1,4 +1,7 @@
 #include <smart/decide/decision.hpp>
+#include <smart/util/json_writer.hpp>
+
+#include <boost/json.hpp>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -389,5 +392,28 @@ TEST_CASE("smart rule: borderline is the gray zone only, never an A/A comparison
     const auto aa = decide(lognormal(rng, 60, 20, 0.3), lognormal(rng, 60, 20, 0.3), DecideOptions{});
     INFO(i);
     CHECK_FALSE(aa.borderline);
+  }
+}
+
+TEST_CASE("decision reply: what smart-decide --json prints reads back as the same reply")
+{
+  std::mt19937_64 rng(7);
+  auto base = lognormal(rng, 400, 20.0, 0.3);
+  auto var = lognormal(rng, 400, 16.0, 0.3);
+  base.push_back(5000.0f, 0, ProbeError::timeout);
+  for (const Rule rule : {Rule::smart, Rule::original}) {
+    DecideOptions options;
+    options.rule = rule;
+    options.metric = Metric::p95;
+    const Decision d = decide(base, var, options);
+    // smart-decide prints util::write_json(to_json(decision)).
+    const std::string printed = util::write_json(to_json(d));
+    const auto reply = decision_reply_from_json(boost::json::parse(printed).as_object());
+    CHECK(reply == reply_of(d));
+    CHECK(reply.decision == std::string(to_string(d.decision)));
+    CHECK(reply.baseline.n == 401);
+    CHECK(reply.reasons == d.reasons);
+    CHECK(reply.smart.has_value() == (rule == Rule::smart));
+    CHECK(util::write_json(to_json(reply)) == printed);
   }
 }
