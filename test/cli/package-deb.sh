@@ -32,6 +32,7 @@ has '-rwxr-xr-x' /usr/libexec/smart/nginx-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/sysctl-setting
 has '-rwxr-xr-x' /usr/libexec/smart/sysctl-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/redis-experiment
+has '-rwxr-xr-x' /usr/libexec/smart/postgres-experiment
 has '-rw-r--r--' /usr/share/doc/smart/copyright
 has '-rw-r--r--' /usr/share/doc/smart/changelog.gz
 for exp in "$SMART_SOURCE_DIR"/experiments/*/; do
