@@ -37,7 +37,7 @@ for pair in 015_postgres_work_mem:work_mem:$sort_query \
   jq --arg url "$url$query" '.target_url = $url | .measure_interval_sec = 0.05' \
     "$SMART_SOURCE_DIR/experiments/$id/meta.json" >"$TMP/exp/$id/meta.json"
   expect_exit 0 smart-run --config "$TMP/smart.conf" --advise --json \
-    --variant-seconds 4s --block-seconds 2s --warmup-seconds 0.5s --timeout-seconds 90s "$id"
+    --variant-seconds 2s --block-seconds 1s --warmup-seconds 0.2s --timeout-seconds 90s "$id"
   expect_eq "$(jq -r .status "$TMP/out")" reverted "$id status"
   expect_eq "$(jq -r '[.variants[] | select(.outcome == "failed" or .outcome == "aborted")] | length' "$TMP/out")" 0 "$id failed variants"
   echo "$id: would keep $(jq -r .would_keep "$TMP/out"); $(jq -r '[.variants[] | "\(.name) \(.outcome) \(.improve_pct)%"] | join(", ")' "$TMP/out")"
