@@ -15,7 +15,7 @@ deb=${debs[0]}
 
 expect_exit 0 dpkg-deb -f "$deb" Package Version Depends Section
 expect_in "$TMP/out" "Package: smart"
-expect_in "$TMP/out" "Depends: adduser, sudo"
+expect_in "$TMP/out" "Depends: adduser, sudo, acl"
 # the postgres:// probe links libpq: its package comes with smart's (shlibdeps)
 expect_in "$TMP/out" "libpq5"
 expect_in "$TMP/out" "Section: admin"
