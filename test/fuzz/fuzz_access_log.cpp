@@ -4,7 +4,7 @@
 // are read with nginx's "combined" and smart's own format. A bad format is a
 // smart::UsageError; a bad line is a false from parse(); never a crash.
 #include <smart/error.hpp>
-#include <smart/measure/access_log.hpp>
+#include <smart/access_log.hpp>
 
 #include <cstddef>
 #include <cstdint>
