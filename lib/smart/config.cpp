@@ -91,6 +91,13 @@ constexpr std::array key_table{
   KeySpec{"REDIS_HOST", "127.0.0.1", Kind::string},
   KeySpec{"REDIS_PORT", "6379", Kind::integer},
   KeySpec{"REDIS_REWRITE", "0", Kind::integer},
+  // Variables of the shipped PostgreSQL experiments: libpq's own names (psql
+  // reads them), and the restart of the restart-requiring settings.
+  KeySpec{"PGHOST", "/var/run/postgresql", Kind::string},
+  KeySpec{"PGPORT", "5432", Kind::integer},
+  KeySpec{"PGUSER", "smart", Kind::string},
+  KeySpec{"PGDATABASE", "postgres", Kind::string},
+  KeySpec{"PG_RESTART", "sudo -n /usr/bin/pg_ctlcluster 15 main restart", Kind::string},
 };
 
 constexpr std::size_t max_value_bytes = 65536;

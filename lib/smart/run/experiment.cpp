@@ -48,6 +48,7 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "risk",
   "helps_when",
   "risks",
+  "restarts",
   "expect_status",
   "expect_body",
   "expect_min_bytes",
@@ -437,10 +438,13 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
-                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://");
+                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://") ||
+                              util::starts_with(*url, "postgres://") ||
+                              util::starts_with(*url, "postgresql://");
     if (!known_scheme) {
-      v.problem("target_url", fmt::format("\"{}\" is not an http://, https://, tcp:// or redis:// URL",
-                                          util::printable(*url, 80)));
+      v.problem("target_url",
+                fmt::format("\"{}\" is not an http://, https://, tcp://, redis:// or postgres:// URL",
+                            util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");
     }
