@@ -3,8 +3,8 @@
 // The input's first line is the format, unless it is empty: then the lines
 // are read with nginx's "combined" and smart's own format. A bad format is a
 // smart::UsageError; a bad line is a false from parse(); never a crash.
-#include <smart/error.hpp>
 #include <smart/access_log.hpp>
+#include <smart/error.hpp>
 
 #include <cstddef>
 #include <cstdint>
