@@ -99,8 +99,6 @@ Stats parse_stats(const json::object* object)
   stats.p95_ms = get_number(*object, "p95_ms");
   stats.p99_ms = get_number(*object, "p99_ms");
   stats.mean_ms = get_number(*object, "mean_ms");
-  stats.cpu_ms_per_request = get_number(*object, "cpu_ms_per_request");
-  stats.rss_peak_mib = get_number(*object, "rss_peak_mib");
   return stats;
 }
 
@@ -344,6 +342,17 @@ RunSummary parse_run(const json::object& object)
       const auto* borderline = v.if_contains("borderline");
       variant.borderline = borderline && borderline->is_bool() && borderline->get_bool();
       variant.stats = parse_stats(get_object(v, "stats"));
+      // The resource guardrails' cost of each arm, when the service was watched.
+      if (const auto* resources = get_object(v, "resources")) {
+        if (const auto* arm = get_object(*resources, "variant")) {
+          variant.stats.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+          variant.stats.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+        }
+        if (const auto* arm = get_object(*resources, "baseline"); arm && !run.baseline.cpu_ms_per_request) {
+          run.baseline.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+          run.baseline.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+        }
+      }
       variant.improve_pct = get_number(v, "improve_pct");
       variant.err_delta_pct = get_number(v, "err_delta_pct");
       variant.decided_by = get_string(v, "decided_by");

@@ -18,8 +18,9 @@ using OptNumber = std::optional<double>;
 
 struct Stats {
   OptNumber n, err_pct, p50_ms, p95_ms, p99_ms, mean_ms;
-  // The target service's cost while measured (resource guardrails), when
-  // the run recorded it: CPU milliseconds per request, peak RSS in MiB.
+  // The target service's cost while measured, when the run recorded it
+  // (summary.json variants[].resources.{baseline,variant}): CPU
+  // milliseconds per request, peak RSS in MiB.
   OptNumber cpu_ms_per_request, rss_peak_mib;
 };
 
