@@ -3,9 +3,9 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
+#include <smart/log_follower.hpp>
 #include <smart/measure/interval_grid.hpp>
 #include <smart/measure/load_generator.hpp>
-#include <smart/measure/log_follower.hpp>
 #include <smart/measure/probe.hpp>
 #include <smart/measure/replay_mix.hpp>
 #include <smart/measure/response_check.hpp>

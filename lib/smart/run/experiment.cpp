@@ -30,6 +30,7 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "apply",
   "check",
   "measure",
+  "targets",
   "baseline_seconds",
   "variant_seconds",
   "cooldown_seconds",
@@ -411,12 +412,28 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (auto check = v.command(member(object, "check"), "check", false)) {
     exp.check = *check;
   }
-  if (auto measure = v.command(member(object, "measure"), "measure", false)) {
+  if (const auto* passive = member(object, "measure"); passive && passive->is_object()) {
+    exp.passive = parse_passive_measure(
+      passive->as_object(), [&](std::string_view path, std::string_view why) { v.problem(path, why); },
+      [&](std::string_view path, std::string_view why) { v.warning(path, why); });
+  } else if (auto measure = v.command(member(object, "measure"), "measure", false)) {
     exp.measure = *measure;
   }
 
-  const auto url =
-    v.string(member(object, "target_url"), "target_url", exp.measure.empty() && !member(object, "measure"));
+  if (const auto* targets = member(object, "targets")) {
+    exp.targets =
+      parse_mix(*targets, [&](std::string_view path, std::string_view why) { v.problem(path, why); });
+    if (member(object, "target_url")) {
+      v.problem("targets", "both targets and target_url; the targets give the URLs");
+    } else if (!exp.targets.empty()) {
+      exp.target_url = exp.targets.front().url; // for logs and $SMART_TARGET_URL
+    }
+    if (member(object, "load") || member(object, "measure")) {
+      v.problem("targets", "a mix is measured by smart-measure's probes: no load, no measure");
+    }
+  }
+  const auto url = v.string(member(object, "target_url"), "target_url",
+                            exp.measure.empty() && !member(object, "measure") && !member(object, "targets"));
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
@@ -439,6 +456,12 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   }
   exp.block_seconds = v.duration(member(object, "block_seconds"), "block_seconds", false);
   exp.warmup_seconds = v.duration(member(object, "warmup_seconds"), "warmup_seconds", true);
+  if (exp.passive && exp.passive->warmup) {
+    if (exp.warmup_seconds) {
+      v.problem("measure.warmup_seconds", "warmup_seconds is given twice (here and at the top); keep one");
+    }
+    exp.warmup_seconds = exp.passive->warmup;
+  }
 
   if (const auto* thresholds = member(object, "thresholds")) {
     if (!thresholds->is_object()) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <smart/run/passive_measure.hpp>
+#include <smart/run/target_list.hpp>
 #include <smart/util/units.hpp>
 
 #include <filesystem>
@@ -80,7 +82,13 @@ struct Experiment {
   Command revert;
   Command check;   // optional; runs after every apply and revert
   Command measure; // optional; replaces smart-measure
+  // "measure": {"source": "access_log", ...}: judged on the server's own
+  // traffic instead of probes (run/passive_source.hpp).
+  std::optional<PassiveMeasure> passive;
   std::string target_url;
+  // "targets": a request mix instead of target_url (probe mode only);
+  // target_url is then the first one's URL, for logs.
+  std::vector<MixEntry> targets;
   util::Duration measure_interval{1.0};
 
   // Unset: smart.conf (BASELINE_SECONDS, EXPERIMENT_SECONDS, COOLDOWN_SECONDS).

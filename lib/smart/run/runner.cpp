@@ -3,9 +3,11 @@
 #include <smart/error.hpp>
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
+#include <smart/run/confirmation.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
+#include <smart/run/passive_source.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -108,6 +110,10 @@ public:
       on_failed(fmt::format("internal error: {}", e.what()));
     }
 
+    if (m_passive) {
+      log(m_passive->describe());
+      m_summary.extra["passive"] = m_passive->report();
+    }
     m_summary.finished_at = now_text();
     m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
@@ -431,8 +437,13 @@ private:
   SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
                     std::optional<int> block, bool guard, const SampleSet& prior)
   {
-    auto measured = measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
-                                  expected_status(m_exp.expect));
+    if (m_exp.passive && !m_passive) {
+      m_passive.emplace(*m_exp.passive); // from the first block on, before any variant
+    }
+    auto measured = m_passive ? measure_passive(*m_passive, m_ctx, m_s, label, out, duration, guard, prior,
+                                                expected_status(m_exp.expect))
+                              : measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
+                                              expected_status(m_exp.expect));
     if (!measured.guard_reason.empty()) {
       log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
       current().outcome = "aborted";
@@ -449,7 +460,9 @@ private:
     if (signals::received()) {
       throw Interrupted{};
     }
-    auto decision = m_tools->decide(base, var, label, confidence, look, quiet);
+    const auto low_traffic = m_passive ? m_passive->too_little_traffic(label) : std::nullopt;
+    auto decision = low_traffic ? Verdict{"inconclusive", false, {*low_traffic}, {}, {}, "measure.min_rate"}
+                                : m_tools->decide(base, var, label, confidence, look, quiet);
     if (quiet) {
       return decision;
     }
@@ -463,6 +476,12 @@ private:
     vr.err_delta_pct = decision.err_delta_pct;
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
+    }
+    if (m_s.confirm && (final_look || decision.decision != "inconclusive")) {
+      if (const auto note = confirm_verdict(decision)) {
+        log(*note);
+        vr.reasons.push_back(*note);
+      }
     }
     return decision;
   }
@@ -601,6 +620,7 @@ private:
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
+  std::optional<PassiveSource> m_passive; // meta.json's passive measure, once the first block starts
   RunSummary m_summary;
   std::string m_current;
   std::string m_pending_variant;

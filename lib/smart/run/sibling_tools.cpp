@@ -104,6 +104,12 @@ util::ProcessSpec SiblingTools::measure_spec(const std::string& label, const fs:
   }
   spec.argv = {measure.string(),          "--url", m_exp.target_url, "--duration",
                format_duration(duration), "-o",    out.string()};
+  if (!m_exp.targets.empty()) { // a request mix: its targets file in place of --url
+    const auto file = m_dir / "targets.txt";
+    util::write_file_atomically(file, targets_file_text(m_exp.targets));
+    spec.argv[1] = "--targets";
+    spec.argv[2] = file.string();
+  }
   const bool load_mode = m_exp.load && (m_exp.load->concurrency || m_exp.load->rate);
   if (!load_mode) { // probe mode: one request every interval
     spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
