@@ -505,6 +505,11 @@ void validate(const MeasureOptions& options)
   }
 }
 
+bool progress_wanted(bool stderr_tty, bool stdout_tty, std::string_view output)
+{
+  return stderr_tty && !(stdout_tty && output == "-");
+}
+
 int measure(const MeasureOptions& options)
 {
   validate(options);

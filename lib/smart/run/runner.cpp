@@ -87,6 +87,7 @@ public:
     m_summary.mode = std::string(to_string(m_s.mode));
 
     log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
+    m_ctx.log.run_progress().set_plan(plan_run(m_s, m_exp.variants.size()));
 
     try {
       if (m_s.mode == RunMode::calibrate) {

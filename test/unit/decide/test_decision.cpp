@@ -417,3 +417,23 @@ TEST_CASE("decision reply: what smart-decide --json prints reads back as the sam
     CHECK(util::write_json(to_json(reply)) == printed);
   }
 }
+
+TEST_CASE("smart rule: an unbounded interval reads as −∞ / +∞, as on the dashboard, never -inf")
+{
+  std::vector<float> base_ms{11, 12, 13, 14, 15, 16};
+  SampleSet base;
+  for (const float ms : base_ms) {
+    base.push_back(ms, 200, ProbeError::none);
+  }
+  DecideOptions options;
+  options.min_samples = 1;
+  options.metric = Metric::p99;
+  const auto d = decide(base, samples(2, 5), options);
+  std::string all;
+  for (const auto& reason : d.reasons) {
+    all += reason + "\n";
+  }
+  INFO(all);
+  CHECK(all.find("−∞%") != std::string::npos);
+  CHECK(all.find("inf") == std::string::npos);
+}
