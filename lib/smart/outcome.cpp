@@ -125,6 +125,11 @@ std::string_view verdict_explanation(std::string_view outcome)
   return {};
 }
 
+std::string too_costly(std::string_view what, double change_pct, std::string_view limit_key, double limit_pct)
+{
+  return fmt::format("too costly: {} {} > {} {:g}%", what, signed_pct(change_pct), limit_key, limit_pct);
+}
+
 std::string signed_pct(double value)
 {
   if (std::isnan(value)) {

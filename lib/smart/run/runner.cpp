@@ -6,6 +6,7 @@
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
+#include <smart/run/resource_watch.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -72,6 +73,9 @@ public:
     m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
     m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
     m_ctx.log.open(m_dir / "run.log");
+    if (m_s.mode != RunMode::calibrate) {
+      m_resources.emplace(m_s, m_ctx.log);
+    }
     if (!m_exp.meta_path.empty()) {
       util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
     }
@@ -430,8 +434,14 @@ private:
   SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
                     std::optional<int> block, bool guard, const SampleSet& prior)
   {
+    if (m_resources) {
+      m_resources->start();
+    }
     auto measured = measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
                                   expected_status(m_exp.expect));
+    if (m_resources) {
+      m_resources->finish(label, measured.samples.size());
+    }
     if (!measured.guard_reason.empty()) {
       log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
       current().outcome = "aborted";
@@ -460,6 +470,11 @@ private:
     vr.borderline = decision.borderline;
     vr.improve_pct = decision.improve_pct;
     vr.err_delta_pct = decision.err_delta_pct;
+    // The cost decides before the coach: a too costly variant is no gray zone.
+    if (m_resources && m_resources->judge(m_s.design == Design::sequential ? "baseline" : label + ".baseline",
+                                          label, decision.decision, decision.borderline, vr)) {
+      log(fmt::format("resources {}: {}", label, vr.reasons.front()));
+    }
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
     }
@@ -600,6 +615,7 @@ private:
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
+  std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
   std::string m_current;
   std::string m_pending_variant;
