@@ -3,6 +3,7 @@
 #include <smart/error.hpp>
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
+#include <smart/run/confirmation.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
@@ -477,6 +478,12 @@ private:
     }
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
+    }
+    if (m_s.confirm && (final_look || decision.decision != "inconclusive")) {
+      if (const auto note = confirm_verdict(decision)) {
+        log(*note);
+        vr.reasons.push_back(*note);
+      }
     }
     return decision;
   }

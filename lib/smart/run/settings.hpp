@@ -33,7 +33,8 @@ struct RunSettings {
   Design design = Design::interleaved;
   Strategy strategy = Strategy::first_winner;
   RunMode mode = RunMode::run;
-  int looks = 1; // planned looks per variant (interleaved)
+  int looks = 1;        // planned looks per variant (interleaved)
+  bool confirm = false; // --confirm: keep unless shown worse (run/confirmation.hpp)
   // The resource guard: whose CPU and memory (a systemd unit's cgroup under
   // cgroup_root, or a pid file's process tree; both empty: not watched).
   std::string service;
