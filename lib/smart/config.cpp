@@ -56,6 +56,13 @@ constexpr std::array key_table{
   KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
   KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
+  // The resource guard (docs/decision.md): whose CPU and memory to watch,
+  // and how much more a kept variant may use.
+  KeySpec{"TARGET_SERVICE", "", Kind::string},
+  KeySpec{"TARGET_PID_FILE", "", Kind::path},
+  KeySpec{"CGROUP_ROOT", "/sys/fs/cgroup", Kind::path},
+  KeySpec{"MAX_CPU_INCREASE_PCT", "30", Kind::number},
+  KeySpec{"MAX_MEMORY_INCREASE_PCT", "30", Kind::number},
   // Alerts (smart-phone --notify, --heartbeat; docs/alerts.md).
   KeySpec{"NOTIFY_URL", "", Kind::string},
   KeySpec{"NOTIFY_FORMAT", "json", Kind::string},

@@ -139,6 +139,11 @@ std::string too_little_traffic(double baseline_rate, double variant_rate, std::u
                      rate(variant_rate), variant_requests, min_rate);
 }
 
+std::string too_costly(std::string_view what, double change_pct, std::string_view limit_key, double limit_pct)
+{
+  return fmt::format("too costly: {} {} > {} {:g}%", what, signed_pct(change_pct), limit_key, limit_pct);
+}
+
 std::string signed_pct(double value)
 {
   if (std::isnan(value)) {

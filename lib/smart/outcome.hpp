@@ -53,6 +53,12 @@ std::string_view verdict_explanation(std::string_view outcome);
 std::string too_little_traffic(double baseline_rate, double variant_rate, std::uint64_t baseline_requests,
                                std::uint64_t variant_requests, double min_rate);
 
+// Why a variant that won on speed is reverted for its cost, the reason the
+// resource guard gives: "too costly: memory +45.0% > MAX_MEMORY_INCREASE_PCT
+// 30%". what names the resource ("memory", "CPU per request").
+std::string too_costly(std::string_view what, double change_pct, std::string_view limit_key,
+                       double limit_pct);
+
 // A signed percentage: "+2.0%", "−6.7%" (U+2212), "0.0%", "−∞%", "+∞%".
 std::string signed_pct(double value);
 // An interval bound: "13.2", "−4.0", "−∞", "+∞".

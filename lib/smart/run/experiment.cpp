@@ -53,10 +53,12 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "expect_body",
   "expect_min_bytes",
   "expect_same_body",
+  "service",
+  "pid_file",
 });
 constexpr auto variant_keys = std::to_array<std::string_view>({"name", "apply", "description", "comment"});
-constexpr auto threshold_keys =
-  std::to_array<std::string_view>({"improve_pct", "max_err_delta_pct", "metric"});
+constexpr auto threshold_keys = std::to_array<std::string_view>(
+  {"improve_pct", "max_err_delta_pct", "metric", "max_cpu_increase_pct", "max_memory_increase_pct"});
 constexpr auto load_keys = std::to_array<std::string_view>({"concurrency", "rate"});
 constexpr auto metrics = std::to_array<std::string_view>({"p50", "p90", "p95", "p99", "mean"});
 
@@ -476,6 +478,10 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
       exp.thresholds.improve_pct = v.number(member(t, "improve_pct"), "thresholds.improve_pct", 0, false);
       exp.thresholds.max_err_delta_pct =
         v.number(member(t, "max_err_delta_pct"), "thresholds.max_err_delta_pct", 0, false);
+      exp.thresholds.max_cpu_increase_pct =
+        v.number(member(t, "max_cpu_increase_pct"), "thresholds.max_cpu_increase_pct", 0, false);
+      exp.thresholds.max_memory_increase_pct =
+        v.number(member(t, "max_memory_increase_pct"), "thresholds.max_memory_increase_pct", 0, false);
       if (auto metric = v.string(member(t, "metric"), "thresholds.metric", false)) {
         if (std::find(metrics.begin(), metrics.end(), *metric) == metrics.end()) {
           v.problem("thresholds.metric", fmt::format("\"{}\" is not one of p50, p90, p95, p99, mean",
@@ -570,6 +576,8 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     }
   }
   exp.helps_when = v.string(member(object, "helps_when"), "helps_when", false).value_or("");
+  exp.service = v.string(member(object, "service"), "service", false).value_or("");
+  exp.pid_file = v.string(member(object, "pid_file"), "pid_file", false).value_or("");
   exp.risks = v.string(member(object, "risks"), "risks", false).value_or("");
   if (const auto* manages = member(object, "manages")) {
     if (!manages->is_array()) {

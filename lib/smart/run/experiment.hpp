@@ -56,6 +56,9 @@ struct Thresholds {
   std::optional<double> improve_pct;
   std::optional<double> max_err_delta_pct;
   std::optional<std::string> metric; // p50 p90 p95 p99 mean
+  // The resource guard's limits, in percent of the baseline.
+  std::optional<double> max_cpu_increase_pct;
+  std::optional<double> max_memory_increase_pct;
 };
 
 struct Load {
@@ -114,6 +117,10 @@ struct Experiment {
   // Files the experiment manages: hashed after every run; a change made
   // outside smart makes the next run step aside (refuse).
   std::vector<std::filesystem::path> manages;
+  // Whose CPU and memory the resource guard watches (empty: smart.conf's
+  // TARGET_SERVICE / TARGET_PID_FILE): a systemd unit, or a pid file.
+  std::string service;
+  std::filesystem::path pid_file;
 
   std::vector<std::string> warnings; // unknown keys etc.
 };

@@ -76,6 +76,11 @@ std::optional<std::string> inconclusive_account(const DecisionReply& decision, d
 std::string nothing_kept_reason(const std::vector<VariantResult>& variants)
 {
   for (const auto& v : variants) {
+    if (!v.reasons.empty() && v.reasons.front().starts_with("too costly:")) {
+      return fmt::format("nothing kept; {}: {}", v.name, v.reasons.front());
+    }
+  }
+  for (const auto& v : variants) {
     if (v.outcome == "inconclusive" && !v.reasons.empty() && v.reasons.front().starts_with("inconclusive:")) {
       return fmt::format("nothing kept; {}: {}", v.name, v.reasons.front());
     }

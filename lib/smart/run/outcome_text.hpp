@@ -24,7 +24,8 @@ namespace smart {
 // nullopt for any other verdict.
 std::optional<std::string> inconclusive_account(const DecisionReply& decision, double seconds_per_side);
 
-// The run's reason when nothing was kept: the first inconclusive variant's
+// The run's reason when nothing was kept: a variant reverted as too costly
+// ("nothing kept; workers_4: too costly: memory +45.0% > ..."), else the first inconclusive variant's
 // account when there is one (never "no variant was better" when an
 // estimate was), else "no variant was better; every variant reverted".
 std::string nothing_kept_reason(const std::vector<VariantResult>& variants);

@@ -8,6 +8,7 @@
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
 #include <smart/run/passive_source.hpp>
+#include <smart/run/resource_watch.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -74,6 +75,9 @@ public:
     m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
     m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
     m_ctx.log.open(m_dir / "run.log");
+    if (m_s.mode != RunMode::calibrate) {
+      m_resources.emplace(m_s, m_ctx.log);
+    }
     if (!m_exp.meta_path.empty()) {
       util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
     }
@@ -440,10 +444,16 @@ private:
     if (m_exp.passive && !m_passive) {
       m_passive.emplace(*m_exp.passive); // from the first block on, before any variant
     }
+    if (m_resources) {
+      m_resources->start();
+    }
     auto measured = m_passive ? measure_passive(*m_passive, m_ctx, m_s, label, out, duration, guard, prior,
                                                 expected_status(m_exp.expect))
                               : measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
                                               expected_status(m_exp.expect));
+    if (m_resources) {
+      m_resources->finish(label, measured.samples.size());
+    }
     if (!measured.guard_reason.empty()) {
       log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
       current().outcome = "aborted";
@@ -474,6 +484,11 @@ private:
     vr.borderline = decision.borderline;
     vr.improve_pct = decision.improve_pct;
     vr.err_delta_pct = decision.err_delta_pct;
+    // The cost decides before the coach: a too costly variant is no gray zone.
+    if (m_resources && m_resources->judge(m_s.design == Design::sequential ? "baseline" : label + ".baseline",
+                                          label, decision.decision, decision.borderline, vr)) {
+      log(fmt::format("resources {}: {}", label, vr.reasons.front()));
+    }
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
     }
@@ -621,6 +636,7 @@ private:
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
   std::optional<PassiveSource> m_passive; // meta.json's passive measure, once the first block starts
+  std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
   std::string m_current;
   std::string m_pending_variant;
