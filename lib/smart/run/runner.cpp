@@ -635,7 +635,7 @@ private:
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
-  std::optional<PassiveSource> m_passive; // meta.json's passive measure, once the first block starts
+  std::optional<PassiveSource> m_passive;   // meta.json's passive measure, once the first block starts
   std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
   std::string m_current;
