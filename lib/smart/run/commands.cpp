@@ -60,8 +60,9 @@ util::ProcessResult ExperimentCommands::run(const Command& command, const std::s
                                             util::Interruptible interruptible) const
 {
   const CommandSite site{m_ctx.config, m_exp.id, m_exp.dir, m_id, m_dir};
-  const auto spec =
+  auto spec =
     command_spec(site, command, variant, fmt::format("{}.{}.log", phase, variant), m_timeout, interruptible);
+  spec.on_started = [this](int pgid) { record_group(pgid); };
   m_ctx.log.line(fmt::format("{} {}: {}", phase, variant, command.display()));
   const auto result = m_ctx.processes.run(spec);
   if (!result.ok()) {
@@ -69,6 +70,16 @@ util::ProcessResult ExperimentCommands::run(const Command& command, const std::s
                                spec.log_file.filename().string()));
   }
   return result;
+}
+
+void ExperimentCommands::record_group(int pgid) const
+{
+  // Only while this run has a variant pending: that is what recovery reads.
+  auto pending = m_ctx.store.read_pending();
+  if (pending && pending->run_id == m_id) {
+    pending->pgid = pgid;
+    m_ctx.store.write_pending(*pending);
+  }
 }
 
 void ExperimentCommands::apply_baseline() const

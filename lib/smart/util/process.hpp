@@ -10,8 +10,9 @@
 
 // Runs one child command and waits for it, safely:
 // - in its own process group, so a timeout or an interrupt ends the whole
-//   tree (SIGTERM to the group, then SIGKILL after a grace period), and a
-//   Ctrl-C on the terminal reaches only us, not the child;
+//   tree (SIGTERM to the group, then SIGKILL after a grace period; we return
+//   only once no member of the group is left alive), and a Ctrl-C on the
+//   terminal reaches only us, not the child;
 // - with an explicit environment, working directory and stdin from /dev/null;
 // - stdout and stderr appended to a log file, head and tail bounded (or
 //   inherited when none);
@@ -42,6 +43,12 @@ struct ProcessSpec {
   // it (the group is killed, ProcessEnd::stopped). For guards and progress.
   std::function<bool()> watch;
   std::chrono::duration<double> watch_interval{0.25};
+  // Called with the child's process group once it exists and before the
+  // child execs (the child waits for it to return): the caller records the
+  // group, e.g. so that whoever finds us killed can kill what we started.
+  // If it throws, the child is killed before it ran anything and the
+  // result is failed_to_start with the message.
+  std::function<void(int pgid)> on_started;
 };
 
 enum class ProcessEnd {
