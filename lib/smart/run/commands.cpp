@@ -62,7 +62,19 @@ util::ProcessResult ExperimentCommands::run(const Command& command, const std::s
   const CommandSite site{m_ctx.config, m_exp.id, m_exp.dir, m_id, m_dir};
   auto spec =
     command_spec(site, command, variant, fmt::format("{}.{}.log", phase, variant), m_timeout, interruptible);
-  spec.on_started = [this](int pgid) { record_group(pgid); };
+  spec.on_started = [this, interruptible](int pgid) {
+    try {
+      record_group(pgid);
+    } catch (const std::exception& e) {
+      // An apply is better not run than run unrecorded; a revert (the
+      // commands that are never interrupted) runs all the same: on a full
+      // disk it is what matters most.
+      if (interruptible == util::Interruptible::yes) {
+        throw;
+      }
+      m_ctx.log.line(fmt::format("cannot record the command's process group: {}", e.what()));
+    }
+  };
   m_ctx.log.line(fmt::format("{} {}: {}", phase, variant, command.display()));
   const auto result = m_ctx.processes.run(spec);
   if (!result.ok()) {

@@ -2,6 +2,7 @@
 
 #include <smart/run/commands.hpp>
 #include <smart/run/experiment.hpp>
+#include <smart/run/revert_failed.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/failure.hpp>
 #include <smart/util/host.hpp>
@@ -136,18 +137,24 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
                               {"run_dir", run_dir.string()},
                               {"failed_at", now_text()},
                               {"reason", summary.reason}};
-    ctx.store.write_revert_failed(record);
-    ctx.store.clear_pending();
+    const auto unrecorded = write_revert_failed(ctx.store, record);
     ctx.log.alarm(
       fmt::format("REVERT FAILED while recovering run {}: the server may NOT be in its baseline state.\n"
-                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed",
-                  pending.run_id, summary.reason));
+                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed{}",
+                  pending.run_id, summary.reason, unrecorded));
   }
-  if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
-    ctx.store.write_summary(run_dir, summary);
+  try {
+    if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
+      ctx.store.write_summary(run_dir, summary);
+    }
+    ctx.store.write_state(summary);
+    ctx.store.append_history(summary);
+  } catch (const std::exception& e) {
+    if (outcome.ok) {
+      throw;
+    }
+    ctx.log.line(fmt::format("cannot record the interrupted run: {}", e.what())); // exit 3 all the same
   }
-  ctx.store.write_state(summary);
-  ctx.store.append_history(summary);
   return outcome.ok;
 }
 

@@ -6,6 +6,7 @@
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
+#include <smart/run/revert_failed.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -545,8 +546,7 @@ private:
                               {"failed_at", now_text()},
                               {"reason", reason},
                               {"revert", m_exp.revert.display()}};
-    m_ctx.store.write_revert_failed(record);
-    m_ctx.store.clear_pending(); // revert_failed.json now holds it, for a human
+    const auto unrecorded = write_revert_failed(m_ctx.store, record);
     m_applied = false;
     m_ctx.log.alarm(
       fmt::format("REVERT FAILED: the server may NOT be in its baseline state.\n"
@@ -554,8 +554,8 @@ private:
                   "run directory: {}\n"
                   "Fix the server by hand (the revert command and its log are in the run directory),\n"
                   "then clear the block with: smart-run --clear-revert-failed\n"
-                  "Until then every smart-run refuses to start (exit 3).",
-                  m_exp.id, m_pending_variant, reason, m_dir.string()));
+                  "Until then every smart-run refuses to start (exit 3).{}",
+                  m_exp.id, m_pending_variant, reason, m_dir.string(), unrecorded));
   }
 
   // ---- helpers -------------------------------------------------------------

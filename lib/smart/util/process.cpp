@@ -309,8 +309,20 @@ ProcessResult run_process(const ProcessSpec& spec)
   if (!spec.log_file.empty()) {
     log_file = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_file < 0) {
-      result.error = fmt::format("cannot open log file {}: {}", spec.log_file.string(), std::strerror(errno));
-      return result;
+      // A log that cannot be written (a full disk, a directory that went
+      // read-only) must not stop the command: it may be the revert. Its
+      // output goes to our stderr instead, bounded all the same.
+      const std::string note = fmt::format("[cannot open log file {}: {}; its output follows here]\n",
+                                           spec.log_file.string(), std::strerror(errno));
+      log_file = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
+      if (log_file < 0) {
+        log_file = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+      }
+      if (log_file < 0) {
+        result.error = fmt::format("cannot open log file {} nor stderr", spec.log_file.string());
+        return result;
+      }
+      [[maybe_unused]] auto n = ::write(log_file, note.data(), note.size());
     }
     int output_pipe[2];
     if (::pipe2(output_pipe, O_CLOEXEC) != 0) {

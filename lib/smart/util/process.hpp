@@ -28,7 +28,9 @@ struct ProcessSpec {
   std::vector<std::string> argv;          // argv[0] is searched in the PATH of env
   std::filesystem::path cwd;              // empty: ours
   std::map<std::string, std::string> env; // the child's whole environment
-  std::filesystem::path log_file;         // stdout+stderr appended; empty: inherited
+  // stdout+stderr appended; empty: inherited. When it cannot be opened, the
+  // output goes to our stderr (after a line saying why) and the command runs.
+  std::filesystem::path log_file;
   // What reaches log_file is bounded: the first log_head_bytes of the
   // output, then a line saying how many bytes were left out, then the last
   // log_tail_bytes (a command that prints without end costs neither disk
