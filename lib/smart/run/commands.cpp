@@ -1,6 +1,7 @@
 #include <smart/run/commands.hpp>
 
 #include <smart/run/flow.hpp>
+#include <smart/run/test_pause.hpp>
 
 #include <fmt/format.h>
 
@@ -117,6 +118,7 @@ void ExperimentCommands::apply(const Variant& variant) const
       fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name),
       fmt::format("apply {}", result.describe())};
   }
+  test_pause_point("apply");
   check(variant.name);
 }
 
@@ -134,6 +136,9 @@ void ExperimentCommands::check(const std::string& variant) const
       fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant),
       variant != "baseline" ? fmt::format("check {}", result.describe()) : std::string()};
   }
+  if (variant != "baseline") {
+    test_pause_point("check");
+  }
 }
 
 void ExperimentCommands::revert(const std::string& variant) const
@@ -143,6 +148,7 @@ void ExperimentCommands::revert(const std::string& variant) const
     throw flow::RevertFailed{
       fmt::format("revert of {} {}; see revert.{}.log", variant, result.describe(), variant)};
   }
+  test_pause_point("revert");
   if (!m_exp.check.empty()) {
     const auto check = run(m_exp.check, "check", variant + ".reverted", util::Interruptible::no);
     if (!check.ok()) {

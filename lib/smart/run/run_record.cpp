@@ -1,6 +1,7 @@
 #include <smart/run/run_record.hpp>
 
 #include <smart/run/fingerprint.hpp>
+#include <smart/run/test_pause.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
 
@@ -47,6 +48,7 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
   ctx.log.line(fmt::format("run {}: {} — kept: {} — {}", summary.run_id, summary.status, summary.kept_variant,
                            util::printable(summary.reason, 400)));
   ctx.log.line("================================");
+  test_pause_point("state-write");
   try {
     ctx.store.write_summary(run_dir, summary);
     ctx.store.write_state(summary);

@@ -10,6 +10,7 @@
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
+#include <smart/run/test_pause.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -241,6 +242,7 @@ private:
         log(fmt::format("re-applying {} to keep it", variant.name));
         apply_variant(variant);
       }
+      test_pause_point("keep");
       m_ctx.store.clear_pending();
       m_applied = false;
       result.outcome = "keep";
@@ -367,6 +369,7 @@ private:
 
   void warm_up(const std::string& label)
   {
+    test_pause_point("warm-up");
     if (m_s.warmup.count() > 0) {
       wait_for(m_ctx.log, m_s.warmup, "warm-up " + label);
     }
@@ -431,6 +434,9 @@ private:
   SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
                     std::optional<int> block, bool guard, const SampleSet& prior)
   {
+    if (guard) { // a variant's measurement
+      test_pause_point("measurement");
+    }
     auto measured = measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
                                   expected_status(m_exp.expect));
     if (!measured.guard_reason.empty()) {
@@ -449,6 +455,7 @@ private:
     if (signals::received()) {
       throw Interrupted{};
     }
+    test_pause_point("decide");
     auto decision = m_tools->decide(base, var, label, confidence, look, quiet);
     if (quiet) {
       return decision;
