@@ -22,9 +22,11 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # textfile smart-dashboard writes (no daemon starts without systemd running);
 # cloud-init for `cloud-init schema` on packaging/cloud-init.yaml;
 # redis-server and redis-tools: the Redis experiments' tests start their own
-# redis-server on 127.0.0.1 and drive it with redis-cli.
+# redis-server on 127.0.0.1 and drive it with redis-cli;
+# ansible-core for ansible-playbook: the Ansible role and playbooks
+# (packaging/ansible) run against hosts on this machine (connection local).
 test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
-  prometheus-node-exporter cloud-init redis-server redis-tools)
+  prometheus-node-exporter cloud-init redis-server redis-tools ansible-core)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then

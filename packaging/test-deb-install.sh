@@ -222,6 +222,10 @@ check_out "/var/lib/smart" "755 smart:smart" stat -c '%a %U:%G' /var/lib/smart
 check_out "/etc/smart" "755 root:root" stat -c '%a %U:%G' /etc/smart
 check_out "/etc/smart/experiments" "755 root:root" stat -c '%a %U:%G' /etc/smart/experiments
 check_out "/var/log/smart" "755 root:adm" stat -c '%a %U:%G' /var/log/smart
+check_out "node_exporter's textfile directory (TEXTFILE_DIR)" "755 root:root" \
+  stat -c '%a %U:%G' /var/lib/prometheus/node-exporter
+check_has "the smart user may write smart.prom there (ACL)" '^user:smart:rwx$' getfacl -p /var/lib/prometheus/node-exporter
+check "smart.prom written there as smart" runuser -u smart -- touch /var/lib/prometheus/node-exporter/smart.prom
 check_out "/etc/smart/smart.conf" "644 root:root" stat -c '%a %U:%G' /etc/smart/smart.conf
 check "systemd-analyze verify smart-run.service smart-run.timer" \
   sh -c 'out=$(systemd-analyze verify /lib/systemd/system/smart-run.service /lib/systemd/system/smart-run.timer 2>&1) && [ -z "$out" ] || { echo "$out"; exit 1; }'

@@ -64,6 +64,8 @@ int main(int argc, char** argv)
       "clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")(
       "accept-changes", "adopt a change made outside smart to the files EXPERIMENT manages")(
       "advise", "run fully but always revert; report what would have been kept")(
+      "confirm", po::value<std::string>()->value_name("VARIANT"),
+      "apply only VARIANT (kept elsewhere) and keep it unless this server shows it worse")(
       "calibrate",
       "A/A: measure the baseline against itself; report noise, false keeps and the budget needed")(
       "design", po::value<std::string>()->value_name("D"),
@@ -99,6 +101,9 @@ int main(int argc, char** argv)
     options.accept_changes = vm.count("accept-changes") > 0;
     options.advise = vm.count("advise") > 0;
     options.calibrate = vm.count("calibrate") > 0;
+    if (vm.count("confirm")) {
+      options.confirm = vm["confirm"].as<std::string>();
+    }
     options.overrides.baseline = duration_option(vm, "baseline-seconds");
     options.overrides.variant = duration_option(vm, "variant-seconds");
     options.overrides.cooldown = duration_option(vm, "cooldown-seconds");

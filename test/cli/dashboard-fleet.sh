@@ -60,3 +60,9 @@ expect_in "$TMP/err" "$TMP/empty: holds no host state"
 test ! -e "$TMP/www2" || fail "wrote despite bad input"
 expect_exit 2 smart-dashboard --fleet "$TMP/nope" --out "$TMP/www2"
 expect_in "$TMP/err" "not a directory"
+
+# A host that has not run yet (only its health.json) is listed, with 0 runs.
+mkdir -p "$R/web-6"
+echo '{"status": "ok", "message": "No run yet."}' >"$R/web-6/health.json"
+expect_exit 0 smart-dashboard --fleet "$R" --text
+expect_in "$TMP/out" "fleet: 6 hosts"

@@ -15,7 +15,7 @@ deb=${debs[0]}
 
 expect_exit 0 dpkg-deb -f "$deb" Package Version Depends Section
 expect_in "$TMP/out" "Package: smart"
-expect_in "$TMP/out" "Depends: adduser, sudo"
+expect_in "$TMP/out" "Depends: adduser, sudo, acl"
 expect_in "$TMP/out" "Section: admin"
 dpkg-deb -c "$deb" | awk '{ print $1, $NF }' | sed 's|^\(\S*\) \./|\1 /|' >"$TMP/contents"
 has() { grep -qE "^$1 $2\$" "$TMP/contents" || fail "package lacks $2 (mode $1): $(cat "$TMP/contents")"; }

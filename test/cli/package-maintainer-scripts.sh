@@ -8,7 +8,7 @@ src=$SMART_SOURCE_DIR/packaging/debian
 
 # stand-ins log their name and arguments; getent answers from $TMP/users
 mkdir -p "$TMP/bin"
-for cmd in addgroup adduser install chmod visudo systemctl deb-systemd-helper deb-systemd-invoke rm rmdir; do
+for cmd in addgroup adduser install chmod visudo systemctl deb-systemd-helper deb-systemd-invoke rm rmdir setfacl; do
   printf '#!/bin/sh\necho "%s $*" >>"%s"\n' "$cmd" "$TMP/calls" >"$TMP/bin/$cmd"
 done
 printf '#!/bin/sh\ngrep -qx "$1 $2" "%s" 2>/dev/null\n' "$TMP/users" >"$TMP/bin/getent"
@@ -28,6 +28,8 @@ expect_in "$TMP/calls" "install -d -o root -g root -m 0755 /etc/smart /etc/smart
 expect_in "$TMP/calls" "chmod 0440 /etc/sudoers.d/smart"
 expect_in "$TMP/calls" "visudo -cf /etc/sudoers.d/smart"
 expect_in "$TMP/calls" "deb-systemd-helper update-state smart-run.timer"
+# node_exporter's textfile directory: smart may write it (an ACL, owner and mode untouched)
+expect_in "$TMP/calls" "setfacl -m u:smart:rwx /var/lib/prometheus/node-exporter"
 if grep -E 'enable|start' "$TMP/calls" | grep -v 'update-state'; then fail "postinst enables or starts something"; fi
 
 # upgrade: the user exists already, it is not created again

@@ -3,6 +3,7 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/error.hpp>
 #include <smart/outcome.hpp>
+#include <smart/run/confirmation.hpp>
 #include <smart/run/plan_check.hpp>
 #include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -437,6 +438,9 @@ void check_options(const RunOptions& o)
   if ((o.calibrate || o.accept_changes) && !o.experiment) {
     throw UsageError("--calibrate and --accept-changes need an EXPERIMENT");
   }
+  if (o.confirm && (!o.experiment || o.advise || o.calibrate)) {
+    throw UsageError("--confirm needs an EXPERIMENT and is neither --advise nor --calibrate");
+  }
 }
 
 } // namespace
@@ -469,9 +473,12 @@ int run(const RunOptions& o)
       say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
       return 0;
     }
-    const auto exp = load_valid(*where);
+    auto exp = load_valid(*where);
     for (const auto& warning : exp.warnings) {
       warn(warning);
+    }
+    if (o.confirm) {
+      restrict_to_variant(exp, *o.confirm);
     }
     auto settings = resolve_settings(exp, config, o.overrides);
     return do_dry_run(exp, settings, o.json);
@@ -524,9 +531,12 @@ int run(const RunOptions& o)
     log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
     return 0;
   }
-  const auto exp = load_valid(*where);
+  auto exp = load_valid(*where);
   for (const auto& warning : exp.warnings) {
     warn(warning);
+  }
+  if (o.confirm) {
+    restrict_to_variant(exp, *o.confirm);
   }
   if (!exp.enabled && !o.next) {
     warn(fmt::format("{} is disabled (enabled: false); running it because it was named", exp.id));
@@ -563,6 +573,7 @@ int run(const RunOptions& o)
     settings.mode = RunMode::calibrate;
     settings.design = Design::interleaved;
   }
+  settings.confirm = o.confirm.has_value();
   const auto summary = run_experiment(ctx, exp, settings);
   if (o.json) {
     std::cout << pretty_json(to_json(summary)) << std::flush;

@@ -22,6 +22,7 @@ struct RunOptions {
   bool accept_changes = false; // step aside: adopt the operator's change
   bool advise = false;
   bool calibrate = false;
+  std::optional<std::string> confirm; // --confirm VARIANT: only it, kept unless shown worse
   SettingsOverrides overrides;
 };
 

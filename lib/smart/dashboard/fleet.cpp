@@ -23,8 +23,10 @@ namespace {
 bool is_host_dir(const fs::path& dir)
 {
   std::error_code ec;
+  // health.json alone: a host that has not run an experiment yet is still
+  // one of the fleet (a report fetched from a freshly rolled-out host).
   return fs::exists(dir / "history.jsonl", ec) || fs::exists(dir / "state.json", ec) ||
-         fs::is_directory(dir / "var", ec);
+         fs::exists(dir / "health.json", ec) || fs::is_directory(dir / "var", ec);
 }
 
 std::optional<HealthStatus> parse_health(std::string_view text)
@@ -89,7 +91,7 @@ std::vector<fs::path> fleet_host_dirs(const std::vector<fs::path>& args)
       }
     }
     if (children.empty()) {
-      throw UsageError("--fleet: {}: holds no host state (history.jsonl, state.json or var/), "
+      throw UsageError("--fleet: {}: holds no host state (history.jsonl, state.json, health.json or var/), "
                        "nor a directory that does",
                        arg.string());
     }

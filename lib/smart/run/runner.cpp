@@ -3,6 +3,7 @@
 #include <smart/error.hpp>
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
+#include <smart/run/confirmation.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
@@ -470,6 +471,12 @@ private:
     vr.err_delta_pct = decision.err_delta_pct;
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
+    }
+    if (m_s.confirm && (final_look || decision.decision != "inconclusive")) {
+      if (const auto note = confirm_verdict(decision)) {
+        log(*note);
+        vr.reasons.push_back(*note);
+      }
     }
     return decision;
   }

@@ -32,7 +32,8 @@ struct RunSettings {
   Design design = Design::interleaved;
   Strategy strategy = Strategy::first_winner;
   RunMode mode = RunMode::run;
-  int looks = 1; // planned looks per variant (interleaved)
+  int looks = 1;        // planned looks per variant (interleaved)
+  bool confirm = false; // --confirm: keep unless shown worse (run/confirmation.hpp)
 };
 
 // "run", "advise" or "calibrate".
