@@ -26,8 +26,13 @@ struct StatLine {
 // and parentheses, so the fields are read after its last ')'.
 std::optional<StatLine> read_stat(const std::filesystem::path& dir)
 {
-  std::ifstream in(dir / "stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  try {
+    std::ifstream in(dir / "stat");
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return std::nullopt; // it exited while we read (libstdc++ throws on ESRCH)
+  }
   const auto close = text.rfind(')');
   if (close == std::string::npos || close + 2 >= text.size()) {
     return std::nullopt;
@@ -64,12 +69,16 @@ std::vector<int> process_group_members(int pgid)
 
 bool process_has_environment(int pid, std::string_view entry)
 {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
-  std::string item;
-  while (std::getline(in, item, '\0')) {
-    if (item == entry) {
-      return true;
+  try {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+    std::string item;
+    while (std::getline(in, item, '\0')) {
+      if (item == entry) {
+        return true;
+      }
     }
+  } catch (const std::exception&) {
+    // It exited while we read (libstdc++ throws on ESRCH): not a member any more.
   }
   return false;
 }
