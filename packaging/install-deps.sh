@@ -7,6 +7,7 @@ build_deps=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost-program-options1.81-dev libboost-json1.81-dev
   libfmt-dev catch2 libcurl4-openssl-dev libssl-dev
+  libpq-dev
 )
 # The demo and the tests drive real programs: a throwaway nginx on loopback,
 # curl and wrk as measurement peers, openssl for a self-signed certificate,
@@ -25,8 +26,15 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # redis-server on 127.0.0.1 and drive it with redis-cli;
 # ansible-core for ansible-playbook: the Ansible role and playbooks
 # (packaging/ansible) run against hosts on this machine (connection local).
+# clang and libclang-rt-14-dev: the libFuzzer targets (test/fuzz/) need
+# clang's libFuzzer and sanitizer runtimes; GCC has no libFuzzer.
+# postgresql (initdb, pg_ctl) and postgresql-client (psql): the postgres://
+# probe's and the PostgreSQL experiments' tests start their own cluster in a
+# temp dir on 127.0.0.1.
 test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
   prometheus-node-exporter cloud-init redis-server redis-tools ansible-core)
+test_deps+=(clang libclang-rt-14-dev)
+test_deps+=(postgresql postgresql-client)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then
@@ -90,5 +98,16 @@ if [ "${1:-}" = "--tests" ] && printf '%s\n' "${missing[@]}" | grep -qx redis-se
     systemctl disable --now redis-server >/dev/null 2>&1 || true
   else
     update-rc.d redis-server disable >/dev/null 2>&1 || true
+  fi
+fi
+# Debian's postgresql package creates and starts a cluster of the machine's
+# own on port 5432; the tests run their own clusters, so one installed here
+# for the tests is stopped and not started at boot.
+if [ "${1:-}" = "--tests" ] && printf '%s\n' "${missing[@]}" | grep -qx postgresql; then
+  service postgresql stop >/dev/null 2>&1 || true
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now postgresql >/dev/null 2>&1 || true
+  else
+    update-rc.d postgresql disable >/dev/null 2>&1 || true
   fi
 fi

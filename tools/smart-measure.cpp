@@ -199,7 +199,8 @@ int run(int argc, char** argv)
   if (vm.count("expect-same-body")) {
     options.expect_same_body = vm["expect-same-body"].as<std::string>();
   }
-  options.progress = ::isatty(STDERR_FILENO) == 1;
+  options.progress =
+    smart::cmd::progress_wanted(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1, options.output);
   return smart::cmd::measure(options);
 }
 

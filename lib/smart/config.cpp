@@ -56,6 +56,13 @@ constexpr std::array key_table{
   KeySpec{"COACH_OUTBOX_MAX", "1000", Kind::integer},
   KeySpec{"COACH_OUTBOX_MAX_AGE", "30d", Kind::duration},
   KeySpec{"ABORT_ERR_PCT", "50", Kind::number},
+  // The resource guard (docs/decision.md): whose CPU and memory to watch,
+  // and how much more a kept variant may use.
+  KeySpec{"TARGET_SERVICE", "", Kind::string},
+  KeySpec{"TARGET_PID_FILE", "", Kind::path},
+  KeySpec{"CGROUP_ROOT", "/sys/fs/cgroup", Kind::path},
+  KeySpec{"MAX_CPU_INCREASE_PCT", "30", Kind::number},
+  KeySpec{"MAX_MEMORY_INCREASE_PCT", "30", Kind::number},
   // Alerts (smart-phone --notify, --heartbeat; docs/alerts.md).
   KeySpec{"NOTIFY_URL", "", Kind::string},
   KeySpec{"NOTIFY_FORMAT", "json", Kind::string},
@@ -91,6 +98,13 @@ constexpr std::array key_table{
   KeySpec{"REDIS_HOST", "127.0.0.1", Kind::string},
   KeySpec{"REDIS_PORT", "6379", Kind::integer},
   KeySpec{"REDIS_REWRITE", "0", Kind::integer},
+  // Variables of the shipped PostgreSQL experiments: libpq's own names (psql
+  // reads them), and the restart of the restart-requiring settings.
+  KeySpec{"PGHOST", "/var/run/postgresql", Kind::string},
+  KeySpec{"PGPORT", "5432", Kind::integer},
+  KeySpec{"PGUSER", "smart", Kind::string},
+  KeySpec{"PGDATABASE", "postgres", Kind::string},
+  KeySpec{"PG_RESTART", "sudo -n /usr/bin/pg_ctlcluster 15 main restart", Kind::string},
 };
 
 constexpr std::size_t max_value_bytes = 65536;

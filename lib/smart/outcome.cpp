@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace smart::outcome {
@@ -123,6 +124,24 @@ std::string_view verdict_explanation(std::string_view outcome)
   if (outcome == "skipped")
     return "skipped: not measured";
   return {};
+}
+
+std::string too_little_traffic(double baseline_rate, double variant_rate, std::uint64_t baseline_requests,
+                               std::uint64_t variant_requests, double min_rate)
+{
+  const auto rate = [](double r) {
+    return r >= 10 ? fmt::format("{:.0f}", r) : r >= 1 ? fmt::format("{:.1f}", r) : fmt::format("{:.2f}", r);
+  };
+  return fmt::format("inconclusive: too little traffic to judge: {} requests/s seen (baseline {}/s, {} "
+                     "requests; variant {}/s, {} requests), at least {:g}/s needed on each side "
+                     "(measure.min_rate)",
+                     rate(std::min(baseline_rate, variant_rate)), rate(baseline_rate), baseline_requests,
+                     rate(variant_rate), variant_requests, min_rate);
+}
+
+std::string too_costly(std::string_view what, double change_pct, std::string_view limit_key, double limit_pct)
+{
+  return fmt::format("too costly: {} {} > {} {:g}%", what, signed_pct(change_pct), limit_key, limit_pct);
 }
 
 std::string signed_pct(double value)

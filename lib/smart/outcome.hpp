@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,20 @@ Tone verdict_tone(std::string_view outcome);
 // next to a revert: "inconclusive: the data could not tell (too few or too
 // noisy samples)", "reverted: below the threshold"; empty for keep.
 std::string_view verdict_explanation(std::string_view outcome);
+
+// Passive measurement saw too little traffic to judge (requests per second
+// of each side over its blocks, and their counts; min_rate: what is
+// required): "inconclusive: too little traffic to judge: 0.4 requests/s
+// seen (baseline 0.5/s, 12 requests; variant 0.4/s, 10 requests), at least
+// 2/s needed on each side (measure.min_rate)".
+std::string too_little_traffic(double baseline_rate, double variant_rate, std::uint64_t baseline_requests,
+                               std::uint64_t variant_requests, double min_rate);
+
+// Why a variant that won on speed is reverted for its cost, the reason the
+// resource guard gives: "too costly: memory +45.0% > MAX_MEMORY_INCREASE_PCT
+// 30%". what names the resource ("memory", "CPU per request").
+std::string too_costly(std::string_view what, double change_pct, std::string_view limit_key,
+                       double limit_pct);
 
 // A signed percentage: "+2.0%", "−6.7%" (U+2212), "0.0%", "−∞%", "+∞%".
 std::string signed_pct(double value);

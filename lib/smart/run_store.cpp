@@ -143,6 +143,9 @@ json::object to_json(const VariantResult& result)
   out["stats"] = result.stats ? json::value(to_json(*result.stats)) : json::value(nullptr);
   out["improve_pct"] = number_or_null(result.improve_pct, 2);
   out["err_delta_pct"] = number_or_null(result.err_delta_pct, 2);
+  if (result.resources) {
+    out["resources"] = to_json(*result.resources);
+  }
   out["decision_file"] = result.decision_file;
   out["samples_file"] = result.samples_file;
   return out;

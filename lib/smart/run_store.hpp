@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/resource_cost.hpp>
 #include <smart/util/time.hpp>
 
 #include <boost/json/object.hpp>
@@ -35,6 +36,9 @@ struct VariantResult {
   std::optional<double> err_delta_pct;
   std::string decision_file;
   std::string samples_file;
+  // The target service's cost against the baseline (when watched); last, so
+  // aggregate initialisers that stop before it stay valid.
+  std::optional<ResourceComparison> resources = std::nullopt;
 };
 
 struct RunSummary {

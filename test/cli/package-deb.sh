@@ -16,6 +16,8 @@ deb=${debs[0]}
 expect_exit 0 dpkg-deb -f "$deb" Package Version Depends Section
 expect_in "$TMP/out" "Package: smart"
 expect_in "$TMP/out" "Depends: adduser, sudo, acl"
+# the postgres:// probe links libpq: its package comes with smart's (shlibdeps)
+expect_in "$TMP/out" "libpq5"
 expect_in "$TMP/out" "Section: admin"
 dpkg-deb -c "$deb" | awk '{ print $1, $NF }' | sed 's|^\(\S*\) \./|\1 /|' >"$TMP/contents"
 has() { grep -qE "^$1 $2\$" "$TMP/contents" || fail "package lacks $2 (mode $1): $(cat "$TMP/contents")"; }
@@ -30,6 +32,7 @@ has '-rwxr-xr-x' /usr/libexec/smart/nginx-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/sysctl-setting
 has '-rwxr-xr-x' /usr/libexec/smart/sysctl-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/redis-experiment
+has '-rwxr-xr-x' /usr/libexec/smart/postgres-experiment
 has '-rw-r--r--' /usr/share/doc/smart/copyright
 has '-rw-r--r--' /usr/share/doc/smart/changelog.gz
 for exp in "$SMART_SOURCE_DIR"/experiments/*/; do

@@ -3,7 +3,8 @@
 # phone screen: normal, running, revert failed, calibration, advice only, failed
 # target, inconclusive, empty. Each says what it is (its outcome words), and
 # at 360 px nothing needs scrolling sideways: no verdict, status or kept
-# line past the window's edge (a layout probe loaded after the page).
+# line past the window's edge (a layout probe loaded after the page); at
+# 360 and 1280 px no table scrolls sideways either.
 # With SMART_SCREENSHOTS=1, screenshots of each at both widths are kept in
 # build/artifacts/dashboard-states/ (slow: two more browser starts a state).
 . "$(dirname "$0")/../lib/common.sh"
@@ -46,6 +47,10 @@ what() {
 }
 
 for state in $states; do
+  # A laptop too: at 1280 px no table scrolls sideways (a long reason wraps).
+  chrome "$TMP/$state-1280" --window-size=1280,2000 --dump-dom "$base/$state/probe.html"
+  grep -q 'data-overflow="none"' "$TMP/$state-1280.out" \
+    || fail "$state at 1280 px: $(grep -o 'data-overflow="[^"]*"' "$TMP/$state-1280.out")"
   chrome "$TMP/$state" --window-size=360,2000 --dump-dom "$base/$state/probe.html"
   grep -q 'data-overflow="none"' "$TMP/$state.out" \
     || fail "$state at 360 px: $(grep -o 'data-overflow="[^"]*"' "$TMP/$state.out")"

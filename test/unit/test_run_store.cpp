@@ -59,9 +59,9 @@ TEST_CASE("run_store: state.json keeps the original fields first, then the addit
   s.finished_at = "2026-11-22T23:23:27Z";
   s.baseline = StatsBrief{60, 0, 17.0, 20.0, 21.0, 17.2};
   VariantResult a{
-    "workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", ""};
+    "workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", "", {}};
   VariantResult b{"workers_2", "revert", {}, false, StatsBrief{60, 1.6667, 14.5, 20, 22, 15},
-                  14.7,        1.67,     "", ""};
+                  14.7,        1.67,     "", "",    {}};
   VariantResult c;
   c.name = "workers_4";
   s.variants = {a, b, c};

@@ -3,9 +3,10 @@
 #include <smart/cmd/guarded_main.hpp>
 #include <smart/config.hpp>
 #include <smart/error.hpp>
+#include <smart/log_follower.hpp>
 #include <smart/measure/interval_grid.hpp>
 #include <smart/measure/load_generator.hpp>
-#include <smart/measure/log_follower.hpp>
+#include <smart/measure/postgres_probe.hpp>
 #include <smart/measure/probe.hpp>
 #include <smart/measure/replay_mix.hpp>
 #include <smart/measure/response_check.hpp>
@@ -422,11 +423,15 @@ void validate(const MeasureOptions& options)
     return;
   }
   if (options.url.empty()) {
-    throw UsageError(options.replay
-                       ? "--replay needs --url, the base URL the log's paths are requested on"
-                       : "--url is required (http://, https://, tcp://host:port or redis://host:port)");
+    throw UsageError(
+      options.replay
+        ? "--replay needs --url, the base URL the log's paths are requested on"
+        : "--url is required (http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
   }
   const Target target = parse_target(options.url);
+  if (target.scheme == Scheme::postgres) {
+    (void)postgres_request(options.url); // libpq takes the URL
+  }
   if (options.replay) {
     if (target.scheme == Scheme::tcp) {
       throw UsageError("--replay needs an http:// or https:// --url");
@@ -485,7 +490,7 @@ void validate(const MeasureOptions& options)
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
-  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis) {
+  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis || target.scheme == Scheme::postgres) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
   if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {
@@ -498,6 +503,11 @@ void validate(const MeasureOptions& options)
   if (options.threads && (*options.threads < 1 || *options.threads > connections)) {
     throw UsageError("--threads must be between 1 and the number of connections ({})", connections);
   }
+}
+
+bool progress_wanted(bool stderr_tty, bool stdout_tty, std::string_view output)
+{
+  return stderr_tty && !(stdout_tty && output == "-");
 }
 
 int measure(const MeasureOptions& options)

@@ -57,9 +57,14 @@ struct MeasureOptions {
   // Passive: no requests sent; a row per line a live access log gains.
   std::optional<std::string> access_log;
 
-  // Set by the caller: whether stderr is a terminal (progress line).
+  // Set by the caller (progress_wanted): whether to draw a progress line.
   bool progress = false;
 };
+
+// A progress line on stderr only when stderr is a terminal, and never when
+// the CSV goes to that terminal too (stdout a TTY and output "-"): there the
+// line would be drawn into the CSV rows. The summary line is written either way.
+bool progress_wanted(bool stderr_tty, bool stdout_tty, std::string_view output);
 
 // Option text to a duration, or smart::UsageError naming the option.
 util::Duration duration_option(std::string_view option, std::string_view text);

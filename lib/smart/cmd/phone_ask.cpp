@@ -51,7 +51,7 @@ int ask(CoachSettings settings, const PhoneOptions& options)
   HttpRequest request;
   std::string prompt;
   if (settings.mode == CoachMode::openai) {
-    prompt = build_prompt(options.variant, decision, host);
+    prompt = build_prompt(options.variant, decision_reply_from_json(decision.as_object()), host);
     request = coach_request(settings, openai_endpoint(settings.url),
                             build_openai_request(settings.model, prompt), std::nullopt);
   } else {

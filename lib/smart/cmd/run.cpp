@@ -32,6 +32,18 @@ namespace json = boost::json;
 
 namespace {
 
+// How a passive or mixed experiment is measured, for --dry-run.
+std::string measure_text(const Experiment& exp)
+{
+  if (exp.passive) {
+    return fmt::format("passive: the access log {} (log format {}), at least {:g} requests/s a side",
+                       exp.passive->file, util::printable(exp.passive->log_format, 80),
+                       exp.passive->min_rate);
+  }
+  return fmt::format("smart-measure --targets ({} targets, the first {}) --interval {}", exp.targets.size(),
+                     exp.target_url, util::format_duration(exp.measure_interval));
+}
+
 fs::path bin_dir_of(const Config& config)
 {
   if (config.has("SMART_BIN_DIR")) {
@@ -322,40 +334,41 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
     for (int after : plan.look_after) {
       looks.push_back(after);
     }
-    const json::object out{
-      {"experiment", exp.id},
-      {"dir", exp.dir.string()},
-      {"design", to_string(s.design)},
-      {"strategy", to_string(s.strategy)},
-      {"baseline_seconds", s.baseline.count()},
-      {"variant_seconds", s.variant.count()},
-      {"cooldown_seconds", s.cooldown.count()},
-      {"block_seconds", s.block.count()},
-      {"warmup_seconds", s.warmup.count()},
-      {"timeout_seconds", s.timeout.count()},
-      {"pairs", plan.pairs},
-      {"planned_seconds", check.total_seconds},
-      {"planned_seconds_per_variant", check.seconds_per_variant},
-      {"can_keep", check.cannot_keep.empty()},
-      {"cannot_keep", check.cannot_keep},
-      {"looks_after_pairs", looks},
-      {"improve_pct", s.improve_pct},
-      {"max_err_delta_pct", s.max_err_delta_pct},
-      {"metric", s.metric},
-      {"abort_err_pct", s.abort_err_pct},
-      {"baseline_apply", exp.baseline_apply.display()},
-      {"variants", variants},
-      {"revert", exp.revert.display()},
-      {"check", exp.check.display()},
-      {"measure", exp.measure.empty() ? "smart-measure " + exp.target_url : exp.measure.display()},
-      {"risk", risk_name(exp.risk)},
-      {"safety", [&]() {
-         json::array notes;
-         for (const auto& note : safety_notes(exp)) {
-           notes.emplace_back(note);
-         }
-         return notes;
-       }()}};
+    const json::object out{{"experiment", exp.id},
+                           {"dir", exp.dir.string()},
+                           {"design", to_string(s.design)},
+                           {"strategy", to_string(s.strategy)},
+                           {"baseline_seconds", s.baseline.count()},
+                           {"variant_seconds", s.variant.count()},
+                           {"cooldown_seconds", s.cooldown.count()},
+                           {"block_seconds", s.block.count()},
+                           {"warmup_seconds", s.warmup.count()},
+                           {"timeout_seconds", s.timeout.count()},
+                           {"pairs", plan.pairs},
+                           {"planned_seconds", check.total_seconds},
+                           {"planned_seconds_per_variant", check.seconds_per_variant},
+                           {"can_keep", check.cannot_keep.empty()},
+                           {"cannot_keep", check.cannot_keep},
+                           {"looks_after_pairs", looks},
+                           {"improve_pct", s.improve_pct},
+                           {"max_err_delta_pct", s.max_err_delta_pct},
+                           {"metric", s.metric},
+                           {"abort_err_pct", s.abort_err_pct},
+                           {"baseline_apply", exp.baseline_apply.display()},
+                           {"variants", variants},
+                           {"revert", exp.revert.display()},
+                           {"check", exp.check.display()},
+                           {"measure", exp.passive || !exp.targets.empty() ? measure_text(exp)
+                                       : exp.measure.empty()               ? "smart-measure " + exp.target_url
+                                                                           : exp.measure.display()},
+                           {"risk", risk_name(exp.risk)},
+                           {"safety", [&]() {
+                              json::array notes;
+                              for (const auto& note : safety_notes(exp)) {
+                                notes.emplace_back(note);
+                              }
+                              return notes;
+                            }()}};
     std::cout << pretty_json(out);
     return 0;
   }
@@ -374,7 +387,8 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
     "{:g}% errors\n",
     to_string(s.design), to_string(s.strategy), s.metric, s.improve_pct, s.max_err_delta_pct,
     s.abort_err_pct);
-  fmt::print("measure: {}\n", exp.measure.empty()
+  fmt::print("measure: {}\n", exp.passive || !exp.targets.empty() ? measure_text(exp)
+                              : exp.measure.empty()
                                 ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
                                               format_duration(exp.measure_interval))
                                 : exp.measure.display());

@@ -2,10 +2,12 @@
 #include <smart/outcome.hpp>
 
 #include <smart/util/html.hpp>
+#include <smart/util/time.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <iterator>
 
@@ -213,92 +215,217 @@ std::string cdf_chart_svg(const std::vector<LatencyCurve>& curves, const std::st
   return out;
 }
 
-std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const std::string& experiment)
+namespace {
+
+double epoch_s(util::SystemTime time)
 {
-  const Frame frame{560, 170, 54, 14, 10, 24};
-  double lo = INFINITY;
-  double hi = -INFINITY;
-  for (const auto* run : runs) {
-    for (const OptNumber value :
-         {run->baseline.p50_ms, run->chosen() ? run->chosen()->stats.p50_ms : std::nullopt}) {
-      if (value) {
-        lo = std::min(lo, *value);
-        hi = std::max(hi, *value);
-      }
+  return std::chrono::duration<double>(time.time_since_epoch()).count();
+}
+
+// A tick step for a span of seconds: about 3 to 6 ticks, on round times.
+double time_step(double span_s)
+{
+  constexpr double minute = 60, hour = 3600, day = 86400;
+  for (const double step : {minute, 5 * minute, 15 * minute, 30 * minute, hour, 2 * hour, 3 * hour, 6 * hour,
+                            12 * hour, day, 2 * day, 7 * day, 14 * day, 30 * day, 91 * day, 365 * day}) {
+    if (span_s / step <= 6) {
+      return step;
     }
   }
-  if (!std::isfinite(lo)) {
-    lo = 0, hi = 1;
+  return 365 * day * std::ceil(span_s / (6 * 365 * day));
+}
+
+// "11-22 16:00" for the first tick and a new day, "17:00" within a day;
+// "2026-11-22" for steps of a day or more.
+std::string time_tick_label(double t, double step, bool first, double previous)
+{
+  const auto time = util::SystemTime(
+    std::chrono::duration_cast<util::SystemTime::duration>(std::chrono::duration<double>(t)));
+  const std::string iso = util::format_rfc3339(time); // 2026-11-22T16:00:00Z
+  if (step >= 86400) {
+    return iso.substr(0, 10);
   }
+  const bool new_day = first || std::floor(t / 86400) != std::floor(previous / 86400);
+  return new_day ? iso.substr(5, 5) + " " + iso.substr(11, 5) : iso.substr(11, 5);
+}
+
+std::string value_label(double value)
+{
+  if (value != 0 && std::abs(value) < 10) {
+    return fmt::format("{:.2f}", value);
+  }
+  return std::abs(value) < 100 ? fmt::format("{:.1f}", value) : fmt::format("{:.0f}", value);
+}
+
+} // namespace
+
+std::string time_chart_svg(const TimeChart& chart)
+{
+  double t_lo = INFINITY, t_hi = -INFINITY, lo = INFINITY, hi = -INFINITY;
+  for (const auto& series : chart.series) {
+    for (const auto& point : series.points) {
+      t_lo = std::min(t_lo, epoch_s(point.time));
+      t_hi = std::max(t_hi, epoch_s(point.time));
+      lo = std::min(lo, point.value);
+      hi = std::max(hi, point.value);
+    }
+  }
+  if (!std::isfinite(t_lo)) {
+    return {};
+  }
+  const Frame frame{560, 180, 54, 16, 10, 40};
   // Zoomed to the data (the axis is labelled): a 10% change must be visible.
-  const double pad = hi > lo ? (hi - lo) * 0.15 : std::max(hi * 0.1, 0.5);
+  const double pad = hi > lo ? (hi - lo) * 0.15 : std::max(std::abs(hi) * 0.1, 0.5);
   const auto yticks = nice_ticks(std::max(0.0, lo - pad), hi + pad, 4);
   const Scale y{yticks.front(), yticks.back(), frame.y0(), frame.y1()};
-  const double n = static_cast<double>(runs.size());
-  // One run: in the middle; otherwise spread over the width.
-  auto px = [&](std::size_t i) {
-    return runs.size() == 1 ? (frame.x0() + frame.x1()) / 2
-                            : frame.x0() + (frame.x1() - frame.x0()) * static_cast<double>(i) / (n - 1);
-  };
+  const bool one_time = t_hi <= t_lo;
+  const double t_pad = one_time ? 3600 : (t_hi - t_lo) * 0.03;
+  const Scale x{t_lo - t_pad, t_hi + t_pad, frame.x0(), frame.x1()};
 
   std::string out;
-  out.reserve(runs.size() * 160 + 2048);
-  open_svg(out, frame, "trend", "p50 latency per run of " + experiment + ": baseline and the chosen variant");
+  out.reserve(4096);
+  open_svg(out, frame, chart.css_class, chart.aria_label);
   y_grid(out, frame, y, yticks, "");
-  fmt::format_to(std::back_inserter(out),
-                 "<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">p50 (ms) per "
-                 "run, oldest left</text>\n",
-                 (frame.x0() + frame.x1()) / 2, frame.height - 6);
+  const double step = time_step(x.hi - x.lo);
+  double previous = 0;
+  bool first = true;
+  for (double t = std::ceil(x.lo / step) * step; t <= x.hi; t += step) {
+    const double px = x(t);
+    fmt::format_to(std::back_inserter(out),
+                   "<line class=\"grid\" x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\"/>"
+                   "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
+                   px, frame.y0(), frame.y1(), frame.y0() + 15, time_tick_label(t, step, first, previous));
+    previous = t;
+    first = false;
+  }
+  out += fmt::format("<text class=\"axis-label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">",
+                     (frame.x0() + frame.x1()) / 2, frame.height - 4);
+  util::append_html_escaped(out, chart.y_label);
+  out += one_time ? " · one run so far: a trend needs a second run</text>\n" : " · finished (UTC)</text>\n";
 
-  // Polylines broken where a run has no value (failed before measuring).
-  auto line = [&](std::string_view css_class, auto value_of) {
-    bool open = false;
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      const OptNumber value = value_of(*runs[i]);
-      if (!value) {
-        if (open) {
-          out.back() = '"';
-          out += "/>\n";
-          open = false;
-        }
-        continue;
+  for (const auto& series : chart.series) {
+    if (series.points.size() > 1) {
+      fmt::format_to(std::back_inserter(out), "<polyline class=\"series {}\" points=\"", series.css_class);
+      for (const auto& point : series.points) {
+        fmt::format_to(std::back_inserter(out), "{:.1f},{:.1f} ", x(epoch_s(point.time)), y(point.value));
       }
-      if (!open) {
-        fmt::format_to(std::back_inserter(out), "<polyline class=\"series {}\" points=\"", css_class);
-        open = true;
-      }
-      fmt::format_to(std::back_inserter(out), "{:.1f},{:.1f} ", px(i), y(*value));
-    }
-    if (open) {
       out.back() = '"';
       out += "/>\n";
     }
-  };
-  line("s0", [](const RunSummary& run) { return run.baseline.p50_ms; });
-  line("s1", [](const RunSummary& run) {
-    const auto* chosen = run.chosen();
-    return chosen ? chosen->stats.p50_ms : std::nullopt;
-  });
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    const auto& run = *runs[i];
-    const auto* chosen = run.chosen();
-    if (!chosen || !chosen->stats.p50_ms) {
-      continue;
+    for (const auto& point : series.points) {
+      // A lone point is drawn as a dot, with its value beside it.
+      const bool lone = one_time || series.points.size() == 1;
+      if (!point.marked && !lone && point.title.empty()) {
+        continue;
+      }
+      const double px = x(epoch_s(point.time));
+      const double py = y(point.value);
+      fmt::format_to(std::back_inserter(out),
+                     "<circle class=\"dot {} {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\">",
+                     point.marked ? "kept" : "other", series.css_class, px, py,
+                     point.marked ? 4
+                     : lone       ? 3.5
+                                  : 2.5);
+      out += "<title>";
+      util::append_html_escaped(out, point.title);
+      out += "</title></circle>\n";
+      if (lone) {
+        fmt::format_to(std::back_inserter(out), "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
+                       px + 7, py - 6, value_label(point.value));
+      }
     }
-    const bool kept = run.kept_variant != "none" && chosen->name == run.kept_variant;
-    fmt::format_to(std::back_inserter(out),
-                   "<circle class=\"dot {}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\"><title>",
-                   kept ? "kept" : "other", px(i), y(*chosen->stats.p50_ms), kept ? 4 : 2.5);
-    util::append_html_escaped(out, run.run_id);
-    out += " · ";
-    util::append_html_escaped(out, outcome::run_label(run.status, run.mode));
-    fmt::format_to(std::back_inserter(out), " · baseline {} ms · ",
-                   run.baseline.p50_ms ? fmt::format("{:.1f}", *run.baseline.p50_ms) : "–");
-    util::append_html_escaped(out, chosen->name);
-    fmt::format_to(std::back_inserter(out), " {:.1f} ms</title></circle>\n", *chosen->stats.p50_ms);
   }
   out += "</svg>\n";
   return out;
+}
+
+namespace {
+
+OptNumber metric_of(const Stats& stats, TrendMetric metric)
+{
+  switch (metric) {
+  case TrendMetric::p50:
+    return stats.p50_ms;
+  case TrendMetric::error_rate:
+    return stats.err_pct;
+  case TrendMetric::cpu_per_request:
+    return stats.cpu_ms_per_request;
+  case TrendMetric::rss:
+    return stats.rss_peak_mib;
+  }
+  return std::nullopt;
+}
+
+std::string_view metric_label(TrendMetric metric)
+{
+  switch (metric) {
+  case TrendMetric::p50:
+    return "p50 (ms)";
+  case TrendMetric::error_rate:
+    return "errors (%)";
+  case TrendMetric::cpu_per_request:
+    return "CPU per request (ms)";
+  case TrendMetric::rss:
+    return "peak memory (MiB)";
+  }
+  return "";
+}
+
+std::string unit_of(TrendMetric metric)
+{
+  switch (metric) {
+  case TrendMetric::p50:
+  case TrendMetric::cpu_per_request:
+    return " ms";
+  case TrendMetric::error_rate:
+    return "%";
+  case TrendMetric::rss:
+    return " MiB";
+  }
+  return "";
+}
+
+} // namespace
+
+std::string trend_chart_svg(const std::vector<const RunSummary*>& runs, const std::string& title,
+                            TrendMetric metric)
+{
+  TimeChart chart;
+  chart.css_class = "trend";
+  chart.y_label = std::string(metric_label(metric));
+  chart.aria_label =
+    std::string(metric_label(metric)) + " per run of " + title + ": baseline and the chosen variant";
+  TimeSeries base{"s0", {}};
+  TimeSeries chosen_series{"s1", {}};
+  const std::string unit = unit_of(metric);
+  for (const auto* run : runs) {
+    if (!run->finished) {
+      continue;
+    }
+    const auto* chosen = run->chosen();
+    const OptNumber base_value = metric_of(run->baseline, metric);
+    // NaN for "none" (an optional here trips g++ 12's maybe-uninitialized).
+    const double chosen_value =
+      chosen ? metric_of(chosen->stats, metric).value_or(std::nan("")) : std::nan("");
+    std::string tip = run->run_id + " · " + std::string(outcome::run_label(run->status, run->mode)) +
+                      " · baseline " + (base_value ? value_label(*base_value) + unit : "–");
+    if (chosen) {
+      tip += " · " + chosen->name + " " + (std::isnan(chosen_value) ? "–" : value_label(chosen_value) + unit);
+    }
+    if (base_value) {
+      base.points.push_back({*run->finished, *base_value, {}, false});
+    }
+    if (!std::isnan(chosen_value)) {
+      const bool kept =
+        run->kept_variant != "none" && chosen->name == run->kept_variant && run->status == "kept";
+      chosen_series.points.push_back({*run->finished, chosen_value, tip, kept});
+    } else if (base_value) {
+      base.points.back().title = tip;
+    }
+  }
+  chart.series.push_back(std::move(base));
+  chart.series.push_back(std::move(chosen_series));
+  return time_chart_svg(chart);
 }
 
 } // namespace smart::dashboard

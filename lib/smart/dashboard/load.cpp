@@ -41,6 +41,12 @@ const VariantResult* RunSummary::chosen() const
   return variants.empty() ? nullptr : &variants.back();
 }
 
+std::string Model::risk_of(const std::string& experiment) const
+{
+  const auto it = risk.find(experiment);
+  return it == risk.end() ? std::string() : it->second;
+}
+
 namespace {
 
 std::string get_string(const json::object& object, std::string_view key)
@@ -225,7 +231,7 @@ void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
       continue;
     }
     if (auto decision = read_json(run_dir / file, model.warnings); decision && decision->is_object()) {
-      merge_decision(variant, decision->get_object());
+      merge_decision(variant, decision_reply_from_json(decision->get_object()));
     }
   }
   if (!run.coach || (run.coach->advice.empty() && run.coach->next_variant.empty())) {
@@ -255,6 +261,39 @@ void load_run_details(const fs::path& run_dir, RunSummary& run, Model& model)
   }
 }
 
+// Each experiment's risk class, from the meta.json snapshot of its newest
+// run that still has one (a retention prune keeps the newest runs). A
+// summary that carries "risk" itself wins.
+void load_risks(const fs::path& runs_dir, Model& model)
+{
+  std::vector<const RunSummary*> newest_first;
+  for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
+    newest_first.push_back(&*it);
+  }
+  if (model.last) {
+    newest_first.insert(newest_first.begin(), &*model.last);
+  }
+  std::size_t looked = 0; // bounded: 10,000 pruned runs must not cost 10,000 stat calls
+  for (const auto* run : newest_first) {
+    if (model.risk.contains(run->experiment)) {
+      continue;
+    }
+    if (!run->risk.empty()) {
+      model.risk[run->experiment] = run->risk;
+      continue;
+    }
+    std::error_code ec;
+    const fs::path meta = runs_dir / run->run_id / "meta.json";
+    if (!util::is_safe_name(run->run_id) || ++looked > 200 || !fs::exists(meta, ec)) {
+      continue;
+    }
+    if (auto value = read_json(meta, model.warnings); value && value->is_object()) {
+      const std::string risk = get_string(value->get_object(), "risk");
+      model.risk[run->experiment] = risk.empty() ? "none" : risk;
+    }
+  }
+}
+
 } // namespace
 
 RunSummary parse_run(const json::object& object)
@@ -277,6 +316,7 @@ RunSummary parse_run(const json::object& object)
   run.design = get_string(object, "design");
   run.mode = get_string(object, "mode");
   run.would_keep = get_string(object, "would_keep");
+  run.risk = get_string(object, "risk");
   run.baseline = parse_stats(get_object(object, "baseline"));
 
   // The original state.json: only "metrics" and "updated_at".
@@ -302,6 +342,17 @@ RunSummary parse_run(const json::object& object)
       const auto* borderline = v.if_contains("borderline");
       variant.borderline = borderline && borderline->is_bool() && borderline->get_bool();
       variant.stats = parse_stats(get_object(v, "stats"));
+      // The resource guardrails' cost of each arm, when the service was watched.
+      if (const auto* resources = get_object(v, "resources")) {
+        if (const auto* arm = get_object(*resources, "variant")) {
+          variant.stats.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+          variant.stats.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+        }
+        if (const auto* arm = get_object(*resources, "baseline"); arm && !run.baseline.cpu_ms_per_request) {
+          run.baseline.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+          run.baseline.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+        }
+      }
       variant.improve_pct = get_number(v, "improve_pct");
       variant.err_delta_pct = get_number(v, "err_delta_pct");
       variant.decided_by = get_string(v, "decided_by");
@@ -340,39 +391,26 @@ RunSummary parse_run(const json::object& object)
   return run;
 }
 
-void merge_decision(VariantResult& variant, const json::object& decision)
+void merge_decision(VariantResult& variant, const DecisionReply& decision)
 {
-  if (const auto* thresholds = get_object(decision, "thresholds")) {
-    variant.confidence_level = get_number(*thresholds, "confidence");
-  }
-  if (const auto* smart = get_object(decision, "smart")) {
-    variant.estimate_pct = get_number(*smart, "estimate_improve_pct");
-    if (const auto* ci = smart->if_contains("ci_improve_pct");
-        ci && ci->is_array() && ci->get_array().size() == 2) {
-      // null is an unbounded side (smart-decide writes no infinity in JSON).
-      const auto& bounds = ci->get_array();
-      auto bound = [](const json::value& value, double unbounded) -> OptNumber {
-        if (value.is_number()) {
-          return value.to_number<double>();
-        }
-        return value.is_null() ? OptNumber(unbounded) : std::nullopt;
-      };
-      variant.ci_low_pct = bound(bounds[0], -INFINITY);
-      variant.ci_high_pct = bound(bounds[1], INFINITY);
-    }
-    if (auto used = get_number(*smart, "confidence_used")) {
-      variant.confidence_level = used;
+  variant.confidence_level = decision.thresholds.confidence;
+  if (decision.smart) {
+    const auto& smart = *decision.smart;
+    variant.estimate_pct = smart.estimate_improve_pct;
+    // null is an unbounded side (smart-decide writes no infinity in JSON).
+    variant.ci_low_pct = smart.ci_low_pct.value_or(-INFINITY);
+    variant.ci_high_pct = smart.ci_high_pct.value_or(INFINITY);
+    if (smart.confidence_used) {
+      variant.confidence_level = smart.confidence_used;
     }
   }
   if (variant.decided_by.empty()) {
-    variant.decided_by = get_string(decision, "decided_by");
+    variant.decided_by = decision.decided_by;
   }
   if (variant.reasons.empty()) {
-    variant.reasons = get_strings(decision, "reasons");
+    variant.reasons = decision.reasons;
   }
-  if (const auto* borderline = decision.if_contains("borderline"); borderline && borderline->is_bool()) {
-    variant.borderline = variant.borderline || borderline->get_bool();
-  }
+  variant.borderline = variant.borderline || decision.borderline;
 }
 
 LatencyCurve make_curve(std::string name, std::vector<float> values, std::size_t max_points)
@@ -467,6 +505,8 @@ Model load_model(const StatePaths& paths)
     }
     model.revert_failed = std::move(failed);
   }
+
+  load_risks(paths.runs_dir, model);
 
   // pending.json: a variant is applied now, by a run still going (or one
   // that died; the next run reverts it first).

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <smart/dashboard/model.hpp>
+#include <smart/decision_reply.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -30,8 +31,9 @@ Model load_model(const StatePaths& paths);
 // count as absent. where names the source in warnings.
 RunSummary parse_run(const boost::json::object& object);
 
-// Adds the decision files' confidence and decided_by to the variants.
-void merge_decision(VariantResult& variant, const boost::json::object& decision);
+// Adds a decision file's confidence, interval, decided_by, reasons and
+// borderline to its variant (what summary.json did not already say).
+void merge_decision(VariantResult& variant, const DecisionReply& decision);
 
 // At most max_points points of the CDF of the successful latencies.
 LatencyCurve make_curve(std::string name, std::vector<float> good_latencies, std::size_t max_points = 120);

@@ -2,6 +2,7 @@
 
 #include <smart/util/time.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,10 @@ using OptNumber = std::optional<double>;
 
 struct Stats {
   OptNumber n, err_pct, p50_ms, p95_ms, p99_ms, mean_ms;
+  // The target service's cost while measured, when the run recorded it
+  // (summary.json variants[].resources.{baseline,variant}): CPU
+  // milliseconds per request, peak RSS in MiB.
+  OptNumber cpu_ms_per_request, rss_peak_mib;
 };
 
 struct VariantResult {
@@ -58,6 +63,7 @@ struct RunSummary {
   OptNumber duration_s;
   std::string host, strategy, design;
   std::string mode;       // run | advise | calibrate (empty: run)
+  std::string risk;       // meta.json "risk" (none | durability | availability); empty: unknown
   std::string would_keep; // advise: what a real run would have kept
   Stats baseline;
   std::vector<VariantResult> variants;
@@ -96,6 +102,14 @@ struct Model {
   std::optional<Running> running;    // pending.json
   std::string state_json;            // state.json as read (copied to DASH_DIR), empty when absent
   std::vector<std::string> warnings; // "file:line: why", also shown on the page
+
+  // Each experiment's risk class (meta.json "risk", "none" when absent)
+  // from its newest run directory that still has meta.json; an experiment
+  // not in the map: unknown.
+  std::map<std::string, std::string> risk;
+  // The risk class of an experiment as shown: "none", "durability",
+  // "availability", or "" when unknown.
+  std::string risk_of(const std::string& experiment) const;
 };
 
 } // namespace smart::dashboard

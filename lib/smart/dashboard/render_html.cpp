@@ -3,6 +3,7 @@
 #include <smart/outcome.hpp>
 
 #include <smart/dashboard/charts.hpp>
+#include <smart/dashboard/trends.hpp>
 #include <smart/util/html.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <iterator>
 #include <map>
+#include <tuple>
 
 namespace smart::dashboard {
 
@@ -107,6 +109,18 @@ void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, boo
   html.raw("</td>");
 }
 
+// An experiment's risk class (meta.json "risk") as a pill; the class token
+// from a known vocabulary only.
+void risk_pill(Html& html, const std::string& risk)
+{
+  const bool risky = risk == "durability" || risk == "availability";
+  html.f("<span class=\"pill risk {}\" title=\"risk class (meta.json risk): what a bad value of this "
+         "experiment can "
+         "cost\">risk: ",
+         risky ? "warn" : "neutral");
+  html.text(risk.empty() ? "unknown" : risk).raw("</span>");
+}
+
 void confidence_text(Html& html, const VariantResult& variant)
 {
   const std::string text = confidence_summary(variant);
@@ -196,6 +210,8 @@ void status_card(Html& html, const Model& model, const RunSummary& run, const Re
       html.raw(" · ").text(*extra);
     }
   }
+  html.raw(" · ");
+  risk_pill(html, model.risk_of(run.experiment));
   html.raw("</p>\n");
   html.raw("<p class=\"kept-line\" id=\"kept\">kept: ");
   const std::string kept_words = kept_phrase(model, run);
@@ -211,11 +227,19 @@ void status_card(Html& html, const Model& model, const RunSummary& run, const Re
     html.raw("<p class=\"reason\">").text(run.reason).raw("</p>\n");
   }
 
-  html.raw(
-    "<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
-    "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
-    "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th><th class=\"num col-delta\">Δ p50</th>"
-    "<th>verdict</th></tr></thead>\n<tbody>\n");
+  // The Δ column shows the number the verdict's reasons use: the decision's
+  // estimate when the statistical rule made one (a paired or Hodges-Lehmann
+  // estimate, not the difference of the two medians), else the medians'.
+  const bool estimates = std::any_of(run.variants.begin(), run.variants.end(),
+                                     [](const VariantResult& v) { return v.estimate_pct.has_value(); });
+  html.raw("<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
+           "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
+           "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th>");
+  html.raw(estimates
+             ? "<th class=\"num col-delta\" title=\"the decision's estimate of the p50 change, the number "
+               "its reasons give\">Δ (estimate)</th>"
+             : "<th class=\"num col-delta\" title=\"the difference of the two medians\">Δ median</th>");
+  html.raw("<th>verdict</th></tr></thead>\n<tbody>\n");
   html.raw("<tr class=\"baseline\"><th scope=\"row\"><span class=\"swatch s0\"></span>baseline</th>");
   stats_cells(html, run.baseline);
   html.raw("<td class=\"num col-delta\"></td><td></td></tr>\n");
@@ -230,7 +254,7 @@ void status_card(Html& html, const Model& model, const RunSummary& run, const Re
     }
     html.raw("</th>");
     stats_cells(html, variant.stats);
-    delta_cell(html, variant.improve_pct, variant.outcome, false);
+    delta_cell(html, estimates ? variant.estimate_pct : variant.improve_pct, variant.outcome, false);
     html.f("<td><span class=\"pill {}\">{}</span>", outcome_class(variant.outcome),
            outcome::verdict_label(variant.outcome));
     if (variant.borderline) {
@@ -333,34 +357,104 @@ void latency_card(Html& html, const Model& model)
   html.raw("</ul>\n</section>\n");
 }
 
+// What the server ran over time (every experiment): p50 and errors of
+// what it ran after each run, and the cost of the measured arms when the
+// runs recorded it ("no data" otherwise).
+void over_time_card(Html& html, const Model& model, const RenderContext& context)
+{
+  std::vector<const RunSummary*> runs;
+  const std::size_t first =
+    model.history.size() > context.trend_runs ? model.history.size() - context.trend_runs : 0;
+  for (std::size_t i = first; i < model.history.size(); ++i) {
+    runs.push_back(&model.history[i]);
+  }
+  html.raw("<section class=\"card over-time\" id=\"over-time\"><h2>Over time</h2>\n"
+           "<p class=\"muted\">What the server ran after each run (the kept variant after a keep, else the "
+           "baseline), every experiment, on a time axis.</p>\n<div class=\"trend-grid\">\n");
+  auto server_chart = [&](std::string_view id, std::string_view caption, std::string_view y_label,
+                          OptNumber (*value_of)(const RunSummary&), std::string_view unit) {
+    TimeChart chart{"trend", std::string(caption), std::string(y_label), {{"s1", {}}}};
+    for (const auto* run : runs) {
+      const OptNumber value = value_of(*run);
+      if (!run->finished || !value) {
+        continue;
+      }
+      chart.series[0].points.push_back(
+        {*run->finished, *value,
+         fmt::format("{} · {} · {} · {}{}", run->run_id, run->experiment,
+                     outcome::run_label(run->status, run->mode), format_ms(value), unit),
+         run->status == "kept" && run->mode != "calibrate" && run->mode != "advise"});
+    }
+    html.f("<figure class=\"trend\" id=\"{}\"><figcaption>", id).text(caption).raw("</figcaption>\n");
+    const std::string svg = time_chart_svg(chart);
+    html.raw(svg.empty() ? "<p class=\"muted\">No data: no run measured it.</p>\n" : svg);
+    html.raw("</figure>\n");
+  };
+  server_chart("trend-latency", "Latency the server ran (p50)", "p50 (ms)", server_p50_after, " ms");
+  server_chart("trend-errors", "Error rate the server ran", "errors (%)", server_err_after, "%");
+  for (const auto& [id, caption, metric] :
+       {std::tuple{"trend-cpu", "Cost: CPU per request", TrendMetric::cpu_per_request},
+        std::tuple{"trend-memory", "Cost: peak memory", TrendMetric::rss}}) {
+    html.f("<figure class=\"trend\" id=\"{}\"><figcaption>{}", id, caption);
+    html.raw(" <span class=\"muted\">baseline and chosen variant</span></figcaption>\n");
+    const std::string svg = trend_chart_svg(runs, "every experiment", metric);
+    html.raw(svg.empty()
+               ? "<p class=\"muted nodata\">No data: no run recorded the service's CPU and memory (an "
+                 "experiment records them when it names its service or pid file).</p>\n"
+               : svg);
+    html.raw("</figure>\n");
+  }
+  html.raw("</div>\n</section>\n");
+}
+
+// Per experiment: p50 over time, and each variant's results across its
+// runs, "did the win hold?".
 void trends_card(Html& html, const Model& model, const RenderContext& context)
 {
-  // Experiments, most recently run first; each its last trend_runs runs.
-  std::map<std::string, std::vector<const RunSummary*>> by_experiment;
-  std::vector<std::string> order;
-  for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
-    auto& runs = by_experiment[it->experiment];
-    if (runs.empty()) {
-      order.push_back(it->experiment);
-    }
-    if (runs.size() < context.trend_runs) {
-      runs.push_back(&*it);
-    }
-  }
-  html.raw("<section class=\"card trends\" id=\"trends\"><h2>Trends</h2>\n");
-  if (order.empty()) {
+  const auto trends = experiment_trends(model.history, context.trend_runs);
+  html.raw("<section class=\"card trends\" id=\"trends\"><h2>Trends per experiment</h2>\n");
+  if (trends.empty()) {
     html.raw("<p class=\"muted\">Trends appear after the first finished run.</p>\n</section>\n");
     return;
   }
   html.raw("<ul class=\"legend\"><li><span class=\"swatch s0\"></span>baseline p50</li>"
            "<li><span class=\"swatch s1\"></span>chosen variant p50</li>"
            "<li><span class=\"dot-key\"></span>kept</li></ul>\n<div class=\"trend-grid\">\n");
-  for (const auto& experiment : order) {
-    auto runs = by_experiment[experiment];
-    std::reverse(runs.begin(), runs.end());
-    html.raw("<figure class=\"trend\"><figcaption>").text(experiment.empty() ? "(unnamed)" : experiment);
-    html.f(" <span class=\"muted\">{} run{}</span></figcaption>\n", runs.size(), runs.size() == 1 ? "" : "s");
-    html.raw(trend_chart_svg(runs, experiment));
+  constexpr std::size_t cells = 4; // the last results per variant; 2 at 360 px
+  for (const auto& trend : trends) {
+    html.raw("<figure class=\"trend\"><figcaption>")
+      .text(trend.experiment.empty() ? "(unnamed)" : trend.experiment);
+    html.f(" <span class=\"muted\">{} run{}</span> ", trend.runs.size(), trend.runs.size() == 1 ? "" : "s");
+    risk_pill(html, model.risk_of(trend.experiment));
+    html.raw("</figcaption>\n");
+    html.raw(trend_chart_svg(trend.runs, trend.experiment));
+    if (!trend.variants.empty()) {
+      html.f(
+        "<div class=\"table-wrap\"><table class=\"held\">\n<thead><tr><th>variant: did the win hold?</th>"
+        "<th colspan=\"{}\" class=\"num\" title=\"the difference of the medians, oldest left; ★ kept\">"
+        "Δ median, last runs</th></tr></thead>\n<tbody>\n",
+        cells);
+      for (const auto& variant : trend.variants) {
+        html.raw("<tr><th scope=\"row\">").text(variant.name);
+        html.raw(" <span class=\"held-words\">").text(held_phrase(variant)).raw("</span></th>");
+        const std::size_t shown = std::min(cells, variant.results.size());
+        for (std::size_t k = 0; k < cells - shown; ++k) {
+          html.f("<td class=\"num{}\"></td>", k < cells - 2 ? " col-old" : "");
+        }
+        for (std::size_t k = variant.results.size() - shown; k < variant.results.size(); ++k) {
+          const auto& [run, result] = variant.results[k];
+          const std::size_t column = cells - (variant.results.size() - k);
+          const bool kept =
+            run->status == "kept" && run->mode != "advise" && run->kept_variant == result->name;
+          html.f("<td class=\"num {}{}\" title=\"", kept ? "good-text" : "",
+                 column < cells - 2 ? " col-old" : "");
+          html.text(run->run_id).raw(" · ").text(outcome::verdict_label(result->outcome)).raw("\">");
+          html.text(change_text(*result)).raw(kept ? " ★" : "").raw("</td>");
+        }
+        html.raw("</tr>\n");
+      }
+      html.raw("</tbody></table></div>\n");
+    }
     html.raw("</figure>\n");
   }
   html.raw("</div>\n</section>\n");
@@ -382,7 +476,8 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
     "class=\"col-when\">finished</th>"
     "<th>experiment</th><th>status</th><th class=\"col-kept\">kept</th><th class=\"num col-base\">base "
     "p50</th>"
-    "<th class=\"num col-var\">var p50</th><th class=\"num\">Δ</th><th class=\"col-reason\">reason</th>"
+    "<th class=\"num col-var\">var p50</th><th class=\"num\" title=\"the difference of the two medians\">Δ "
+    "median</th><th class=\"col-reason\">reason</th>"
     "<th class=\"col-files\">files</th></tr></thead>\n<tbody>\n");
   for (std::size_t k = 0; k < rows; ++k) {
     const auto& run = model.history[model.history.size() - 1 - k];
@@ -519,6 +614,7 @@ std::string render_index_html(const Model& model, const RenderContext& context)
     html.raw("</div>\n</div>\n");
   }
   if (!model.history.empty()) {
+    over_time_card(html, model, context);
     trends_card(html, model, context);
     history_card(html, model, context);
   }

@@ -1,5 +1,7 @@
 #include <smart/dashboard/render.hpp>
+#include <smart/dashboard/trends.hpp>
 #include <smart/outcome.hpp>
+#include <smart/util/time.hpp>
 
 #include <fmt/format.h>
 
@@ -73,6 +75,42 @@ void line(std::string& out, fmt::format_string<Args...> format, Args&&... args)
   out += '\n';
 }
 
+// Per experiment: its runs over time, and each variant's results across
+// them (did the win hold?), newest experiment first.
+void trends_text(std::string& out, const Model& model, const RenderContext& context)
+{
+  constexpr std::size_t cells = 6;
+  for (const auto& trend : experiment_trends(model.history, context.trend_runs)) {
+    const auto* first = trend.runs.front();
+    const auto* last = trend.runs.back();
+    const std::string risk = model.risk_of(trend.experiment);
+    out += '\n';
+    line(out, "trend       {} (risk: {}): {} run{}{}", safe(trend.experiment),
+         risk.empty() ? "unknown" : safe(risk), trend.runs.size(), trend.runs.size() == 1 ? "" : "s",
+         first->finished && last->finished
+           ? fmt::format(", {} to {}", util::format_rfc3339(*first->finished).substr(0, 16),
+                         util::format_rfc3339(*last->finished).substr(0, 16))
+           : "");
+    line(out, "            baseline p50 {} ms first, {} ms last{}", format_ms(first->baseline.p50_ms),
+         format_ms(last->baseline.p50_ms), trend.runs.size() == 1 ? " (one run: no trend yet)" : "");
+    std::size_t width = 8;
+    for (const auto& variant : trend.variants) {
+      width = std::max(width, variant.name.size());
+    }
+    for (const auto& variant : trend.variants) {
+      std::string cells_text;
+      const std::size_t shown = std::min(cells, variant.results.size());
+      for (std::size_t k = variant.results.size() - shown; k < variant.results.size(); ++k) {
+        const auto& [run, result] = variant.results[k];
+        const bool kept = run->status == "kept" && run->mode != "advise" && run->kept_variant == result->name;
+        cells_text +=
+          fmt::format("{}{}{}", cells_text.empty() ? "" : " ", change_text(*result), kept ? "*" : "");
+      }
+      line(out, "            {:<{}}  {}  ({})", safe(variant.name), width, cells_text, held_phrase(variant));
+    }
+  }
+}
+
 } // namespace
 
 std::string render_text(const Model& model, const RenderContext& context, bool color)
@@ -103,8 +141,9 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   const auto& run = *model.last;
   line(out, "last run    {}  finished {}{}", safe(run.run_id), safe(run.finished_at),
        run.finished ? fmt::format(" ({} ago)", format_age(context.now - *run.finished)) : "");
-  line(out, "experiment  {}{}{}", safe(run.experiment), run.description.empty() ? "" : " — ",
-       safe(run.description));
+  const std::string risk = model.risk_of(run.experiment);
+  line(out, "experiment  {}{}{}  (risk: {})", safe(run.experiment), run.description.empty() ? "" : " — ",
+       safe(run.description), risk.empty() ? "unknown" : safe(risk));
   line(out, "outcome     {}  kept: {}",
        paint(tone_color(outcome::run_tone(run.status, run.mode)),
              upper(outcome::run_label(run.status, run.mode))),
@@ -118,8 +157,12 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   for (const auto& variant : run.variants) {
     width = std::max(width, variant.name.size() + 2);
   }
+  // Δ: the number the reasons use (the decision's estimate) when there is
+  // one, else the difference of the medians; the header says which.
+  const bool estimates = std::any_of(run.variants.begin(), run.variants.end(),
+                                     [](const VariantResult& v) { return v.estimate_pct.has_value(); });
   line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", "variant", width, "n", "p50 ms", "p95 ms", "err %",
-       "Δ p50", "verdict");
+       estimates ? "Δ est." : "Δ median", "verdict");
   auto row = [&](const std::string& name, const Stats& stats, std::string_view tail_delta,
                  const std::string& verdict) {
     line(out, "  {:<{}} {:>7} {:>8} {:>8} {:>7} {:>8}  {}", safe(name), width,
@@ -128,7 +171,8 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
   };
   row("baseline", run.baseline, "", "");
   for (const auto& variant : run.variants) {
-    std::string delta = variant.improve_pct ? outcome::signed_pct(-*variant.improve_pct) : "–";
+    const OptNumber shown = estimates ? variant.estimate_pct : variant.improve_pct;
+    std::string delta = shown ? outcome::signed_pct(-*shown) : "–";
     std::string verdict =
       paint(tone_color(outcome::verdict_tone(variant.outcome)), outcome::verdict_label(variant.outcome));
     if (variant.borderline) {
@@ -184,6 +228,7 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     out += '\n';
     line(out, "history     {} run{}: {} kept, {} failed or aborted", model.history.size(),
          model.history.size() == 1 ? "" : "s", kept, failed);
+    trends_text(out, model, context);
   }
   return out;
 }

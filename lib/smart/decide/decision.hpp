@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/decision_reply.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 
@@ -132,7 +133,9 @@ Decision decide(const SampleSet& baseline, const SampleSet& variant, const Decid
 // guarantees).
 Decision decide(ArmSamples& baseline, ArmSamples& variant, const DecideOptions& options);
 
-// The JSON object of docs/formats.md ("smart-decide --json").
+// The reply of docs/formats.md ("smart-decide --json"), numbers rounded
+// as printed; to_json is to_json(reply_of(decision)).
+DecisionReply reply_of(const Decision& decision);
 boost::json::object to_json(const Decision& decision);
 
 // The original decide.sh's stderr line:

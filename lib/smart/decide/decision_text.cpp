@@ -1,6 +1,7 @@
 #include <smart/decide/decision_text.hpp>
 
 #include <smart/inference.hpp>
+#include <smart/outcome.hpp>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,7 @@ std::string number(double value)
     return "n/a";
   }
   if (std::isinf(value)) {
-    return value > 0 ? "+inf" : "-inf";
+    return outcome::bound(value); // "+∞", "−∞": as the dashboard and smart-run write them
   }
   std::string text = fmt::format("{:.4f}", value);
   while (!text.empty() && text.back() == '0') {
@@ -42,7 +43,7 @@ std::string pct_text(double value)
     return "n/a";
   }
   if (std::isinf(value)) {
-    return value > 0 ? "inf" : "-inf";
+    return outcome::bound(value);
   }
   std::string text = fmt::format("{:.1f}", value);
   return text == "-0.0" ? "0.0" : text;
@@ -54,7 +55,7 @@ std::string pp_text(double value)
     return "n/a";
   }
   if (std::isinf(value)) {
-    return value > 0 ? "+inf" : "-inf";
+    return outcome::bound(value); // "+∞", "−∞": as the dashboard and smart-run write them
   }
   std::string text = fmt::format("{:+.2f}", value);
   return text == "-0.00" ? "+0.00" : text;

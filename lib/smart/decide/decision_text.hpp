@@ -9,7 +9,7 @@
 
 namespace smart::decision_detail {
 
-// Numbers in messages: up to 4 decimals, trailing zeros dropped; "n/a", "+inf".
+// Numbers in messages: up to 4 decimals, trailing zeros dropped; "n/a", "+∞".
 std::string number(double value);
 std::string signed_number(double value);
 // Percentages to 1 decimal.

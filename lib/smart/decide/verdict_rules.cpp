@@ -281,9 +281,11 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
     // The true gray zone, the only verdicts a coach may be asked about: the
     // estimate is worth keeping, errors are bounded and the tails pass
     // (they did, or the verdict would be tail_worse); only the interval
-    // still reaches 0. Not an A/A run (no gain), nor unbounded errors.
+    // still reaches 0. Not an A/A run (no gain), nor unbounded errors, nor
+    // an interval open to any loss (too few blocks: an A/A run's noise
+    // then shows "35 % faster" as often as "35 % slower").
     d.borderline = verdict == Verdict::inconclusive && a.estimate_pct >= a.min_effect_pct && errors_bounded &&
-                   !a.method.empty();
+                   std::isfinite(a.ci_low_pct) && !a.method.empty();
     d.decided_by = std::move(decided_by);
     d.reasons.push_back(std::move(reason));
     if (with_latency && !a.method.empty()) {

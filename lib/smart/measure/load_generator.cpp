@@ -122,7 +122,7 @@ LoadGenerator::LoadGenerator(LoadOptions options, SampleSink& sink)
 
 LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on_progress)
 {
-  if (m_options.target.scheme == Scheme::tcp || m_options.target.scheme == Scheme::redis) {
+  if (m_options.target.scheme != Scheme::http && m_options.target.scheme != Scheme::https) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
   LoadShared shared;

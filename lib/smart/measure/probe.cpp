@@ -2,6 +2,7 @@
 
 #include <smart/error.hpp>
 #include <smart/measure/curl_easy.hpp>
+#include <smart/measure/postgres_probe.hpp>
 #include <smart/measure/redis_probe.hpp>
 
 #include <fmt/format.h>
@@ -278,6 +279,9 @@ std::unique_ptr<Prober> make_prober(const Target& target, const ProbeOptions& op
   }
   if (target.scheme == Scheme::redis) {
     return make_redis_prober(target, options);
+  }
+  if (target.scheme == Scheme::postgres) {
+    return make_postgres_prober(target, options);
   }
   return std::make_unique<CurlProber>(target, options);
 }

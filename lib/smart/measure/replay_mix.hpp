@@ -1,6 +1,6 @@
 #pragma once
 
-#include <smart/measure/access_log.hpp>
+#include <smart/access_log.hpp>
 
 #include <cstdint>
 #include <filesystem>

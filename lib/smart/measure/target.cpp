@@ -30,6 +30,8 @@ std::string_view to_string(Scheme scheme)
     return "tcp";
   case Scheme::redis:
     return "redis";
+  case Scheme::postgres:
+    return "postgres";
   }
   return "?";
 }
@@ -59,7 +61,8 @@ Target parse_target(std::string_view url)
     bad(url, "empty URL");
   }
   if (sep == std::string_view::npos) {
-    bad(url, "no scheme (expected http://, https://, tcp://host:port or redis://host:port)");
+    bad(url,
+        "no scheme (expected http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
   }
   std::string scheme(url.substr(0, sep));
   for (auto& c : scheme) {
@@ -76,8 +79,12 @@ Target parse_target(std::string_view url)
   } else if (scheme == "redis") {
     target.scheme = Scheme::redis;
     target.port = 6379;
+  } else if (scheme == "postgres" || scheme == "postgresql") {
+    target.scheme = Scheme::postgres;
+    target.port = 5432;
   } else {
-    bad(url, "unsupported scheme '" + util::printable(scheme, 40) + "' (expected http, https, tcp or redis)");
+    bad(url, "unsupported scheme '" + util::printable(scheme, 40) +
+               "' (expected http, https, tcp, redis or postgres)");
   }
   std::string_view rest = url.substr(sep + 3);
   const auto path_start = rest.find_first_of("/?#");
@@ -86,8 +93,15 @@ Target parse_target(std::string_view url)
   if (const auto hash = path.find('#'); hash != std::string_view::npos) {
     path = path.substr(0, hash); // a fragment never goes on the wire
   }
-  if (authority.find('@') != std::string_view::npos) {
-    bad(url, "user information in the URL is not supported");
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    if (target.scheme != Scheme::postgres) {
+      bad(url, "user information in the URL is not supported");
+    }
+    if (authority.substr(0, at).find(':') != std::string_view::npos) {
+      bad(url,
+          "a password in the URL would show in process lists and logs; give it in PGPASSFILE or PGPASSWORD");
+    }
+    authority = authority.substr(at + 1);
   }
   for (const char c : url) {
     if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {

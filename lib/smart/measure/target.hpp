@@ -6,13 +6,14 @@
 
 struct addrinfo;
 
-// What smart-measure measures: an http://, https://, tcp://host:port or
-// redis://host[:port][/COMMAND/ARG...] URL.
+// What smart-measure measures: an http://, https://, tcp://host:port,
+// redis://host[:port][/COMMAND/ARG...] or
+// postgres://[user@]host[:port][/db][?query=SQL&libpq-param=...] URL.
 // Pure: parse_target() checks the text only (no DNS).
 
 namespace smart {
 
-enum class Scheme { http, https, tcp, redis };
+enum class Scheme { http, https, tcp, redis, postgres };
 
 struct Target {
   Scheme scheme = Scheme::http;
@@ -31,7 +32,9 @@ struct Target {
 int resolve_stream(const Target& target, addrinfo** result);
 
 // Throws smart::UsageError "--url 'X': why" for an unsupported scheme, a
-// missing host, a bad port, or a tcp:// URL without a port.
+// missing host, a bad port, a tcp:// URL without a port, or user
+// information anywhere but in a postgres:// URL (and there without a
+// password: libpq reads it from PGPASSFILE or PGPASSWORD).
 Target parse_target(std::string_view url);
 
 std::string_view to_string(Scheme scheme);

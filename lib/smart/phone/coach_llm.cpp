@@ -21,26 +21,9 @@ using coach_json::string_of;
 
 namespace {
 
-std::string fmt_number(const json::value* value, std::string_view unit)
+std::string fmt_number(std::optional<double> value, std::string_view unit)
 {
-  if (value == nullptr) {
-    return "n/a";
-  }
-  if (auto number = number_of(*value)) {
-    return fmt::format("{:.2f}{}", *number, unit);
-  }
-  return "n/a";
-}
-
-std::string fmt_count(const json::value* value)
-{
-  if (value == nullptr) {
-    return "?";
-  }
-  if (auto number = number_of(*value)) {
-    return fmt::format("{:.0f}", *number);
-  }
-  return "?";
+  return value ? fmt::format("{:.2f}{}", *value, unit) : std::string("n/a");
 }
 
 std::string upper_word(std::string_view text)
@@ -96,25 +79,16 @@ std::string openai_endpoint(std::string_view url)
   return base + "/v1/chat/completions";
 }
 
-std::string build_prompt(const std::string& variant, const json::value& decision, const HostMetrics& host)
+std::string build_prompt(const std::string& variant, const DecisionReply& decision, const HostMetrics& host)
 {
-  const std::string metric = string_of(find(decision, "metric"), "p50");
-  const std::string key = metric + "_ms";
-  const auto* baseline = find(decision, "baseline");
-  const auto* var = find(decision, "variant");
-  const auto* thresholds = find(decision, "thresholds");
-  const std::string verdict = string_of(find(decision, "verdict"), "revert");
-  std::string upper = verdict;
+  const std::string metric = decision.metric.empty() ? "p50" : decision.metric;
+  std::string upper = decision.verdict;
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
 
   std::string reasons;
-  if (const auto* list = find(decision, "reasons"); list && list->is_array()) {
-    for (const auto& reason : list->as_array()) {
-      if (reason.is_string()) {
-        reasons += fmt::format("  * {}\n", util::printable(reason.as_string(), 200));
-      }
-    }
+  for (const auto& reason : decision.reasons) {
+    reasons += fmt::format("  * {}\n", util::printable(reason, 200));
   }
   std::string resources = "unknown";
   if (host.cpu_pct || host.mem_pct || host.load) {
@@ -141,16 +115,14 @@ std::string build_prompt(const std::string& variant, const json::value& decision
     "CONFIDENCE: a number from 0 to 1\n"
     "REASON: one sentence\n",
     fmt::arg("variant", util::printable(variant, 64)), fmt::arg("metric", metric),
-    fmt::arg("b_lat", fmt_number(find(baseline ? *baseline : json::value(), key), "ms")),
-    fmt::arg("b_err", fmt_number(find(baseline ? *baseline : json::value(), "err_pct"), "%")),
-    fmt::arg("b_n", fmt_count(find(baseline ? *baseline : json::value(), "n"))),
-    fmt::arg("v_lat", fmt_number(find(var ? *var : json::value(), key), "ms")),
-    fmt::arg("v_err", fmt_number(find(var ? *var : json::value(), "err_pct"), "%")),
-    fmt::arg("v_n", fmt_count(find(var ? *var : json::value(), "n"))),
-    fmt::arg("improve", fmt_number(find(decision, "improve_pct"), "%")),
-    fmt::arg("err_delta", fmt_number(find(decision, "err_delta_pct"), "")),
-    fmt::arg("t_improve", fmt_number(find(thresholds ? *thresholds : json::value(), "improve_pct"), "%")),
-    fmt::arg("t_err", fmt_number(find(thresholds ? *thresholds : json::value(), "max_err_delta_pct"), "")),
+    fmt::arg("b_lat", fmt_number(decision.baseline.metric_ms(metric), "ms")),
+    fmt::arg("b_err", fmt_number(decision.baseline.err_pct, "%")), fmt::arg("b_n", decision.baseline.n),
+    fmt::arg("v_lat", fmt_number(decision.variant.metric_ms(metric), "ms")),
+    fmt::arg("v_err", fmt_number(decision.variant.err_pct, "%")), fmt::arg("v_n", decision.variant.n),
+    fmt::arg("improve", fmt_number(decision.improve_pct, "%")),
+    fmt::arg("err_delta", fmt_number(decision.err_delta_pct, "")),
+    fmt::arg("t_improve", fmt_number(decision.thresholds.improve_pct, "%")),
+    fmt::arg("t_err", fmt_number(decision.thresholds.max_err_delta_pct, "")),
     fmt::arg("resources", resources),
     fmt::arg("reasons", reasons.empty() ? "  * (no reasons given)\n" : reasons), fmt::arg("verdict", upper));
 }

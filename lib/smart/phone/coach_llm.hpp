@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/decision_reply.hpp>
 #include <smart/phone/coach_answer.hpp>
 #include <smart/phone/host_metrics.hpp>
 
@@ -21,8 +22,7 @@ namespace smart {
 std::string openai_endpoint(std::string_view url);
 // The prompt: the metrics, the thresholds,
 // the proposed verdict, and the answer format we parse.
-std::string build_prompt(const std::string& variant, const boost::json::value& decision,
-                         const HostMetrics& host);
+std::string build_prompt(const std::string& variant, const DecisionReply& decision, const HostMetrics& host);
 std::string build_openai_request(const std::string& model, const std::string& prompt);
 // The model's text from a chat-completion response; nullopt when absent.
 std::optional<std::string> openai_content(std::string_view body);

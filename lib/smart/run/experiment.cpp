@@ -30,6 +30,7 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "apply",
   "check",
   "measure",
+  "targets",
   "baseline_seconds",
   "variant_seconds",
   "cooldown_seconds",
@@ -47,14 +48,17 @@ constexpr auto top_keys = std::to_array<std::string_view>({
   "risk",
   "helps_when",
   "risks",
+  "restarts",
   "expect_status",
   "expect_body",
   "expect_min_bytes",
   "expect_same_body",
+  "service",
+  "pid_file",
 });
 constexpr auto variant_keys = std::to_array<std::string_view>({"name", "apply", "description", "comment"});
-constexpr auto threshold_keys =
-  std::to_array<std::string_view>({"improve_pct", "max_err_delta_pct", "metric"});
+constexpr auto threshold_keys = std::to_array<std::string_view>(
+  {"improve_pct", "max_err_delta_pct", "metric", "max_cpu_increase_pct", "max_memory_increase_pct"});
 constexpr auto load_keys = std::to_array<std::string_view>({"concurrency", "rate"});
 constexpr auto metrics = std::to_array<std::string_view>({"p50", "p90", "p95", "p99", "mean"});
 
@@ -411,19 +415,38 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   if (auto check = v.command(member(object, "check"), "check", false)) {
     exp.check = *check;
   }
-  if (auto measure = v.command(member(object, "measure"), "measure", false)) {
+  if (const auto* passive = member(object, "measure"); passive && passive->is_object()) {
+    exp.passive = parse_passive_measure(
+      passive->as_object(), [&](std::string_view path, std::string_view why) { v.problem(path, why); },
+      [&](std::string_view path, std::string_view why) { v.warning(path, why); });
+  } else if (auto measure = v.command(member(object, "measure"), "measure", false)) {
     exp.measure = *measure;
   }
 
-  const auto url =
-    v.string(member(object, "target_url"), "target_url", exp.measure.empty() && !member(object, "measure"));
+  if (const auto* targets = member(object, "targets")) {
+    exp.targets =
+      parse_mix(*targets, [&](std::string_view path, std::string_view why) { v.problem(path, why); });
+    if (member(object, "target_url")) {
+      v.problem("targets", "both targets and target_url; the targets give the URLs");
+    } else if (!exp.targets.empty()) {
+      exp.target_url = exp.targets.front().url; // for logs and $SMART_TARGET_URL
+    }
+    if (member(object, "load") || member(object, "measure")) {
+      v.problem("targets", "a mix is measured by smart-measure's probes: no load, no measure");
+    }
+  }
+  const auto url = v.string(member(object, "target_url"), "target_url",
+                            exp.measure.empty() && !member(object, "measure") && !member(object, "targets"));
   if (url) {
     exp.target_url = *url;
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
-                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://");
+                              util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://") ||
+                              util::starts_with(*url, "postgres://") ||
+                              util::starts_with(*url, "postgresql://");
     if (!known_scheme) {
-      v.problem("target_url", fmt::format("\"{}\" is not an http://, https://, tcp:// or redis:// URL",
-                                          util::printable(*url, 80)));
+      v.problem("target_url",
+                fmt::format("\"{}\" is not an http://, https://, tcp://, redis:// or postgres:// URL",
+                            util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");
     }
@@ -439,6 +462,12 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
   }
   exp.block_seconds = v.duration(member(object, "block_seconds"), "block_seconds", false);
   exp.warmup_seconds = v.duration(member(object, "warmup_seconds"), "warmup_seconds", true);
+  if (exp.passive && exp.passive->warmup) {
+    if (exp.warmup_seconds) {
+      v.problem("measure.warmup_seconds", "warmup_seconds is given twice (here and at the top); keep one");
+    }
+    exp.warmup_seconds = exp.passive->warmup;
+  }
 
   if (const auto* thresholds = member(object, "thresholds")) {
     if (!thresholds->is_object()) {
@@ -449,6 +478,10 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
       exp.thresholds.improve_pct = v.number(member(t, "improve_pct"), "thresholds.improve_pct", 0, false);
       exp.thresholds.max_err_delta_pct =
         v.number(member(t, "max_err_delta_pct"), "thresholds.max_err_delta_pct", 0, false);
+      exp.thresholds.max_cpu_increase_pct =
+        v.number(member(t, "max_cpu_increase_pct"), "thresholds.max_cpu_increase_pct", 0, false);
+      exp.thresholds.max_memory_increase_pct =
+        v.number(member(t, "max_memory_increase_pct"), "thresholds.max_memory_increase_pct", 0, false);
       if (auto metric = v.string(member(t, "metric"), "thresholds.metric", false)) {
         if (std::find(metrics.begin(), metrics.end(), *metric) == metrics.end()) {
           v.problem("thresholds.metric", fmt::format("\"{}\" is not one of p50, p90, p95, p99, mean",
@@ -543,6 +576,8 @@ Experiment parse_experiment(std::string_view text, std::string_view name, const 
     }
   }
   exp.helps_when = v.string(member(object, "helps_when"), "helps_when", false).value_or("");
+  exp.service = v.string(member(object, "service"), "service", false).value_or("");
+  exp.pid_file = v.string(member(object, "pid_file"), "pid_file", false).value_or("");
   exp.risks = v.string(member(object, "risks"), "risks", false).value_or("");
   if (const auto* manages = member(object, "manages")) {
     if (!manages->is_array()) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <smart/run/passive_measure.hpp>
+#include <smart/run/target_list.hpp>
 #include <smart/util/units.hpp>
 
 #include <filesystem>
@@ -54,6 +56,9 @@ struct Thresholds {
   std::optional<double> improve_pct;
   std::optional<double> max_err_delta_pct;
   std::optional<std::string> metric; // p50 p90 p95 p99 mean
+  // The resource guard's limits, in percent of the baseline.
+  std::optional<double> max_cpu_increase_pct;
+  std::optional<double> max_memory_increase_pct;
 };
 
 struct Load {
@@ -80,7 +85,13 @@ struct Experiment {
   Command revert;
   Command check;   // optional; runs after every apply and revert
   Command measure; // optional; replaces smart-measure
+  // "measure": {"source": "access_log", ...}: judged on the server's own
+  // traffic instead of probes (run/passive_source.hpp).
+  std::optional<PassiveMeasure> passive;
   std::string target_url;
+  // "targets": a request mix instead of target_url (probe mode only);
+  // target_url is then the first one's URL, for logs.
+  std::vector<MixEntry> targets;
   util::Duration measure_interval{1.0};
 
   // Unset: smart.conf (BASELINE_SECONDS, EXPERIMENT_SECONDS, COOLDOWN_SECONDS).
@@ -106,6 +117,10 @@ struct Experiment {
   // Files the experiment manages: hashed after every run; a change made
   // outside smart makes the next run step aside (refuse).
   std::vector<std::filesystem::path> manages;
+  // Whose CPU and memory the resource guard watches (empty: smart.conf's
+  // TARGET_SERVICE / TARGET_PID_FILE): a systemd unit, or a pid file.
+  std::string service;
+  std::filesystem::path pid_file;
 
   std::vector<std::string> warnings; // unknown keys etc.
 };

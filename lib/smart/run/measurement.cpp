@@ -62,6 +62,7 @@ Measured measure_phase(const RunContext& ctx, const SiblingTools& tools, const R
     throw flow::Interrupted{};
   }
   auto spec = tools.measure_spec(label, out, duration, block, guard);
+  ctx.log.run_progress().next_block();
   Measured measured;
   const auto start = std::chrono::steady_clock::now();
   spec.watch = [&]() {

@@ -70,7 +70,7 @@ void RunLog::progress(std::string_view text)
   if (!m_tty) {
     return;
   }
-  std::fputs(fmt::format("\r\033[K{}", text).c_str(), stderr);
+  std::fputs(fmt::format("\r\033[K{}{}", text, m_run_progress.suffix()).c_str(), stderr);
   std::fflush(stderr);
   m_progress_shown = true;
 }

@@ -8,6 +8,8 @@
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
 #include <smart/run/revert_failed.hpp>
+#include <smart/run/passive_source.hpp>
+#include <smart/run/resource_watch.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -75,6 +77,9 @@ public:
     m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
     m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
     m_ctx.log.open(m_dir / "run.log");
+    if (m_s.mode != RunMode::calibrate) {
+      m_resources.emplace(m_s, m_ctx.log);
+    }
     if (!m_exp.meta_path.empty()) {
       util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
     }
@@ -88,6 +93,7 @@ public:
     m_summary.mode = std::string(to_string(m_s.mode));
 
     log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
+    m_ctx.log.run_progress().set_plan(plan_run(m_s, m_exp.variants.size()));
 
     try {
       if (m_s.mode == RunMode::calibrate) {
@@ -110,6 +116,10 @@ public:
       on_failed(fmt::format("internal error: {}", e.what()));
     }
 
+    if (m_passive) {
+      log(m_passive->describe());
+      m_summary.extra["passive"] = m_passive->report();
+    }
     m_summary.finished_at = now_text();
     m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
@@ -438,8 +448,19 @@ private:
     if (guard) { // a variant's measurement
       test_pause_point("measurement");
     }
-    auto measured = measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
-                                  expected_status(m_exp.expect));
+    if (m_exp.passive && !m_passive) {
+      m_passive.emplace(*m_exp.passive); // from the first block on, before any variant
+    }
+    if (m_resources) {
+      m_resources->start();
+    }
+    auto measured = m_passive ? measure_passive(*m_passive, m_ctx, m_s, label, out, duration, guard, prior,
+                                                expected_status(m_exp.expect))
+                              : measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
+                                              expected_status(m_exp.expect));
+    if (m_resources) {
+      m_resources->finish(label, measured.samples.size());
+    }
     if (!measured.guard_reason.empty()) {
       log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
       current().outcome = "aborted";
@@ -457,7 +478,9 @@ private:
       throw Interrupted{};
     }
     test_pause_point("decide");
-    auto decision = m_tools->decide(base, var, label, confidence, look, quiet);
+    const auto low_traffic = m_passive ? m_passive->too_little_traffic(label) : std::nullopt;
+    auto decision = low_traffic ? Verdict{"inconclusive", false, {*low_traffic}, {}, {}, "measure.min_rate"}
+                                : m_tools->decide(base, var, label, confidence, look, quiet);
     if (quiet) {
       return decision;
     }
@@ -469,6 +492,11 @@ private:
     vr.borderline = decision.borderline;
     vr.improve_pct = decision.improve_pct;
     vr.err_delta_pct = decision.err_delta_pct;
+    // The cost decides before the coach: a too costly variant is no gray zone.
+    if (m_resources && m_resources->judge(m_s.design == Design::sequential ? "baseline" : label + ".baseline",
+                                          label, decision.decision, decision.borderline, vr)) {
+      log(fmt::format("resources {}: {}", label, vr.reasons.front()));
+    }
     if (decision.borderline && decision.decision != "keep" && final_look) {
       coach(label, decision);
     }
@@ -614,6 +642,8 @@ private:
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
+  std::optional<PassiveSource> m_passive; // meta.json's passive measure, once the first block starts
+  std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
   std::string m_current;
   std::string m_pending_variant;

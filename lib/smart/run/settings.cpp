@@ -36,6 +36,13 @@ RunSettings resolve_settings(const Experiment& exp, const Config& config, const 
   s.max_err_delta_pct = exp.thresholds.max_err_delta_pct.value_or(config.number("MAX_ERR_DELTA_PCT"));
   s.metric = exp.thresholds.metric.value_or("p50");
   s.abort_err_pct = config.number("ABORT_ERR_PCT");
+  s.service = !exp.service.empty() || !exp.pid_file.empty() ? exp.service : config.get("TARGET_SERVICE");
+  s.pid_file = !exp.service.empty() || !exp.pid_file.empty() ? exp.pid_file : config.path("TARGET_PID_FILE");
+  s.cgroup_root = config.path("CGROUP_ROOT");
+  s.resource_limits.max_cpu_increase_pct =
+    exp.thresholds.max_cpu_increase_pct.value_or(config.number("MAX_CPU_INCREASE_PCT"));
+  s.resource_limits.max_memory_increase_pct =
+    exp.thresholds.max_memory_increase_pct.value_or(config.number("MAX_MEMORY_INCREASE_PCT"));
   s.design = o.design.value_or(exp.design);
   s.strategy = exp.strategy;
   s.looks = plan_blocks(s).looks;

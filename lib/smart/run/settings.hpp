@@ -1,6 +1,7 @@
 #pragma once
 
 #include <smart/config.hpp>
+#include <smart/resource_cost.hpp>
 #include <smart/run/experiment.hpp>
 
 #include <optional>
@@ -34,6 +35,12 @@ struct RunSettings {
   RunMode mode = RunMode::run;
   int looks = 1;        // planned looks per variant (interleaved)
   bool confirm = false; // --confirm: keep unless shown worse (run/confirmation.hpp)
+  // The resource guard: whose CPU and memory (a systemd unit's cgroup under
+  // cgroup_root, or a pid file's process tree; both empty: not watched).
+  std::string service;
+  std::filesystem::path pid_file;
+  std::filesystem::path cgroup_root = "/sys/fs/cgroup";
+  ResourceLimits resource_limits;
 };
 
 // "run", "advise" or "calibrate".

@@ -35,12 +35,10 @@ std::optional<double> json_number(const json::object& object, std::string_view k
   return std::nullopt;
 }
 
-Verdict verdict_of(const json::object& object, int exit_code)
+Verdict verdict_of(const DecisionReply& reply, int exit_code)
 {
   Verdict verdict;
-  if (const auto* d = object.if_contains("decision"); d && d->is_string()) {
-    verdict.decision = std::string(d->as_string());
-  }
+  verdict.decision = reply.decision;
   // Uncertain => revert: only an exit 0 that also says keep keeps.
   if (verdict.decision == "keep" && exit_code != 0) {
     verdict.decision = "revert";
@@ -48,21 +46,11 @@ Verdict verdict_of(const json::object& object, int exit_code)
   if (verdict.decision != "keep" && verdict.decision != "inconclusive") {
     verdict.decision = "revert";
   }
-  if (const auto* b = object.if_contains("borderline"); b && b->is_bool()) {
-    verdict.borderline = b->as_bool();
-  }
-  if (const auto* reasons = object.if_contains("reasons"); reasons && reasons->is_array()) {
-    for (const auto& reason : reasons->as_array()) {
-      if (reason.is_string()) {
-        verdict.reasons.emplace_back(reason.as_string());
-      }
-    }
-  }
-  if (const auto* by = object.if_contains("decided_by"); by && by->is_string()) {
-    verdict.decided_by = std::string(by->as_string());
-  }
-  verdict.improve_pct = json_number(object, "improve_pct");
-  verdict.err_delta_pct = json_number(object, "err_delta_pct");
+  verdict.borderline = reply.borderline;
+  verdict.reasons = reply.reasons;
+  verdict.decided_by = reply.decided_by;
+  verdict.improve_pct = reply.improve_pct;
+  verdict.err_delta_pct = reply.err_delta_pct;
   return verdict;
 }
 
@@ -104,6 +92,12 @@ util::ProcessSpec SiblingTools::measure_spec(const std::string& label, const fs:
   }
   spec.argv = {measure.string(),          "--url", m_exp.target_url, "--duration",
                format_duration(duration), "-o",    out.string()};
+  if (!m_exp.targets.empty()) { // a request mix: its targets file in place of --url
+    const auto file = m_dir / "targets.txt";
+    util::write_file_atomically(file, targets_file_text(m_exp.targets));
+    spec.argv[1] = "--targets";
+    spec.argv[2] = file.string();
+  }
   const bool load_mode = m_exp.load && (m_exp.load->concurrency || m_exp.load->rate);
   if (!load_mode) { // probe mode: one request every interval
     spec.argv.insert(spec.argv.end(), {"--interval", format_duration(m_exp.measure_interval)});
@@ -182,8 +176,9 @@ Verdict SiblingTools::decide(const fs::path& base, const fs::path& var, const st
   } catch (const util::Failure& e) {
     throw flow::StepFailed{fmt::format("smart-decide for {}: {}", label, e.what())};
   }
-  auto verdict = verdict_of(object, result.exit_code);
-  if (const auto account = inconclusive_account(object, m_s.variant.count())) {
+  const auto reply = decision_reply_from_json(object);
+  auto verdict = verdict_of(reply, result.exit_code);
+  if (const auto account = inconclusive_account(reply, m_s.variant.count())) {
     verdict.reasons.insert(verdict.reasons.begin(), *account);
   }
   if (quiet) {

@@ -79,3 +79,13 @@ TEST_CASE("measure options: load mode combinations")
   zero_conns.concurrency = 0;
   CHECK_THROWS_WITH(validate(zero_conns), Catch::Contains("--concurrency"));
 }
+
+TEST_CASE("measure options: no progress line when the CSV goes to the same terminal")
+{
+  using smart::cmd::progress_wanted;
+  CHECK(progress_wanted(true, false, "-"));        // CSV into a pipe or file: the line on the terminal
+  CHECK(progress_wanted(true, true, "out.csv"));   // CSV to a file: stdout's terminal is free
+  CHECK_FALSE(progress_wanted(true, true, "-"));   // both on the terminal: the line would cut into rows
+  CHECK_FALSE(progress_wanted(false, true, "-"));  // stderr not a terminal (journald, a pipe)
+  CHECK_FALSE(progress_wanted(false, false, "x")); // nothing interactive
+}

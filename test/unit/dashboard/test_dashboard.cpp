@@ -603,9 +603,10 @@ TEST_CASE("dashboard loader: the last run's decisions, coach and curves")
   CHECK(confidence_summary(model.last->variants[1]) == "improvement 14.7% (90% CI 13.1 to 16.1%)");
   // smart-decide writes null for an unbounded side.
   VariantResult open_ended;
-  merge_decision(open_ended, boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
+  merge_decision(open_ended,
+                 decision_reply_from_json(boost::json::parse(R"({"smart": {"estimate_improve_pct": 15.555,
       "ci_improve_pct": [null, 100], "confidence_used": 0.9944}})")
-                               .as_object());
+                                            .as_object()));
   CHECK(confidence_summary(open_ended) == "improvement 15.6% (98.9% CI \u2212\u221e to 100.0%)");
   CHECK(model.last->variants[1].confidence_level == Approx(0.95));
   CHECK(model.last->variants[1].decided_by == "p50_improvement");
@@ -730,4 +731,140 @@ TEST_CASE("dashboard render is deterministic")
   const Model model = load_fixture("normal");
   const auto context = context_for(model, golden_now);
   CHECK(render_index_html(model, context) == render_index_html(model, context));
+}
+
+namespace {
+
+// The x of every dot of an SVG, in document order.
+std::vector<double> dot_xs(const std::string& svg)
+{
+  std::vector<double> xs;
+  const std::regex cx("<circle[^>]* cx=\"([0-9.]+)\"");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), cx); it != std::sregex_iterator(); ++it) {
+    xs.push_back(std::stod((*it)[1]));
+  }
+  return xs;
+}
+
+RunSummary trend_run(std::string id, std::string_view finished, double base_p50, double var_p50)
+{
+  RunSummary run;
+  run.run_id = std::move(id);
+  run.experiment = "e";
+  run.status = "reverted";
+  run.finished = at(finished);
+  run.baseline.p50_ms = base_p50;
+  VariantResult variant;
+  variant.name = "v";
+  variant.outcome = "revert";
+  variant.stats.p50_ms = var_p50;
+  variant.improve_pct = (base_p50 - var_p50) / base_p50 * 100;
+  run.variants.push_back(variant);
+  return run;
+}
+
+} // namespace
+
+TEST_CASE("dashboard trends: x is time, not the run's index, with dates on the axis")
+{
+  // Two runs an hour apart, then one nine hours later: spaced 1 : 9.
+  const std::vector<RunSummary> runs{trend_run("a", "2026-11-22T10:00:00Z", 17, 16),
+                                     trend_run("b", "2026-11-22T11:00:00Z", 17, 16),
+                                     trend_run("c", "2026-11-22T20:00:00Z", 17, 16)};
+  const std::string svg = trend_chart_svg({&runs[0], &runs[1], &runs[2]}, "e");
+  const auto xs = dot_xs(svg);
+  REQUIRE(xs.size() == 3);
+  CHECK((xs[2] - xs[1]) / (xs[1] - xs[0]) == Approx(9).epsilon(0.02));
+  CHECK(svg.find(">11-22 10:00<") != std::string::npos); // the first tick names the day
+  CHECK(svg.find("finished (UTC)") != std::string::npos);
+}
+
+TEST_CASE("dashboard trends: a single run is a labelled dot that says a trend needs a second run")
+{
+  const std::vector<RunSummary> runs{trend_run("a", "2026-11-22T10:00:00Z", 17, 16)};
+  const std::string svg = trend_chart_svg({&runs[0]}, "e");
+  const auto xs = dot_xs(svg); // the baseline's and the variant's, at the run's time
+  REQUIRE(xs.size() == 2);
+  CHECK(xs[0] == xs[1]);
+  CHECK(svg.find("one run so far: a trend needs a second run") != std::string::npos);
+  CHECK(svg.find(">16.0<") != std::string::npos); // its value beside it
+}
+
+TEST_CASE("dashboard trends: error rate and resource cost, 'no data' without resource fields")
+{
+  const auto normal = render_fixture("normal");
+  for (const auto* id :
+       {"id=\"trend-latency\"", "id=\"trend-errors\"", "id=\"trend-cpu\"", "id=\"trend-memory\""}) {
+    INFO(id);
+    const auto at_chart = normal.html.find(id);
+    REQUIRE(at_chart != std::string::npos);
+    const auto figure = normal.html.substr(at_chart, normal.html.find("</figure>", at_chart) - at_chart);
+    CHECK(figure.find("<svg") != std::string::npos);
+  }
+  CHECK(normal.html.find("0.300 ms") == std::string::npos); // one number format: 0.30
+  const auto failing = render_fixture("failing");
+  const auto cpu = failing.html.substr(failing.html.find("id=\"trend-cpu\""));
+  CHECK(cpu.substr(0, cpu.find("</figure>")).find("No data: no run recorded the service's CPU") !=
+        std::string::npos);
+  const std::vector<RunSummary> runs{trend_run("a", "2026-11-22T10:00:00Z", 17, 16)};
+  CHECK(trend_chart_svg({&runs[0]}, "e", TrendMetric::cpu_per_request).empty());
+}
+
+TEST_CASE("dashboard trends: each variant's results across runs say whether the win held")
+{
+  const auto r = render_fixture("normal");
+  CHECK(r.text.find(
+          "keepalive_120  −17.6%* −4.0% −17.0%* −5.0% −16.4%* −4.6%  (kept 3 of 7, not in its last run)") !=
+        std::string::npos);
+  CHECK(r.text.find("(kept in its last run, 1 of 8)") != std::string::npos);
+  const auto trends = r.html.substr(r.html.find("id=\"trends\""));
+  CHECK(trends.find("keepalive_120 <span class=\"held-words\">kept 3 of 7, not in its last run</span>") !=
+        std::string::npos);
+  CHECK(trends.find("−16.4% ★") != std::string::npos);
+}
+
+TEST_CASE("dashboard: each experiment's risk class, on the page and in the terminal")
+{
+  const auto r = render_fixture("normal");
+  CHECK(r.model.risk_of("002_nginx_keepalive") == "availability");
+  CHECK(line_of(r.text, "experiment").find("(risk: none)") != std::string::npos);
+  CHECK(r.text.find("trend       002_nginx_keepalive (risk: availability)") != std::string::npos);
+  CHECK(r.html.find("<span class=\"pill risk warn\"") != std::string::npos);
+  CHECK(r.html.find("risk: availability</span>") != std::string::npos);
+  // An experiment whose runs kept no meta.json: unknown, never a guess.
+  Model model;
+  CHECK(model.risk_of("gone").empty());
+}
+
+TEST_CASE("dashboard: the Δ of the last run is the number its reasons give, and says so")
+{
+  // The statistical rule's estimate (Hodges-Lehmann, 93.5%) differs from the
+  // plain difference of the medians (93.1%); the reason uses the estimate.
+  Model model;
+  RunSummary run = trend_run("20261122T100000Z", "2026-11-22T10:10:00Z", 100, 6.9);
+  run.variants[0].outcome = "keep";
+  run.status = "kept";
+  run.kept_variant = "v";
+  run.variants[0].estimate_pct = 93.5;
+  run.variants[0].ci_low_pct = 90.1;
+  run.variants[0].ci_high_pct = 95.0;
+  run.variants[0].confidence_level = 0.95;
+  run.variants[0].reasons = {"p50 93.5% faster (90% CI 90.1% to 95.0%, Hodges-Lehmann)"};
+  model.history.push_back(run);
+  model.last = run;
+  const auto context = context_for(model, at("2026-11-22T10:20:00Z"));
+  const std::string html = render_index_html(model, context);
+  const std::string text = render_text(model, context, false);
+  const auto table =
+    html.substr(html.find("id=\"variants\""),
+                html.find("</table>", html.find("id=\"variants\"")) - html.find("id=\"variants\""));
+  CHECK(table.find("Δ (estimate)") != std::string::npos);
+  CHECK(table.find("−93.5%") != std::string::npos);
+  CHECK(table.find("−93.1%") == std::string::npos);
+  CHECK(line_of(text, "  variant").find("Δ est.") != std::string::npos);
+  CHECK(line_of(text, "  v ").find("−93.5%") != std::string::npos);
+  // The history shows the medians' difference under its own name.
+  const auto history = html.substr(html.find("id=\"history\""));
+  CHECK(history.find("Δ median</th>") != std::string::npos);
+  CHECK(history.find("−93.1%") != std::string::npos);
 }

@@ -1,4 +1,7 @@
 #include <smart/decide/decision.hpp>
+#include <smart/util/json_writer.hpp>
+
+#include <boost/json.hpp>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -390,4 +393,47 @@ TEST_CASE("smart rule: borderline is the gray zone only, never an A/A comparison
     INFO(i);
     CHECK_FALSE(aa.borderline);
   }
+}
+
+TEST_CASE("decision reply: what smart-decide --json prints reads back as the same reply")
+{
+  std::mt19937_64 rng(7);
+  auto base = lognormal(rng, 400, 20.0, 0.3);
+  auto var = lognormal(rng, 400, 16.0, 0.3);
+  base.push_back(5000.0f, 0, ProbeError::timeout);
+  for (const Rule rule : {Rule::smart, Rule::original}) {
+    DecideOptions options;
+    options.rule = rule;
+    options.metric = Metric::p95;
+    const Decision d = decide(base, var, options);
+    // smart-decide prints util::write_json(to_json(decision)).
+    const std::string printed = util::write_json(to_json(d));
+    const auto reply = decision_reply_from_json(boost::json::parse(printed).as_object());
+    CHECK(reply == reply_of(d));
+    CHECK(reply.decision == std::string(to_string(d.decision)));
+    CHECK(reply.baseline.n == 401);
+    CHECK(reply.reasons == d.reasons);
+    CHECK(reply.smart.has_value() == (rule == Rule::smart));
+    CHECK(util::write_json(to_json(reply)) == printed);
+  }
+}
+
+TEST_CASE("smart rule: an unbounded interval reads as −∞ / +∞, as on the dashboard, never -inf")
+{
+  std::vector<float> base_ms{11, 12, 13, 14, 15, 16};
+  SampleSet base;
+  for (const float ms : base_ms) {
+    base.push_back(ms, 200, ProbeError::none);
+  }
+  DecideOptions options;
+  options.min_samples = 1;
+  options.metric = Metric::p99;
+  const auto d = decide(base, samples(2, 5), options);
+  std::string all;
+  for (const auto& reason : d.reasons) {
+    all += reason + "\n";
+  }
+  INFO(all);
+  CHECK(all.find("−∞%") != std::string::npos);
+  CHECK(all.find("inf") == std::string::npos);
 }

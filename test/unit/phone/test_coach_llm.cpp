@@ -78,7 +78,8 @@ TEST_CASE("openai_endpoint accepts a base or the full endpoint")
 
 TEST_CASE("the prompt carries the metrics, thresholds and proposed verdict")
 {
-  const auto prompt = build_prompt("workers_2", json::parse(decision_json), HostMetrics{});
+  const auto prompt = build_prompt(
+    "workers_2", decision_reply_from_json(json::parse(decision_json).as_object()), HostMetrics{});
   CHECK(prompt.find("Baseline: 45.00ms p50, 0.00% errors") != std::string::npos);
   CHECK(prompt.find("Variant: 38.00ms p50, 0.00% errors (n=300)") != std::string::npos);
   CHECK(prompt.find("Improvement: 15.50%") != std::string::npos);

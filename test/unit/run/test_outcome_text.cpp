@@ -7,15 +7,15 @@
 using namespace smart;
 
 namespace {
-boost::json::object verdict(const char* decided_by, double estimate, double low, double high,
-                            double err_delta, double err_high)
+DecisionReply verdict(const char* decided_by, double estimate, double low, double high, double err_delta,
+                      double err_high)
 {
   auto value = boost::json::parse(fmt::format(
     R"({{"decision": "inconclusive", "decided_by": "{}", "err_delta_pct": {}, "thresholds": {{"max_err_delta_pct": 2}},
         "smart": {{"estimate_improve_pct": {}, "ci_improve_pct": [{}, {}], "confidence_used": 0.95,
                    "err_delta_high_pct": {}, "min_effect_pct": 10}}}})",
     decided_by, err_delta, estimate, low, high, err_high));
-  return value.as_object();
+  return decision_reply_from_json(value.as_object());
 }
 } // namespace
 
@@ -36,7 +36,7 @@ TEST_CASE("outcome text: an inconclusive verdict says what it found and how much
   const auto small = inconclusive_account(verdict("latency_uncertain", 4, -3, 11, 0, 0.3), 100);
   CHECK_THAT(*small, Catch::Contains("under the 10% worth keeping"));
   auto keep = verdict("all_conditions", 25, 16, 33, 0, 0.3);
-  keep["decision"] = "keep";
+  keep.decision = "keep";
   CHECK_FALSE(inconclusive_account(keep, 300));
 }
 

@@ -1,5 +1,5 @@
+#include <smart/access_log.hpp>
 #include <smart/error.hpp>
-#include <smart/measure/access_log.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include <smart/measure/access_log.hpp>
+#include <smart/access_log.hpp>
 
 #include <smart/error.hpp>
 #include <smart/util/strings.hpp>

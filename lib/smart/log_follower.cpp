@@ -1,4 +1,4 @@
-#include <smart/measure/log_follower.hpp>
+#include <smart/log_follower.hpp>
 
 #include <smart/error.hpp>
 
@@ -30,7 +30,7 @@ bool LogFollower::open_path(bool at_end)
     if (errno == ENOENT) {
       return false; // not there yet (between rename and create): wait
     }
-    throw Error("--access-log {}: {}", m_path, std::strerror(errno));
+    throw Error("access log {}: {}", m_path, std::strerror(errno));
   }
   struct stat st {};
   ::fstat(fd, &st);

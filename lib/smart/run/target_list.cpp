@@ -1,0 +1,144 @@
+#include <smart/run/target_list.hpp>
+
+#include <smart/util/strings.hpp>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace smart {
+
+namespace json = boost::json;
+
+namespace {
+
+// A word of the targets file: bare, or quoted with the quote it does not
+// contain (parse_mix refuses values with both).
+std::string quoted(const std::string& word)
+{
+  if (!word.empty() && word.find_first_of(" \t#'\"") == std::string::npos) {
+    return word;
+  }
+  return word.find('\'') == std::string::npos ? "'" + word + "'" : "\"" + word + "\"";
+}
+
+bool printable_line(std::string_view text)
+{
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool both_quotes(std::string_view text)
+{
+  return text.find('\'') != std::string_view::npos && text.find('"') != std::string_view::npos;
+}
+
+} // namespace
+
+std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& problem)
+{
+  std::vector<MixEntry> mix;
+  if (!value.is_array() || value.as_array().empty()) {
+    problem("targets", "expected a non-empty array of {\"url\", \"weight\", \"method\", \"headers\"}");
+    return mix;
+  }
+  const auto& array = value.as_array();
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    const std::string at = fmt::format("targets[{}]", i);
+    if (!array[i].is_object()) {
+      problem(at, "expected an object {\"url\", \"weight\", \"method\", \"headers\"}");
+      continue;
+    }
+    const auto& object = array[i].as_object();
+    bool ok = true;
+    const auto bad = [&](std::string_view key, std::string_view why) {
+      problem(fmt::format("{}.{}", at, key), why);
+      ok = false;
+    };
+    for (const auto& [key, item] : object) {
+      if (key != "url" && key != "weight" && key != "method" && key != "headers" && key != "comment") {
+        bad(std::string_view(key), "unknown key (url, weight, method, headers)");
+      }
+    }
+    MixEntry entry;
+    const auto* url = object.if_contains("url");
+    if (!url || !url->is_string()) {
+      bad("url", "missing (an http://, https:// or tcp:// URL)");
+    } else {
+      entry.url = std::string(url->as_string());
+      const bool scheme = util::starts_with(entry.url, "http://") ||
+                          util::starts_with(entry.url, "https://") || util::starts_with(entry.url, "tcp://");
+      if (!scheme || entry.url.find_first_of(" \t'\"#") != std::string::npos || !printable_line(entry.url)) {
+        bad("url", fmt::format("\"{}\" is not an http://, https:// or tcp:// URL without spaces or quotes",
+                               util::printable(entry.url, 80)));
+      }
+    }
+    if (const auto* weight = object.if_contains("weight")) {
+      if (!weight->is_number() || !(weight->to_number<double>() > 0) ||
+          !std::isfinite(weight->to_number<double>())) {
+        bad("weight", "expected a number above 0");
+      } else {
+        entry.weight = weight->to_number<double>();
+      }
+    }
+    if (const auto* method = object.if_contains("method")) {
+      const bool token =
+        method->is_string() && !method->as_string().empty() &&
+        std::string_view(method->as_string()).find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ") ==
+          std::string_view::npos;
+      if (!token) {
+        bad("method", "expected an HTTP method in capitals (GET, HEAD)");
+      } else {
+        entry.method = std::string(method->as_string());
+      }
+    }
+    if (const auto* headers = object.if_contains("headers")) {
+      if (!headers->is_array()) {
+        bad("headers", "expected an array of \"Name: value\" strings");
+      } else {
+        for (std::size_t h = 0; h < headers->as_array().size(); ++h) {
+          const auto& header = headers->as_array()[h];
+          const std::string hat = fmt::format("headers[{}]", h);
+          if (!header.is_string()) {
+            bad(hat, "expected a \"Name: value\" string");
+            continue;
+          }
+          const std::string text(header.as_string());
+          if (text.find(':') == std::string::npos || text.front() == ':' || !printable_line(text) ||
+              both_quotes(text)) {
+            bad(hat, fmt::format("\"{}\" is not 'Name: value' on one line", util::printable(text, 80)));
+            continue;
+          }
+          entry.headers.push_back(text);
+        }
+      }
+    }
+    if (ok) {
+      mix.push_back(std::move(entry));
+    }
+  }
+  return mix;
+}
+
+std::string targets_file_text(const std::vector<MixEntry>& mix)
+{
+  std::string text = "# the experiment's targets (meta.json), written by smart-run\n";
+  for (const auto& entry : mix) {
+    text += fmt::format("{} {:g}", quoted(entry.url), entry.weight);
+    if (entry.method != "GET") {
+      text += " -X " + entry.method;
+    }
+    for (const auto& header : entry.headers) {
+      text += " -H " + quoted(header);
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+} // namespace smart

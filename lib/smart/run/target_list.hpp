@@ -1,0 +1,34 @@
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// meta.json's request mix: "targets": [{"url", "weight", "method",
+// "headers"}], measured by smart-measure --targets (docs/measure.md, "A
+// request mix"). smart-run writes the mix as a targets file in the run
+// directory; the experiment's expect_* checks apply to every target.
+
+namespace smart {
+
+struct MixEntry {
+  std::string url;
+  double weight = 1;
+  std::string method = "GET";
+  std::vector<std::string> headers; // "Name: value"
+};
+
+// Reports a problem ("targets[1].weight", "why").
+using TargetIssue = std::function<void(std::string_view path, std::string_view why)>;
+
+// Parses the "targets" array; every problem goes to problem (and the entry
+// is left out).
+std::vector<MixEntry> parse_mix(const boost::json::value& value, const TargetIssue& problem);
+
+// The mix as smart-measure's --targets file: "URL WEIGHT [-X METHOD] [-H 'Name: value']..." lines.
+std::string targets_file_text(const std::vector<MixEntry>& mix);
+
+} // namespace smart

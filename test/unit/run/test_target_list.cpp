@@ -1,0 +1,53 @@
+#include <smart/run/experiment.hpp>
+#include <smart/run/target_list.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace smart;
+
+namespace {
+std::string problems_of(std::string_view json)
+{
+  try {
+    parse_experiment(json, "meta.json", "/x");
+  } catch (const ExperimentError& e) {
+    return e.what();
+  }
+  return {};
+}
+} // namespace
+
+TEST_CASE("target list: meta.json's targets become smart-measure's targets file")
+{
+  const auto exp = parse_experiment(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true",
+    "targets": [{"url": "http://127.0.0.1/", "weight": 5},
+                {"url": "http://127.0.0.1/app.css", "weight": 2, "headers": ["Accept-Encoding: gzip"]},
+                {"url": "http://127.0.0.1/api/health", "method": "HEAD"}]})",
+                                    "meta.json", "/x");
+  REQUIRE(exp.targets.size() == 3);
+  CHECK(exp.target_url == "http://127.0.0.1/");
+  CHECK(targets_file_text(exp.targets) == "# the experiment's targets (meta.json), written by smart-run\n"
+                                          "http://127.0.0.1/ 5\n"
+                                          "http://127.0.0.1/app.css 2 -H 'Accept-Encoding: gzip'\n"
+                                          "http://127.0.0.1/api/health 1 -X HEAD\n");
+}
+
+TEST_CASE("target list: every problem of the targets is reported with its path")
+{
+  const auto problems = problems_of(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true",
+    "target_url": "http://127.0.0.1/", "load": {"concurrency": 2},
+    "targets": [{"url": "ftp://x/"}, {"url": "http://127.0.0.1/", "weight": 0},
+                {"url": "http://127.0.0.1/", "method": "get", "headers": ["no colon", 3]}, "x"]})");
+  CHECK(problems.find("targets[0].url: \"ftp://x/\" is not") != std::string::npos);
+  CHECK(problems.find("targets[1].weight: expected a number above 0") != std::string::npos);
+  CHECK(problems.find("targets[2].method") != std::string::npos);
+  CHECK(problems.find("targets[2].headers[0]: \"no colon\"") != std::string::npos);
+  CHECK(problems.find("targets[2].headers[1]") != std::string::npos);
+  CHECK(problems.find("targets[3]: expected an object") != std::string::npos);
+  CHECK(problems.find("targets: both targets and target_url") != std::string::npos);
+  CHECK(problems.find("targets: a mix is measured by smart-measure's probes") != std::string::npos);
+}
