@@ -7,9 +7,9 @@
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
-#include <smart/run/revert_failed.hpp>
 #include <smart/run/passive_source.hpp>
 #include <smart/run/resource_watch.hpp>
+#include <smart/run/revert_failed.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
@@ -642,7 +642,7 @@ private:
   fs::path m_dir;
   std::optional<SiblingTools> m_tools; // once the run directory exists
   std::optional<ExperimentCommands> m_commands;
-  std::optional<PassiveSource> m_passive; // meta.json's passive measure, once the first block starts
+  std::optional<PassiveSource> m_passive;   // meta.json's passive measure, once the first block starts
   std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
   std::string m_current;
