@@ -288,6 +288,10 @@ std::optional<Pending> RunStore::read_pending() const
   if (const auto* pid = object.if_contains("pid"); pid && pid->is_number()) {
     pending.pid = pid->to_number<long>();
   }
+  if (const auto* pgid = object.if_contains("pgid");
+      pgid && pgid->is_int64() && pgid->as_int64() > 0 && pgid->as_int64() < (1L << 31)) {
+    pending.pgid = static_cast<long>(pgid->as_int64());
+  }
   if (pending.experiment_dir.empty()) {
     throw Error("{}: no experiment_dir: cannot tell what to revert", pending_path().string());
   }
@@ -306,6 +310,9 @@ void RunStore::write_pending(const Pending& p) const
   json::object out = object;
   if (!p.expected_end.empty()) {
     out["expected_end"] = p.expected_end;
+  }
+  if (p.pgid > 0) {
+    out["pgid"] = p.pgid;
   }
   util::write_file_atomically(pending_path(), pretty_json(out));
 }

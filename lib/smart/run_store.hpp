@@ -80,6 +80,11 @@ struct Pending {
   std::string since;
   std::filesystem::path run_dir;
   std::string expected_end; // RFC 3339, when the variant's measurement is planned to end; optional
+  // The process group of the experiment command started last while this
+  // was pending (0: none yet). Recovery kills what is left of it, and waits
+  // for it, before reverting: a child of the command must not write the
+  // variant after the revert.
+  long pgid = 0;
 };
 
 // The names of the files in the state directory, in one place, for the

@@ -95,14 +95,20 @@ struct Listed {
   std::optional<Experiment> exp;
   std::string problem;
   std::optional<json::object> last;
+  // Where its last run stands in history.jsonl (0: never run). Lines are
+  // appended in the order runs end, whatever the clock said, so this orders
+  // runs even after the clock went back.
+  std::size_t last_position = 0;
 };
 
 std::vector<Listed> list_all(const Config& config, const RunStore& store)
 {
-  std::map<std::string, json::object> last;
+  std::map<std::string, std::pair<json::object, std::size_t>> last;
+  std::size_t position = 0;
   for (auto& line : store.history()) {
+    ++position;
     if (const auto* e = line.if_contains("experiment"); e && e->is_string()) {
-      last[std::string(e->as_string())] = line;
+      last[std::string(e->as_string())] = {line, position};
     }
   }
   std::vector<Listed> out;
@@ -112,7 +118,8 @@ std::vector<Listed> list_all(const Config& config, const RunStore& store)
     try {
       item.exp = load_experiment(dir);
       if (auto it = last.find(item.exp->id); it != last.end()) {
-        item.last = it->second;
+        item.last = it->second.first;
+        item.last_position = it->second.second;
       }
     } catch (const std::exception& e) {
       item.problem = e.what();
@@ -209,7 +216,9 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
   return 0;
 }
 
-// The enabled experiment not run for longest; ties: higher priority, then id.
+// The enabled experiment not run for longest (by its place in history.jsonl,
+// not by the clock: after the clock goes back, a run just made must not look
+// older than the ones before it); ties: higher priority, then id.
 // Experiments whose risk class smart.conf does not allow are passed over.
 std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
 {
@@ -244,8 +253,8 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
       best = &item;
       continue;
     }
-    const auto when = field(item.last, "started_at", "");
-    const auto best_when = field(best->last, "started_at", "");
+    const auto when = item.last_position;
+    const auto best_when = best->last_position;
     if (when < best_when || (when == best_when &&
                              (item.exp->priority > best->exp->priority ||
                               (item.exp->priority == best->exp->priority && item.exp->id < best->exp->id)))) {

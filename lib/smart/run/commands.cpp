@@ -1,6 +1,7 @@
 #include <smart/run/commands.hpp>
 
 #include <smart/run/flow.hpp>
+#include <smart/run/test_pause.hpp>
 
 #include <fmt/format.h>
 
@@ -60,8 +61,21 @@ util::ProcessResult ExperimentCommands::run(const Command& command, const std::s
                                             util::Interruptible interruptible) const
 {
   const CommandSite site{m_ctx.config, m_exp.id, m_exp.dir, m_id, m_dir};
-  const auto spec =
+  auto spec =
     command_spec(site, command, variant, fmt::format("{}.{}.log", phase, variant), m_timeout, interruptible);
+  spec.on_started = [this, interruptible](int pgid) {
+    try {
+      record_group(pgid);
+    } catch (const std::exception& e) {
+      // An apply is better not run than run unrecorded; a revert (the
+      // commands that are never interrupted) runs all the same: on a full
+      // disk it is what matters most.
+      if (interruptible == util::Interruptible::yes) {
+        throw;
+      }
+      m_ctx.log.line(fmt::format("cannot record the command's process group: {}", e.what()));
+    }
+  };
   m_ctx.log.line(fmt::format("{} {}: {}", phase, variant, command.display()));
   const auto result = m_ctx.processes.run(spec);
   if (!result.ok()) {
@@ -69,6 +83,16 @@ util::ProcessResult ExperimentCommands::run(const Command& command, const std::s
                                spec.log_file.filename().string()));
   }
   return result;
+}
+
+void ExperimentCommands::record_group(int pgid) const
+{
+  // Only while this run has a variant pending: that is what recovery reads.
+  auto pending = m_ctx.store.read_pending();
+  if (pending && pending->run_id == m_id) {
+    pending->pgid = pgid;
+    m_ctx.store.write_pending(*pending);
+  }
 }
 
 void ExperimentCommands::apply_baseline() const
@@ -94,6 +118,7 @@ void ExperimentCommands::apply(const Variant& variant) const
       fmt::format("apply of {} {}; see apply.{}.log", variant.name, result.describe(), variant.name),
       fmt::format("apply {}", result.describe())};
   }
+  test_pause_point("apply");
   check(variant.name);
 }
 
@@ -111,6 +136,9 @@ void ExperimentCommands::check(const std::string& variant) const
       fmt::format("check after {} {}; see check.{}.log", variant, result.describe(), variant),
       variant != "baseline" ? fmt::format("check {}", result.describe()) : std::string()};
   }
+  if (variant != "baseline") {
+    test_pause_point("check");
+  }
 }
 
 void ExperimentCommands::revert(const std::string& variant) const
@@ -120,6 +148,7 @@ void ExperimentCommands::revert(const std::string& variant) const
     throw flow::RevertFailed{
       fmt::format("revert of {} {}; see revert.{}.log", variant, result.describe(), variant)};
   }
+  test_pause_point("revert");
   if (!m_exp.check.empty()) {
     const auto check = run(m_exp.check, "check", variant + ".reverted", util::Interruptible::no);
     if (!check.ok()) {

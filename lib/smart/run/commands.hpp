@@ -42,7 +42,8 @@ util::ProcessSpec command_spec(const CommandSite& site, const Command& command, 
                                util::Interruptible interruptible, const std::filesystem::path& output = {});
 
 // A run's apply, check and revert steps, each logged in the run log and to
-// <phase>.<variant>.log in the run directory.
+// <phase>.<variant>.log in the run directory. While a variant is pending,
+// each step's process group is recorded in pending.json before it runs.
 class ExperimentCommands {
 public:
   ExperimentCommands(const RunContext& ctx, const Experiment& exp, util::Duration timeout, std::string run_id,
@@ -63,6 +64,9 @@ private:
   util::ProcessResult run(const Command& command, const std::string& phase, const std::string& variant,
                           util::Interruptible interruptible) const;
   void check(const std::string& variant) const;
+  // Records the group of a command just started in pending.json (before it
+  // runs), when this run has a variant pending.
+  void record_group(int pgid) const;
 
   const RunContext& m_ctx;
   const Experiment& m_exp;

@@ -2,13 +2,17 @@
 
 #include <smart/run/commands.hpp>
 #include <smart/run/experiment.hpp>
+#include <smart/run/revert_failed.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/failure.hpp>
 #include <smart/util/host.hpp>
+#include <smart/util/process_group.hpp>
 #include <smart/util/time.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace smart {
 
@@ -60,6 +64,28 @@ RevertOutcome revert(const RunContext& ctx, const Pending& pending, const Experi
   return outcome;
 }
 
+// What the interrupted run started may still be running: a command's child
+// outlives the kill of smart-run (it is in the command's own group) and
+// could write the variant after our revert. Kill that group and wait until
+// it is gone. A group of that number that is not the run's (no member with
+// its SMART_RUN_ID: the number was reused) is left alone. False when it
+// would not die.
+bool stop_interrupted_commands(const RunContext& ctx, const Pending& pending)
+{
+  const int pgid = static_cast<int>(pending.pgid);
+  const auto members = util::process_group_members(pgid);
+  const auto ours = std::any_of(members.begin(), members.end(), [&](int pid) {
+    return util::process_has_environment(pid, "SMART_RUN_ID=" + pending.run_id);
+  });
+  if (!ours) {
+    return true;
+  }
+  ctx.log.line(fmt::format("the interrupted run's commands are still running (process group {}, {} "
+                           "process(es)): killing them before the revert",
+                           pgid, members.size()));
+  return util::kill_process_group_and_wait(pgid, std::chrono::seconds(10));
+}
+
 } // namespace
 
 bool recover_pending(const RunContext& ctx, const Pending& pending)
@@ -70,7 +96,12 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
   const auto exp = load_interrupted(ctx, pending);
   const auto run_dir = pending.run_dir.empty() ? ctx.store.var_dir() : pending.run_dir;
   const auto outcome =
-    exp ? revert(ctx, pending, *exp, run_dir) : RevertOutcome{false, "the experiment could not be loaded"};
+    !stop_interrupted_commands(ctx, pending)
+      ? RevertOutcome{false, fmt::format("the interrupted run's process group {} survived SIGKILL for 10 s; "
+                                         "a revert now could be overwritten by it",
+                                         pending.pgid)}
+    : exp ? revert(ctx, pending, *exp, run_dir)
+          : RevertOutcome{false, "the experiment could not be loaded"};
 
   // Record the interrupted run as aborted (unless it managed to finish).
   std::error_code ec;
@@ -106,18 +137,24 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
                               {"run_dir", run_dir.string()},
                               {"failed_at", now_text()},
                               {"reason", summary.reason}};
-    ctx.store.write_revert_failed(record);
-    ctx.store.clear_pending();
+    const auto unrecorded = write_revert_failed(ctx.store, record);
     ctx.log.alarm(
       fmt::format("REVERT FAILED while recovering run {}: the server may NOT be in its baseline state.\n"
-                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed",
-                  pending.run_id, summary.reason));
+                  "{}\nFix it by hand, then run: smart-run --clear-revert-failed{}",
+                  pending.run_id, summary.reason, unrecorded));
   }
-  if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
-    ctx.store.write_summary(run_dir, summary);
+  try {
+    if (!have && fs::is_directory(run_dir, ec) && run_dir != ctx.store.var_dir()) {
+      ctx.store.write_summary(run_dir, summary);
+    }
+    ctx.store.write_state(summary);
+    ctx.store.append_history(summary);
+  } catch (const std::exception& e) {
+    if (outcome.ok) {
+      throw;
+    }
+    ctx.log.line(fmt::format("cannot record the interrupted run: {}", e.what())); // exit 3 all the same
   }
-  ctx.store.write_state(summary);
-  ctx.store.append_history(summary);
   return outcome.ok;
 }
 

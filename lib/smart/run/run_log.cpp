@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -46,6 +47,16 @@ void RunLog::line(std::string_view text)
 
 void RunLog::alarm(std::string_view text)
 {
+  // To the system log too (the journal under systemd): the alarm must reach
+  // someone when the state directory cannot take revert_failed.json, and
+  // even when stderr goes nowhere.
+  std::string flat;
+  for (auto part : util::split(text, '\n')) {
+    flat += (flat.empty() ? "" : " | ") + std::string(part);
+  }
+  ::openlog("smart-run", LOG_PID, LOG_DAEMON);
+  ::syslog(LOG_ALERT, "%s", flat.c_str());
+  ::closelog();
   const std::string bar(72, '!');
   line(bar);
   for (auto part : util::split(text, '\n')) {

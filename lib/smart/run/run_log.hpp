@@ -23,7 +23,8 @@ public:
   // Starts copying lines into file (appended); lines before stay on stderr only.
   void open(const std::filesystem::path& file);
   void line(std::string_view text);
-  // A line framed so nobody can miss it (revert failed).
+  // A line framed so nobody can miss it (revert failed); also sent to the
+  // system log (syslog(3), LOG_ALERT: the journal under systemd).
   void alarm(std::string_view text);
   // Draws text, followed by the whole run's progress once a plan is set.
   void progress(std::string_view text);

@@ -1,6 +1,7 @@
 #include <smart/run/run_record.hpp>
 
 #include <smart/run/fingerprint.hpp>
+#include <smart/run/test_pause.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
 
@@ -47,9 +48,18 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
   ctx.log.line(fmt::format("run {}: {} — kept: {} — {}", summary.run_id, summary.status, summary.kept_variant,
                            util::printable(summary.reason, 400)));
   ctx.log.line("================================");
-  ctx.store.write_summary(run_dir, summary);
-  ctx.store.write_state(summary);
-  ctx.store.append_history(summary);
+  test_pause_point("state-write");
+  try {
+    ctx.store.write_summary(run_dir, summary);
+    ctx.store.write_state(summary);
+    ctx.store.append_history(summary);
+  } catch (const std::exception& e) {
+    if (summary.status != "revert_failed") {
+      throw;
+    }
+    // The alarm was raised; exit 3 must not turn into a write error's exit 1.
+    ctx.log.line(fmt::format("cannot record the run: {}", e.what()));
+  }
   if (!exp.manages.empty() && summary.status != "revert_failed") {
     save_fingerprint(ctx.store, exp, ctx.config);
   }

@@ -9,9 +9,11 @@
 #include <smart/run/outcome_text.hpp>
 #include <smart/run/passive_source.hpp>
 #include <smart/run/resource_watch.hpp>
+#include <smart/run/revert_failed.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
+#include <smart/run/test_pause.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -251,6 +253,7 @@ private:
         log(fmt::format("re-applying {} to keep it", variant.name));
         apply_variant(variant);
       }
+      test_pause_point("keep");
       m_ctx.store.clear_pending();
       m_applied = false;
       result.outcome = "keep";
@@ -377,6 +380,7 @@ private:
 
   void warm_up(const std::string& label)
   {
+    test_pause_point("warm-up");
     if (m_s.warmup.count() > 0) {
       wait_for(m_ctx.log, m_s.warmup, "warm-up " + label);
     }
@@ -441,6 +445,9 @@ private:
   SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
                     std::optional<int> block, bool guard, const SampleSet& prior)
   {
+    if (guard) { // a variant's measurement
+      test_pause_point("measurement");
+    }
     if (m_exp.passive && !m_passive) {
       m_passive.emplace(*m_exp.passive); // from the first block on, before any variant
     }
@@ -470,6 +477,7 @@ private:
     if (signals::received()) {
       throw Interrupted{};
     }
+    test_pause_point("decide");
     const auto low_traffic = m_passive ? m_passive->too_little_traffic(label) : std::nullopt;
     auto decision = low_traffic ? Verdict{"inconclusive", false, {*low_traffic}, {}, {}, "measure.min_rate"}
                                 : m_tools->decide(base, var, label, confidence, look, quiet);
@@ -580,8 +588,7 @@ private:
                               {"failed_at", now_text()},
                               {"reason", reason},
                               {"revert", m_exp.revert.display()}};
-    m_ctx.store.write_revert_failed(record);
-    m_ctx.store.clear_pending(); // revert_failed.json now holds it, for a human
+    const auto unrecorded = write_revert_failed(m_ctx.store, record);
     m_applied = false;
     m_ctx.log.alarm(
       fmt::format("REVERT FAILED: the server may NOT be in its baseline state.\n"
@@ -589,8 +596,8 @@ private:
                   "run directory: {}\n"
                   "Fix the server by hand (the revert command and its log are in the run directory),\n"
                   "then clear the block with: smart-run --clear-revert-failed\n"
-                  "Until then every smart-run refuses to start (exit 3).",
-                  m_exp.id, m_pending_variant, reason, m_dir.string()));
+                  "Until then every smart-run refuses to start (exit 3).{}",
+                  m_exp.id, m_pending_variant, reason, m_dir.string(), unrecorded));
   }
 
   // ---- helpers -------------------------------------------------------------

@@ -1,5 +1,6 @@
 #include <smart/util/process.hpp>
 
+#include <smart/util/process_group.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/units.hpp>
 
@@ -173,11 +174,26 @@ std::optional<int> wait_child(pid_t pid, int pidfd, std::optional<Clock::time_po
 }
 
 [[noreturn]] void child(const ProcessSpec& spec, const std::vector<char*>& argv,
-                        const std::vector<char*>& envp, int log_fd, int out_fd, int error_pipe)
+                        const std::vector<char*>& envp, int log_fd, int out_fd, int error_pipe, int gate,
+                        pid_t parent)
 {
   ::setpgid(0, 0);
   // If we die (kill -9), the child hears of it instead of running on alone.
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) {
+    ::_exit(127); // died before the line above
+  }
+  if (gate >= 0) {
+    // The parent records our group first; if it dies before, nothing runs.
+    char go = 0;
+    ssize_t n;
+    while ((n = ::read(gate, &go, 1)) < 0 && errno == EINTR) {
+    }
+    if (n != 1) {
+      ::_exit(127);
+    }
+    ::close(gate);
+  }
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -217,8 +233,10 @@ void kill_group(pid_t pid, int pidfd, std::chrono::duration<double> grace)
     ::kill(-pid, SIGKILL);
     wait_child(pid, pidfd, std::nullopt, false);
   }
-  // The leader is gone; anything it left in its group goes too.
-  ::kill(-pid, SIGKILL);
+  // The leader is gone; anything it left in its group goes too, and is
+  // waited for: a grandchild must not write after we report the command
+  // ended (a revert would race it).
+  kill_process_group_and_wait(pid, std::chrono::seconds(10));
 }
 
 } // namespace
@@ -291,8 +309,20 @@ ProcessResult run_process(const ProcessSpec& spec)
   if (!spec.log_file.empty()) {
     log_file = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_file < 0) {
-      result.error = fmt::format("cannot open log file {}: {}", spec.log_file.string(), std::strerror(errno));
-      return result;
+      // A log that cannot be written (a full disk, a directory that went
+      // read-only) must not stop the command: it may be the revert. Its
+      // output goes to our stderr instead, bounded all the same.
+      const std::string note = fmt::format("[cannot open log file {}: {}; its output follows here]\n",
+                                           spec.log_file.string(), std::strerror(errno));
+      log_file = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
+      if (log_file < 0) {
+        log_file = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+      }
+      if (log_file < 0) {
+        result.error = fmt::format("cannot open log file {} nor stderr", spec.log_file.string());
+        return result;
+      }
+      [[maybe_unused]] auto n = ::write(log_file, note.data(), note.size());
     }
     int output_pipe[2];
     if (::pipe2(output_pipe, O_CLOEXEC) != 0) {
@@ -339,16 +369,36 @@ ProcessResult run_process(const ProcessSpec& spec)
     return result;
   }
 
+  int gate[2] = {-1, -1};
+  if (spec.on_started && ::pipe2(gate, O_CLOEXEC) != 0) {
+    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
+    ::close(error_pipe[0]);
+    ::close(error_pipe[1]);
+    close_files();
+    close_capture();
+    return result;
+  }
+
   const auto start = Clock::now();
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(error_pipe[0]);
-    child(spec, argv, envp, log_fd, out_fd, error_pipe[1]);
+    if (gate[1] >= 0) {
+      ::close(gate[1]);
+    }
+    child(spec, argv, envp, log_fd, out_fd, error_pipe[1], gate[0], parent);
   }
   ::close(error_pipe[1]);
+  if (gate[0] >= 0) {
+    ::close(gate[0]);
+  }
   close_files();
   if (pid < 0) {
     ::close(error_pipe[0]);
+    if (gate[1] >= 0) {
+      ::close(gate[1]);
+    }
     close_capture();
     result.error = fmt::format("cannot fork: {}", std::strerror(errno));
     return result;
@@ -358,6 +408,30 @@ ProcessResult run_process(const ProcessSpec& spec)
     capture.emplace(log_read, log_file, spec.log_head_bytes, spec.log_tail_bytes);
   }
   ::setpgid(pid, pid); // also in the child: whichever runs first wins the race
+  if (gate[1] >= 0) {
+    std::string refused;
+    try {
+      spec.on_started(static_cast<int>(pid));
+    } catch (const std::exception& e) {
+      refused = e.what();
+    }
+    if (refused.empty()) {
+      [[maybe_unused]] auto n = ::write(gate[1], "1", 1);
+    }
+    ::close(gate[1]); // without the byte: the child exits before it runs anything
+    if (!refused.empty()) {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      ::close(error_pipe[0]);
+      if (capture) {
+        capture->finish();
+        ::close(log_file);
+      }
+      result.error = refused;
+      return result;
+    }
+  }
 
   // The error pipe closes on exec (success) or carries why exec failed.
   std::string exec_error;

@@ -10,8 +10,9 @@
 
 // Runs one child command and waits for it, safely:
 // - in its own process group, so a timeout or an interrupt ends the whole
-//   tree (SIGTERM to the group, then SIGKILL after a grace period), and a
-//   Ctrl-C on the terminal reaches only us, not the child;
+//   tree (SIGTERM to the group, then SIGKILL after a grace period; we return
+//   only once no member of the group is left alive), and a Ctrl-C on the
+//   terminal reaches only us, not the child;
 // - with an explicit environment, working directory and stdin from /dev/null;
 // - stdout and stderr appended to a log file, head and tail bounded (or
 //   inherited when none);
@@ -27,7 +28,9 @@ struct ProcessSpec {
   std::vector<std::string> argv;          // argv[0] is searched in the PATH of env
   std::filesystem::path cwd;              // empty: ours
   std::map<std::string, std::string> env; // the child's whole environment
-  std::filesystem::path log_file;         // stdout+stderr appended; empty: inherited
+  // stdout+stderr appended; empty: inherited. When it cannot be opened, the
+  // output goes to our stderr (after a line saying why) and the command runs.
+  std::filesystem::path log_file;
   // What reaches log_file is bounded: the first log_head_bytes of the
   // output, then a line saying how many bytes were left out, then the last
   // log_tail_bytes (a command that prints without end costs neither disk
@@ -42,6 +45,12 @@ struct ProcessSpec {
   // it (the group is killed, ProcessEnd::stopped). For guards and progress.
   std::function<bool()> watch;
   std::chrono::duration<double> watch_interval{0.25};
+  // Called with the child's process group once it exists and before the
+  // child execs (the child waits for it to return): the caller records the
+  // group, e.g. so that whoever finds us killed can kill what we started.
+  // If it throws, the child is killed before it ran anything and the
+  // result is failed_to_start with the message.
+  std::function<void(int pgid)> on_started;
 };
 
 enum class ProcessEnd {

@@ -1,5 +1,6 @@
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/process.hpp>
+#include <smart/util/process_group.hpp>
 #include <smart/util/signals.hpp>
 
 #include "../temp_dir.hpp"
@@ -154,4 +155,45 @@ TEST_CASE("process: a daemon left holding the output does not hold us")
   const auto result = run_process(shell("(sleep 30 &) ; echo started", tmp.path));
   CHECK(result.ok()); // (rather than hanging for 30 s)
   CHECK(read_file(tmp.path / "log") == "started\n");
+}
+
+TEST_CASE("process: on_started gets the child's group before the command runs")
+{
+  TempDir tmp;
+  auto spec = shell("echo $$ > pid", tmp.path);
+  int seen = 0;
+  bool ran_before = true;
+  spec.on_started = [&](int pgid) {
+    seen = pgid;
+    ran_before = fs::exists(tmp.path / "pid");
+  };
+  CHECK(run_process(spec).ok());
+  CHECK_FALSE(ran_before);
+  CHECK(read_file(tmp.path / "pid") == std::to_string(seen) + "\n");
+}
+
+TEST_CASE("process: when on_started throws the command never runs")
+{
+  TempDir tmp;
+  auto spec = shell("touch ran", tmp.path);
+  spec.on_started = [](int) { throw std::runtime_error("cannot record the group"); };
+  const auto result = run_process(spec);
+  CHECK(result.end == ProcessEnd::failed_to_start);
+  CHECK(result.describe() == "cannot record the group");
+  CHECK_FALSE(fs::exists(tmp.path / "ran"));
+}
+
+TEST_CASE("process: a timed-out command's group is gone when run_process returns")
+{
+  TempDir tmp;
+  // The child of the command ignores SIGTERM: only SIGKILL of the group ends it.
+  auto spec = shell("sh -c 'trap \"\" TERM; while :; do sleep 0.05; done' & sleep 30", tmp.path);
+  spec.timeout = std::chrono::duration<double>(0.3);
+  spec.kill_grace = std::chrono::duration<double>(0.1);
+  int group = 0;
+  spec.on_started = [&](int pgid) { group = pgid; };
+  const auto result = run_process(spec);
+  CHECK(result.end == ProcessEnd::timed_out);
+  REQUIRE(group > 0);
+  CHECK(process_group_members(group).empty());
 }
