@@ -57,8 +57,8 @@ int main(int argc, char** argv)
     desc.add_options()(
       "next",
       "run the enabled experiment not run for longest (ties: higher priority first) — the timer's choice")(
-      "list", "list the experiments with their last outcome")("dry-run",
-                                                              "validate and print the plan; execute nothing")(
+      "list", "list the experiments with their last outcome")(
+      "dry-run", "validate and print the plan, send one probe of the target; apply nothing")(
       "json", "print the run's summary.json (or the plan, the list) on stdout")(
       "show-config", "print every configuration value with its origin")(
       "clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")(

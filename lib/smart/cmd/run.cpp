@@ -4,6 +4,7 @@
 #include <smart/error.hpp>
 #include <smart/outcome.hpp>
 #include <smart/run/confirmation.hpp>
+#include <smart/run/dry_run_probe.hpp>
 #include <smart/run/plan_check.hpp>
 #include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
@@ -319,8 +320,9 @@ int do_clear_revert_failed(const RunStore& store)
   return 0;
 }
 
-int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
+int do_dry_run(const RunContext& ctx, const Experiment& exp, const RunSettings& s, bool as_json)
 {
+  const DryRunProbe probe = dry_run_probe(ctx, exp, s);
   const auto plan = plan_blocks(s);
   const bool probe_mode = exp.measure.empty() && !(exp.load && (exp.load->concurrency || exp.load->rate));
   const PlanCheck check = check_plan(s, exp.variants.size(),
@@ -334,41 +336,50 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
     for (int after : plan.look_after) {
       looks.push_back(after);
     }
-    const json::object out{{"experiment", exp.id},
-                           {"dir", exp.dir.string()},
-                           {"design", to_string(s.design)},
-                           {"strategy", to_string(s.strategy)},
-                           {"baseline_seconds", s.baseline.count()},
-                           {"variant_seconds", s.variant.count()},
-                           {"cooldown_seconds", s.cooldown.count()},
-                           {"block_seconds", s.block.count()},
-                           {"warmup_seconds", s.warmup.count()},
-                           {"timeout_seconds", s.timeout.count()},
-                           {"pairs", plan.pairs},
-                           {"planned_seconds", check.total_seconds},
-                           {"planned_seconds_per_variant", check.seconds_per_variant},
-                           {"can_keep", check.cannot_keep.empty()},
-                           {"cannot_keep", check.cannot_keep},
-                           {"looks_after_pairs", looks},
-                           {"improve_pct", s.improve_pct},
-                           {"max_err_delta_pct", s.max_err_delta_pct},
-                           {"metric", s.metric},
-                           {"abort_err_pct", s.abort_err_pct},
-                           {"baseline_apply", exp.baseline_apply.display()},
-                           {"variants", variants},
-                           {"revert", exp.revert.display()},
-                           {"check", exp.check.display()},
-                           {"measure", exp.passive || !exp.targets.empty() ? measure_text(exp)
-                                       : exp.measure.empty()               ? "smart-measure " + exp.target_url
-                                                                           : exp.measure.display()},
-                           {"risk", risk_name(exp.risk)},
-                           {"safety", [&]() {
-                              json::array notes;
-                              for (const auto& note : safety_notes(exp)) {
-                                notes.emplace_back(note);
-                              }
-                              return notes;
-                            }()}};
+    const json::object out{
+      {"experiment", exp.id},
+      {"dir", exp.dir.string()},
+      {"design", to_string(s.design)},
+      {"strategy", to_string(s.strategy)},
+      {"baseline_seconds", s.baseline.count()},
+      {"variant_seconds", s.variant.count()},
+      {"cooldown_seconds", s.cooldown.count()},
+      {"block_seconds", s.block.count()},
+      {"warmup_seconds", s.warmup.count()},
+      {"timeout_seconds", s.timeout.count()},
+      {"pairs", plan.pairs},
+      {"planned_seconds", check.total_seconds},
+      {"planned_seconds_per_variant", check.seconds_per_variant},
+      {"can_keep", check.cannot_keep.empty()},
+      {"cannot_keep", check.cannot_keep},
+      {"looks_after_pairs", looks},
+      {"improve_pct", s.improve_pct},
+      {"max_err_delta_pct", s.max_err_delta_pct},
+      {"metric", s.metric},
+      {"abort_err_pct", s.abort_err_pct},
+      {"baseline_apply", exp.baseline_apply.display()},
+      {"variants", variants},
+      {"revert", exp.revert.display()},
+      {"check", exp.check.display()},
+      {"measure", exp.passive || !exp.targets.empty() ? measure_text(exp)
+                  : exp.measure.empty()               ? "smart-measure " + exp.target_url
+                                                      : exp.measure.display()},
+      {"risk", risk_name(exp.risk)},
+      {"probe",
+       json::object{
+         {"sent", probe.sent},
+         {"ok", probe.ok},
+         {"response_code", probe.response_code ? json::value(*probe.response_code) : json::value(nullptr)},
+         {"latency_ms", probe.latency_ms ? json::value(*probe.latency_ms) : json::value(nullptr)},
+         {"error", probe.error},
+         {"text", probe.text}}},
+      {"safety", [&]() {
+         json::array notes;
+         for (const auto& note : safety_notes(exp)) {
+           notes.emplace_back(note);
+         }
+         return notes;
+       }()}};
     std::cout << pretty_json(out);
     return 0;
   }
@@ -425,7 +436,9 @@ int do_dry_run(const Experiment& exp, const RunSettings& s, bool as_json)
   if (!check.cannot_keep.empty()) {
     fmt::print("warning: this plan can never keep a variant: {}\n", check.cannot_keep);
   }
-  fmt::print("nothing was executed (--dry-run)\n");
+  fmt::print("probe of the target now: {}\n", probe.text);
+  fmt::print("nothing was executed (--dry-run): no command run, nothing applied; only the probe above was "
+             "sent\n");
   return 0;
 }
 
@@ -495,7 +508,9 @@ int run(const RunOptions& o)
       restrict_to_variant(exp, *o.confirm);
     }
     auto settings = resolve_settings(exp, config, o.overrides);
-    return do_dry_run(exp, settings, o.json);
+    RunLog log;
+    const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
+    return do_dry_run(ctx, exp, settings, o.json);
   }
 
   // From here on this process may change the server: one at a time.
