@@ -45,8 +45,12 @@ expect_in "$dom" 'id="status"'
 expect_in "$dom" '<span class="badge good" id="outcome">kept</span>'
 expect_in "$dom" 'id="variants"'
 expect_in "$dom" '<svg class="chart cdf"'
-expect_eq "$(grep -o '<polyline class="series s[0-9]' "$dom" | wc -l | tr -d ' ')" "$(( 3 + 2 * 2 + 1 ))" "CDF lines + trend lines"
-expect_eq "$(grep -o '<svg class="chart trend"' "$dom" | wc -l | tr -d ' ')" "2" "one trend chart per experiment"
+# 3 CDF lines; 2 experiments x (baseline, chosen) trend lines; over time: the
+# p50 and the error rate the server ran (1 each), CPU and memory cost
+# (baseline and chosen variant, 2 each).
+expect_eq "$(grep -o '<polyline class="series s[0-9]' "$dom" | wc -l | tr -d ' ')" "$(( 3 + 2 * 2 + 1 + 1 + 2 + 2 ))" "CDF lines + trend lines"
+expect_eq "$(grep -o '<svg class="chart trend"[^>]*aria-label="p50 (ms) per run of ' "$dom" | wc -l | tr -d ' ')" "2" "one trend chart per experiment"
+expect_eq "$(grep -o '<svg class="chart trend"' "$dom" | wc -l | tr -d ' ')" "$(( 2 + 4 ))" "trend charts: one per experiment, four over time"
 # The fixture's last run is days old by the real clock: stale.
 expect_in "$dom" 'id="health" data-status="stale"'
 expect_in "$dom" 'class="banner banner-stale"'
