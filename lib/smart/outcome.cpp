@@ -126,6 +126,11 @@ std::string_view verdict_explanation(std::string_view outcome)
   return {};
 }
 
+bool target_unhealthy(std::string_view status, std::string_view reason)
+{
+  return status == "failed" && reason.starts_with("target unhealthy");
+}
+
 std::string too_little_traffic(double baseline_rate, double variant_rate, std::uint64_t baseline_requests,
                                std::uint64_t variant_requests, double min_rate)
 {

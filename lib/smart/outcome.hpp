@@ -45,6 +45,11 @@ Tone verdict_tone(std::string_view outcome);
 // noisy samples)", "reverted: below the threshold"; empty for keep.
 std::string_view verdict_explanation(std::string_view outcome);
 
+// A run that stopped at its baseline because the target failed (status
+// "failed", reason "target unhealthy: ..."): read by the health check and the
+// alerts alike, so both tell the same run the same way.
+bool target_unhealthy(std::string_view status, std::string_view reason);
+
 // Passive measurement saw too little traffic to judge (requests per second
 // of each side over its blocks, and their counts; min_rate: what is
 // required): "inconclusive: too little traffic to judge: 0.4 requests/s

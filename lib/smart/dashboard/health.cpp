@@ -1,5 +1,7 @@
 #include <smart/dashboard/health.hpp>
 
+#include <smart/outcome.hpp>
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -73,7 +75,7 @@ Health assess_health(const Model& model, util::SystemTime now, const HealthPolic
   }
   // A target that failed its baseline is broken now, whatever came before:
   // no experiment can run until it answers again.
-  if (model.last && model.last->status == "failed" && model.last->reason.starts_with("target unhealthy")) {
+  if (model.last && outcome::target_unhealthy(model.last->status, model.last->reason)) {
     health.status = HealthStatus::failing;
     health.message = "The target is unhealthy: the last run stopped at its baseline.";
     return health;

@@ -1,5 +1,6 @@
 #include <smart/phone/notify.hpp>
 
+#include <smart/outcome.hpp>
 #include <smart/util/json_writer.hpp>
 #include <smart/util/strings.hpp>
 
@@ -88,7 +89,7 @@ std::vector<NotifyEvent> run_events(const json::value& summary, const std::vecto
       add("failed_twice");
     }
   }
-  if (base.status == "aborted") {
+  if (base.status == "aborted" || outcome::target_unhealthy(base.status, base.reason)) {
     add("unhealthy");
   }
   if (on_keep && base.status == "kept") {
@@ -106,7 +107,8 @@ std::string notify_text(const NotifyEvent& event, std::string_view host)
   } else if (event.event == "failed_twice") {
     what = fmt::format("two runs in a row failed (last: {}, {})", event.experiment, event.status);
   } else if (event.event == "unhealthy") {
-    what = fmt::format("the target was unhealthy during {} (run aborted)", event.experiment);
+    what = fmt::format("the target was unhealthy during {} ({})", event.experiment,
+                       event.status == "aborted" ? "run aborted" : "no variant was tried");
   } else if (event.event == "kept") {
     what = fmt::format("{} kept {}", event.experiment, event.kept_variant);
   } else {

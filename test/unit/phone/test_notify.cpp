@@ -46,6 +46,17 @@ TEST_CASE("notify: one failure after a success is no failed_twice; an aborted ru
         std::vector<std::string>{"20261122T203000Z.unhealthy"});
 }
 
+TEST_CASE("notify: a run stopped at an unhealthy baseline is unhealthy; an ordinary failure is not")
+{
+  auto self = run("20261122T203000Z", "failed");
+  self.as_object()["reason"] =
+    "target unhealthy: 40 of 40 baseline samples failed (connect 40); no variant was tried";
+  const auto events = smart::run_events(self, {self}, false);
+  CHECK(names(events) == std::vector<std::string>{"20261122T203000Z.unhealthy"});
+  CHECK(smart::notify_text(events.at(0), "web-1").find("no variant was tried") != std::string::npos);
+  CHECK(smart::run_events(run("20261122T203000Z", "failed"), {}, false).empty());
+}
+
 TEST_CASE("notify: a keep alerts only when asked; a revert never")
 {
   const auto kept = run("20261122T203000Z", "kept", "w2");
