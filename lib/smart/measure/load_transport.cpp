@@ -25,6 +25,7 @@ public:
   }
 
   IoResult handshake() override { return {}; }
+  bool has_handshake() const override { return false; }
 
   IoResult read(char* data, std::size_t size) override
   {
@@ -107,6 +108,8 @@ public:
     SSL_set_connect_state(m_ssl);
     return handshake();
   }
+
+  bool has_handshake() const override { return true; }
 
   IoResult handshake() override
   {

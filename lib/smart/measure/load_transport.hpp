@@ -40,6 +40,9 @@ public:
   // Continues the handshake connect() began (TLS); failed: no secure stream
   // (certificate, protocol, or the server hung up).
   virtual IoResult handshake() = 0;
+  // True when connect() begins a handshake whose time is a phase of its own
+  // (TLS), even one that ends within connect() (a resumed session).
+  virtual bool has_handshake() const = 0;
   virtual IoResult read(char* data, std::size_t size) = 0;
   virtual IoResult write(const char* data, std::size_t size) = 0;
   // Bytes already taken off the socket are waiting: read() again without

@@ -324,7 +324,7 @@ private:
     conn.tls_start = now;
     conn.state = State::handshaking;
     const IoResult r = conn.io->connect(conn.fd);
-    if (r.status == IoStatus::done) {
+    if (r.status == IoStatus::done && !conn.io->has_handshake()) {
       // No handshake to wait for (plain): no handshake time either.
       set_events(conn, EPOLLIN);
       send_request(id, now);
@@ -337,11 +337,15 @@ private:
   {
     Conn& conn = m_conns[id];
     switch (r.status) {
-    case IoStatus::done:
-      conn.tls_ms = ms(now - conn.tls_start);
+    case IoStatus::done: {
+      // Read the clock now: a resumed handshake can end in the very call that
+      // began it (on_connected's now), and its time is still not zero.
+      const auto done_at = steady::now();
+      conn.tls_ms = ms(done_at - conn.tls_start);
       set_events(conn, EPOLLIN);
-      send_request(id, now);
+      send_request(id, done_at);
       return;
+    }
     case IoStatus::want_read:
       set_events(conn, EPOLLIN);
       return;
