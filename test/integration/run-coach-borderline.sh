@@ -10,13 +10,15 @@
 command -v jq >/dev/null || skip "jq is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-# The gray zone: both variants about 20 % faster (noisy latencies around
-# 8 ms against 10 ms, 200 samples a side, no errors) in 6 block pairs, but
-# each variant's first block is slower (16 ms): 5 of 6 pairs favour it, the
-# paired interval (finite: 6 pairs can bound a loss) still reaches 0, so the
-# verdict is inconclusive with an estimate worth keeping and bounded errors:
-# borderline. (With 4 pairs the interval is open to any loss and nothing is
-# borderline: see run-coach-aa-nginx.)
+# The gray zone: both variants about 40 % faster (noisy latencies around
+# 6 ms against 10 ms, no errors) in 6 block pairs, but each variant's first
+# two blocks are 10 % slower than the baseline (11 ms): 4 of 6 pairs favour
+# it, the paired interval (finite: 6 pairs can bound a loss) reaches below
+# 0 while its estimate is worth keeping, and the tails stay within
+# tolerance (the slow blocks are a third of the variant's samples): an
+# inconclusive verdict with bounded errors and tails, borderline. (With 4
+# pairs the interval is open to any loss and nothing is borderline: see
+# run-coach-aa-nginx.)
 plain_experiment "$TMP/exp" plain '.design = "interleaved" | .variant_seconds = 3 | .block_seconds = 0.5 | .warmup_seconds = 0'
 cat >"$TMP/exp/plain/measure.sh" <<'SH'
 #!/bin/sh
@@ -24,9 +26,11 @@ cat >"$TMP/exp/plain/measure.sh" <<'SH'
 # lognormal, sigma 0.3; then waits out the duration.
 read -r s <state
 lat=10; [ -r "latency.$s" ] && read -r lat <"latency.$s"
-# The variant's first block of each run is slower than the baseline.
-if [ "$s" != baseline ] && [ -r "latency.$s" ] && [ ! -e "seen.$s.$SMART_RUN_ID" ]; then
-  touch "seen.$s.$SMART_RUN_ID"; lat=16
+# The variant's first two blocks of each run are slower than the baseline.
+if [ "$s" != baseline ] && [ -r "latency.$s" ]; then
+  seen=0; [ -r "seen.$s.$SMART_RUN_ID" ] && read -r seen <"seen.$s.$SMART_RUN_ID"
+  echo $((seen + 1)) >"seen.$s.$SMART_RUN_ID"
+  [ "$seen" -lt 2 ] && lat=11
 fi
 awk -v d="${SMART_DURATION:-1}" -v lat="$lat" -v seed="$$" 'BEGIN {
   srand(seed); n = int(d * 200); if (n < 1) n = 1
@@ -38,8 +42,8 @@ awk -v d="${SMART_DURATION:-1}" -v lat="$lat" -v seed="$$" 'BEGIN {
 }' >"$SMART_OUTPUT"
 sleep "${SMART_DURATION:-1}"
 SH
-echo 8 >"$TMP/exp/plain/latency.fast"
-echo 8 >"$TMP/exp/plain/latency.slow"
+echo 6 >"$TMP/exp/plain/latency.fast"
+echo 6 >"$TMP/exp/plain/latency.slow"
 state=$TMP/base/var/state.json
 conf() {
   plain_conf "$TMP/smart.conf" "$TMP/exp"
