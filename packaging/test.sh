@@ -37,10 +37,12 @@ cmake --build "$asan" -j"$jobs"
 
 stage "TSan build, the load generator's threads in $tsan"
 cmake -S . -B "$tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSMART_WERROR=ON -DSMART_ENABLE_TSAN=ON
-cmake --build "$tsan" -j"$jobs" --target smart-measure smart-run smart_unit_tests
+cmake --build "$tsan" -j"$jobs"
+# measure-load-fds is left out: TSan's runtime opens descriptors of its own,
+# so its count of smart-measure's descriptors means nothing here.
 (cd "$tsan" &&
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --output-on-failure --timeout 600 -R 'load')
+    ctest --output-on-failure --timeout 600 -R 'load' -E 'measure-load-fds')
 
 stage "libFuzzer targets, ${SMART_FUZZ_SECONDS:-20} s each, in $fuzz"
 SMART_FUZZ_BUILD_DIR=$fuzz bash test/fuzz/run-fuzzers.sh "${SMART_FUZZ_SECONDS:-20}"
