@@ -2,6 +2,7 @@
 
 #include <smart/error.hpp>
 #include <smart/util/strings.hpp>
+#include <smart/util/time.hpp>
 
 #include <fmt/format.h>
 
@@ -292,6 +293,12 @@ std::optional<std::int64_t> parse_msec(std::string_view text)
   int millis = 0;
   if (dot == std::string_view::npos || !parse_uint(text.substr(0, dot), seconds) ||
       !parse_fixed(text.substr(dot + 1), 3, millis)) {
+    return std::nullopt;
+  }
+  // No later than the last second of util::max_year (and never an overflow).
+  constexpr std::uint64_t after_max_year = 7258118400; // 2200-01-01T00:00:00Z
+  static_assert(util::max_year == 2199);
+  if (seconds >= after_max_year) {
     return std::nullopt;
   }
   return static_cast<std::int64_t>(seconds) * 1000 + millis;

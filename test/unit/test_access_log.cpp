@@ -110,5 +110,9 @@ TEST_CASE("access log: time fields")
   CHECK(parse_time_iso8601("2000-02-29T12:00:00Z") == 951825600000LL);
   CHECK(parse_msec("12.345") == 12345);
   CHECK_FALSE(parse_msec("12"));
+  // Beyond the years smart reads (found by fuzzing: the milliseconds overflowed).
+  CHECK(parse_msec("7258118399.999") == 7258118399999LL);
+  CHECK_FALSE(parse_msec("7258118400.000"));
+  CHECK_FALSE(parse_msec("1796286666666666669.000"));
   CHECK_FALSE(parse_time_iso8601("2000-13-01T00:00:00Z"));
 }
