@@ -1,5 +1,7 @@
 #include <smart/run/resource_meter.hpp>
 
+#include <smart/util/process_group.hpp>
+
 #include <fmt/format.h>
 
 #include <unistd.h>
@@ -103,7 +105,7 @@ public:
     }
     // Every process's parent, then the tree under root (nginx's master and
     // its workers, php-fpm's pool ...).
-    std::map<long, ProcessStat> stats;
+    std::map<long, util::ProcessStat> stats;
     std::error_code ec;
     for (fs::directory_iterator it(m_proc, ec), end; !ec && it != end; it.increment(ec)) {
       const auto name = it->path().filename().string();
@@ -112,7 +114,7 @@ public:
         continue;
       }
       if (const auto stat = slurp(it->path() / "stat")) {
-        if (const auto parsed = parse_process_stat(*stat)) {
+        if (const auto parsed = util::parse_process_stat(*stat)) {
           stats.emplace(*pid, *parsed);
         }
       }
@@ -156,39 +158,6 @@ std::optional<double> parse_cpu_stat_usage(std::string_view cpu_stat)
     return std::nullopt;
   }
   return static_cast<double>(*usec) / 1e6;
-}
-
-std::optional<ProcessStat> parse_process_stat(std::string_view stat)
-{
-  // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so
-  // the fields are counted from the last ')'.
-  const auto close = stat.rfind(')');
-  if (close == std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::vector<std::string_view> fields;
-  std::size_t at = close + 1;
-  while (at < stat.size() && fields.size() < 13) {
-    while (at < stat.size() && stat[at] == ' ') {
-      ++at;
-    }
-    const auto end = std::min(stat.find_first_of(" \n", at), stat.size());
-    if (end > at) {
-      fields.push_back(stat.substr(at, end - at));
-    }
-    at = end;
-  }
-  // After COMM: state(3) ppid(4) ... utime(14) stime(15), 1-based as in proc(5).
-  if (fields.size() < 13) {
-    return std::nullopt;
-  }
-  const auto ppid = number_in<long>(fields[1]);
-  const auto utime = number_in<unsigned long long>(fields[11]);
-  const auto stime = number_in<unsigned long long>(fields[12]);
-  if (!ppid || !utime || !stime) {
-    return std::nullopt;
-  }
-  return ProcessStat{*ppid, *utime + *stime};
 }
 
 std::optional<double> parse_status_rss(std::string_view status)

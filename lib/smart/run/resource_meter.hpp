@@ -41,12 +41,6 @@ public:
 // Pure parsers of the kernel's files (for the unit tests).
 // cpu.stat's usage_usec in seconds.
 std::optional<double> parse_cpu_stat_usage(std::string_view cpu_stat);
-// /proc/PID/stat: the parent pid and utime + stime in clock ticks.
-struct ProcessStat {
-  long ppid = 0;
-  unsigned long long ticks = 0;
-};
-std::optional<ProcessStat> parse_process_stat(std::string_view stat);
 // /proc/PID/status's VmRSS in bytes (nullopt for a kernel thread or a zombie).
 std::optional<double> parse_status_rss(std::string_view status);
 

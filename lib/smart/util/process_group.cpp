@@ -1,5 +1,7 @@
 #include <smart/util/process_group.hpp>
 
+#include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -17,14 +19,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct StatLine {
-  char state = '?';
-  int pgrp = 0;
-};
-
-// /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces
-// and parentheses, so the fields are read after its last ')'.
-std::optional<StatLine> read_stat(const std::filesystem::path& dir)
+// /proc/PID/stat, or nullopt when the process is gone.
+std::optional<ProcessStat> read_stat(const std::filesystem::path& dir)
 {
   std::string text;
   try {
@@ -33,19 +29,53 @@ std::optional<StatLine> read_stat(const std::filesystem::path& dir)
   } catch (const std::exception&) {
     return std::nullopt; // it exited while we read (libstdc++ throws on ESRCH)
   }
-  const auto close = text.rfind(')');
-  if (close == std::string::npos || close + 2 >= text.size()) {
+  return parse_process_stat(text);
+}
+
+template<typename T>
+std::optional<T> number_in(std::string_view text)
+{
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
     return std::nullopt;
   }
-  StatLine stat;
-  int ppid = 0;
-  if (std::sscanf(text.c_str() + close + 2, "%c %d %d", &stat.state, &ppid, &stat.pgrp) != 3) {
-    return std::nullopt;
-  }
-  return stat;
+  return value;
 }
 
 } // namespace
+
+std::optional<ProcessStat> parse_process_stat(std::string_view stat)
+{
+  const auto close = stat.rfind(')');
+  if (close == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::vector<std::string_view> fields;
+  std::size_t at = close + 1;
+  while (at < stat.size() && fields.size() < 13) {
+    while (at < stat.size() && (stat[at] == ' ' || stat[at] == '\n')) {
+      ++at;
+    }
+    const auto end = std::min(stat.find_first_of(" \n", at), stat.size());
+    if (end > at) {
+      fields.push_back(stat.substr(at, end - at));
+    }
+    at = end;
+  }
+  // After COMM: state(3) ppid(4) pgrp(5) ... utime(14) stime(15), 1-based as in proc(5).
+  if (fields.size() < 13 || fields[0].size() != 1) {
+    return std::nullopt;
+  }
+  const auto ppid = number_in<long>(fields[1]);
+  const auto pgrp = number_in<long>(fields[2]);
+  const auto utime = number_in<unsigned long long>(fields[11]);
+  const auto stime = number_in<unsigned long long>(fields[12]);
+  if (!ppid || !pgrp || !utime || !stime) {
+    return std::nullopt;
+  }
+  return ProcessStat{fields[0][0], *ppid, *pgrp, *utime + *stime};
+}
 
 std::vector<int> process_group_members(int pgid)
 {

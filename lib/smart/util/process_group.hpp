@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -11,6 +12,18 @@
 // of smart.
 
 namespace smart::util {
+
+// What /proc/PID/stat says of a process: its state letter, parent, group
+// and CPU time (utime + stime, in clock ticks).
+struct ProcessStat {
+  char state = '?';
+  long ppid = 0;
+  long pgrp = 0;
+  unsigned long long ticks = 0;
+};
+// "PID (COMM) STATE PPID PGRP ...": COMM may hold spaces and parentheses, so
+// the fields are counted from its last ')'. nullopt when cut short.
+std::optional<ProcessStat> parse_process_stat(std::string_view stat);
 
 // The live members of process group pgid (zombies, which can no longer do
 // anything, are not counted). Empty when pgid <= 0.

@@ -1,4 +1,5 @@
 #include <smart/run/resource_meter.hpp>
+#include <smart/util/process_group.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -45,11 +46,14 @@ TEST_CASE("resource meter: parses cpu.stat, /proc/PID/stat and status")
   CHECK(parse_cpu_stat_usage("usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n").value() ==
         Approx(2.5));
   CHECK_FALSE(parse_cpu_stat_usage("user_usec 1\n"));
-  const auto stat = parse_process_stat(stat_line(42, "nginx: worker (x) process", 7, 30, 12));
+  const auto stat = util::parse_process_stat(stat_line(42, "nginx: worker (x) process", 7, 30, 12));
   REQUIRE(stat);
+  CHECK(stat->state == 'S');
   CHECK(stat->ppid == 7);
+  CHECK(stat->pgrp == 1);
   CHECK(stat->ticks == 42);
-  CHECK_FALSE(parse_process_stat("42 (cut"));
+  CHECK_FALSE(util::parse_process_stat("42 (cut"));
+  CHECK_FALSE(util::parse_process_stat("42 (short) S 1 1 0\n"));
   CHECK(parse_status_rss("Name:\tnginx\nVmRSS:\t    2048 kB\n").value() == 2048.0 * 1024);
   CHECK_FALSE(parse_status_rss("Name:\tkthreadd\n"));
 }
