@@ -1,4 +1,5 @@
 #include <smart/measure/postgres_probe.hpp>
+#include <smart/measure/socket_probe.hpp>
 
 #include <smart/error.hpp>
 #include <smart/util/strings.hpp>
@@ -151,25 +152,7 @@ private:
   // timeout, a stop request or a poll error.
   bool wait(short events, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
   {
-    while (true) {
-      const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        result.error = ProbeError::timeout;
-        result.detail = "timed out";
-        return false;
-      }
-      pollfd pfd{PQsocket(m_conn), events, 0};
-      // Wake every 50 ms to notice a stop request.
-      const int n = ::poll(&pfd, 1, static_cast<int>(left.count() < 50 ? left.count() : 50));
-      if (m_options.stop_requested != nullptr && m_options.stop_requested()) {
-        result.interrupted = true;
-        return false;
-      }
-      if (n > 0) {
-        return true;
-      }
-    }
+    return wait_socket(PQsocket(m_conn), events, deadline, m_options, result);
   }
 
   bool connect(std::chrono::steady_clock::time_point deadline, ProbeResult& result)

@@ -1,5 +1,7 @@
 #include <smart/measure/probe.hpp>
 
+#include <smart/measure/socket_probe.hpp>
+
 #include <smart/error.hpp>
 #include <smart/measure/curl_easy.hpp>
 #include <smart/measure/postgres_probe.hpp>
@@ -177,95 +179,16 @@ public:
     const auto start = clock::now();
     const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
     ProbeResult result;
-    addrinfo* addresses = nullptr;
-    const int rc = resolve_stream(m_target, &addresses);
-    const auto resolved = clock::now();
-    result.phases.dns_ms = ms_between(start, resolved);
-    if (rc != 0) {
-      result.error = ProbeError::dns;
-      result.detail = ::gai_strerror(rc);
-      result.latency_ms = ms_between(start, clock::now());
-      return result;
+    const int fd = connect_target(m_target, deadline, m_options, result);
+    result.latency_ms = ms_between(start, clock::now());
+    if (fd >= 0) {
+      ::close(fd);
+      result.response_code = 200; // a connect that succeeded
     }
-    result.error = ProbeError::connect;
-    result.detail = "no address";
-    for (addrinfo* ai = addresses; ai != nullptr; ai = ai->ai_next) {
-      if (connect_one(*ai, deadline, result)) {
-        break;
-      }
-      if (result.interrupted || result.error == ProbeError::timeout) {
-        break;
-      }
-    }
-    ::freeaddrinfo(addresses);
-    const auto end = clock::now();
-    result.latency_ms = ms_between(start, end);
-    result.phases.connect_ms = ms_between(resolved, end);
     return result;
   }
 
 private:
-  // True when connected; otherwise result says why.
-  bool connect_one(const addrinfo& ai, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
-  {
-    const int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol);
-    if (fd < 0) {
-      set_errno_error(errno, result);
-      return false;
-    }
-    bool connected = false;
-    if (::connect(fd, ai.ai_addr, ai.ai_addrlen) == 0) {
-      connected = true;
-    } else if (errno != EINPROGRESS) {
-      set_errno_error(errno, result);
-    } else {
-      while (true) {
-        const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-          result.error = ProbeError::timeout;
-          result.detail = "connect timed out";
-          break;
-        }
-        pollfd pfd{fd, POLLOUT, 0};
-        // Wake every 50 ms to notice a stop request.
-        const int n = ::poll(&pfd, 1, static_cast<int>(left.count() < 50 ? left.count() : 50));
-        if (m_options.stop_requested != nullptr && m_options.stop_requested()) {
-          result.interrupted = true;
-          break;
-        }
-        if (n < 0 && errno == EINTR) {
-          continue;
-        }
-        if (n > 0) {
-          int so_error = 0;
-          socklen_t len = sizeof so_error;
-          ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-          if (so_error == 0) {
-            connected = true;
-          } else {
-            set_errno_error(so_error, result);
-          }
-          break;
-        }
-      }
-    }
-    ::close(fd);
-    if (connected) {
-      result.error = ProbeError::none;
-      result.response_code = 200;
-      result.detail.clear();
-    }
-    return connected;
-  }
-
-  static void set_errno_error(int error, ProbeResult& result)
-  {
-    result.error = error == ECONNRESET ? ProbeError::reset
-                                       : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
-    result.detail = std::strerror(error);
-  }
-
   Target m_target;
   ProbeOptions m_options;
 };

@@ -1,4 +1,5 @@
 #include <smart/measure/redis_probe.hpp>
+#include <smart/measure/socket_probe.hpp>
 #include <smart/util/failure.hpp>
 
 #include <fmt/format.h>
@@ -120,28 +121,8 @@ public:
     const auto start = clock::now();
     const auto deadline = start + std::chrono::duration_cast<clock::duration>(m_options.timeout);
     ProbeResult result;
-    addrinfo* addresses = nullptr;
-    const int rc = resolve_stream(m_target, &addresses);
-    const auto resolved = clock::now();
-    result.phases.dns_ms = ms_since(start, resolved);
-    if (rc != 0) {
-      result.error = ProbeError::dns;
-      result.detail = ::gai_strerror(rc);
-      result.latency_ms = ms_since(start, clock::now());
-      return result;
-    }
-    int fd = -1;
-    result.error = ProbeError::connect;
-    result.detail = "no address";
-    for (addrinfo* ai = addresses; ai != nullptr && fd < 0; ai = ai->ai_next) {
-      fd = connect_one(*ai, deadline, result);
-      if (result.interrupted || result.error == ProbeError::timeout) {
-        break;
-      }
-    }
-    ::freeaddrinfo(addresses);
+    const int fd = connect_target(m_target, deadline, m_options, result);
     if (fd >= 0) {
-      result.phases.connect_ms = ms_since(resolved, clock::now());
       exchange(fd, deadline, result);
       ::close(fd);
     }
@@ -150,66 +131,6 @@ public:
   }
 
 private:
-  // Waits until FD is ready for EVENTS; false (result set) on timeout,
-  // interruption or a poll error.
-  bool wait(int fd, short events, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
-  {
-    while (true) {
-      const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left.count() <= 0) {
-        result.error = ProbeError::timeout;
-        result.detail = "timed out";
-        return false;
-      }
-      pollfd pfd{fd, events, 0};
-      const int n = ::poll(&pfd, 1, static_cast<int>(left.count() < 50 ? left.count() : 50));
-      if (m_options.stop_requested != nullptr && m_options.stop_requested()) {
-        result.interrupted = true;
-        return false;
-      }
-      if (n < 0 && errno != EINTR) {
-        set_errno(errno, result);
-        return false;
-      }
-      if (n > 0) {
-        return true;
-      }
-    }
-  }
-
-  // A connected non-blocking socket, or -1 (result says why).
-  int connect_one(const addrinfo& ai, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
-  {
-    const int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai.ai_protocol);
-    if (fd < 0) {
-      set_errno(errno, result);
-      return -1;
-    }
-    if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
-      if (errno != EINPROGRESS) {
-        set_errno(errno, result);
-        ::close(fd);
-        return -1;
-      }
-      if (!wait(fd, POLLOUT, deadline, result)) {
-        ::close(fd);
-        return -1;
-      }
-      int so_error = 0;
-      socklen_t len = sizeof so_error;
-      ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-      if (so_error != 0) {
-        set_errno(so_error, result);
-        ::close(fd);
-        return -1;
-      }
-    }
-    result.error = ProbeError::none;
-    result.detail.clear();
-    return fd;
-  }
-
   void exchange(int fd, std::chrono::steady_clock::time_point deadline, ProbeResult& result)
   {
     std::size_t sent = 0;
@@ -218,11 +139,11 @@ private:
       if (n > 0) {
         sent += static_cast<std::size_t>(n);
       } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-        if (!wait(fd, POLLOUT, deadline, result)) {
+        if (!wait_socket(fd, POLLOUT, deadline, m_options, result)) {
           return;
         }
       } else {
-        set_errno(errno, result);
+        set_socket_error(errno, result);
         return;
       }
     }
@@ -240,7 +161,7 @@ private:
       if (length > 0) {
         break;
       }
-      if (!wait(fd, POLLIN, deadline, result)) {
+      if (!wait_socket(fd, POLLIN, deadline, m_options, result)) {
         return;
       }
       const auto n = ::recv(fd, buf, sizeof buf, 0);
@@ -251,7 +172,7 @@ private:
         result.detail = "connection closed before the reply was complete";
         return;
       } else if (errno != EAGAIN && errno != EINTR) {
-        set_errno(errno, result);
+        set_socket_error(errno, result);
         return;
       }
     }
@@ -262,13 +183,6 @@ private:
     }
     result.error = ProbeError::none;
     result.response_code = 200;
-  }
-
-  static void set_errno(int error, ProbeResult& result)
-  {
-    result.error = error == ECONNRESET ? ProbeError::reset
-                                       : (error == ETIMEDOUT ? ProbeError::timeout : ProbeError::connect);
-    result.detail = std::strerror(error);
   }
 
   Target m_target;
