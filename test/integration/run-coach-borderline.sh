@@ -23,20 +23,27 @@ plain_experiment "$TMP/exp" plain '.design = "interleaved" | .variant_seconds = 
 cat >"$TMP/exp/plain/measure.sh" <<'SH'
 #!/bin/sh
 # 20 rows per 100 ms of $SMART_DURATION around latency.<state> (default 10),
-# lognormal, sigma 0.3; then waits out the duration.
+# lognormal, sigma 0.3; then waits out the duration. The noise is the same
+# in every run: its generator (Park-Miller, exact in awk's doubles, so any
+# awk gives the same numbers) is seeded by the call's number in the run, so
+# a verdict does not depend on the luck of the draw.
 read -r s <state
 lat=10; [ -r "latency.$s" ] && read -r lat <"latency.$s"
+call=0; [ -r "calls.$SMART_RUN_ID" ] && read -r call <"calls.$SMART_RUN_ID"
+call=$((call + 1)); echo "$call" >"calls.$SMART_RUN_ID"
 # The variant's first two blocks of each run are slower than the baseline.
 if [ "$s" != baseline ] && [ -r "latency.$s" ]; then
   seen=0; [ -r "seen.$s.$SMART_RUN_ID" ] && read -r seen <"seen.$s.$SMART_RUN_ID"
   echo $((seen + 1)) >"seen.$s.$SMART_RUN_ID"
   [ "$seen" -lt 2 ] && lat=11
 fi
-awk -v d="${SMART_DURATION:-1}" -v lat="$lat" -v seed="$$" 'BEGIN {
-  srand(seed); n = int(d * 200); if (n < 1) n = 1
+awk -v d="${SMART_DURATION:-1}" -v lat="$lat" -v call="$call" '
+function uniform() { x = (x * 16807) % 2147483647; return x / 2147483647 }
+BEGIN {
+  x = 1000 + call * 7919; n = int(d * 200); if (n < 1) n = 1
   print "timestamp,latency_ms,response_code"
   for (i = 0; i < n; i++) {
-    z = sqrt(-2 * log(1 - rand())) * cos(6.283185307 * rand())
+    z = sqrt(-2 * log(1 - uniform())) * cos(6.283185307 * uniform())
     printf "2026-11-29T10:00:00.000Z,%.3f,200\n", lat * exp(0.3 * z)
   }
 }' >"$SMART_OUTPUT"
