@@ -1,4 +1,5 @@
 #include <smart/run/runner.hpp>
+#include <smart/run/runner_machine.hpp>
 
 #include <smart/error.hpp>
 #include <smart/exit_code.hpp>
@@ -34,7 +35,7 @@
 #include <csignal>
 #include <cstring>
 
-namespace smart {
+namespace smart::run_machine {
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -44,8 +45,6 @@ namespace signals = util::signals;
 using flow::Interrupted;
 using flow::RevertFailed;
 using flow::StepFailed;
-
-namespace {
 
 std::string now_text()
 {
@@ -61,604 +60,363 @@ std::string join(const std::vector<std::string>& parts)
   return out;
 }
 
-class Runner {
-public:
-  Runner(const RunContext& ctx, const Experiment& exp, const RunSettings& settings)
-    : m_ctx(ctx), m_exp(exp), m_s(settings)
-  {
+RunSummary Runner::run()
+{
+  const auto start = std::chrono::steady_clock::now();
+  auto [id, dir] = m_ctx.store.create_run(std::chrono::system_clock::now());
+  m_id = id;
+  m_dir = dir;
+  m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
+  m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
+  m_ctx.log.open(m_dir / "run.log");
+  if (m_s.mode != RunMode::calibrate) {
+    m_resources.emplace(m_s, m_ctx.log);
   }
-
-  RunSummary run()
-  {
-    const auto start = std::chrono::steady_clock::now();
-    auto [id, dir] = m_ctx.store.create_run(std::chrono::system_clock::now());
-    m_id = id;
-    m_dir = dir;
-    m_tools.emplace(m_ctx, m_exp, m_s, m_id, m_dir);
-    m_commands.emplace(m_ctx, m_exp, m_s.timeout, m_id, m_dir);
-    m_ctx.log.open(m_dir / "run.log");
-    if (m_s.mode != RunMode::calibrate) {
-      m_resources.emplace(m_s, m_ctx.log);
-    }
-    if (!m_exp.meta_path.empty()) {
-      util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
-    }
-    m_summary.run_id = m_id;
-    m_summary.experiment = m_exp.id;
-    m_summary.description = m_exp.description;
-    m_summary.started_at = now_text();
-    m_summary.host = util::host_name();
-    m_summary.strategy = std::string(to_string(m_s.strategy));
-    m_summary.design = std::string(to_string(m_s.design));
-    m_summary.mode = std::string(to_string(m_s.mode));
-
-    log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
-    m_ctx.log.run_progress().set_plan(plan_run(m_s, m_exp.variants.size()));
-
-    try {
-      if (m_s.mode == RunMode::calibrate) {
-        calibrate();
-      } else {
-        execute();
-      }
-    } catch (const Interrupted&) {
-      on_interrupted();
-    } catch (const StepFailed& failure) {
-      if (!failure.variant_reason.empty() && !m_current.empty()) {
-        current().outcome = "failed";
-        current().reasons.push_back(failure.variant_reason);
-      }
-      on_failed(failure.reason);
-    } catch (const RevertFailed& failure) {
-      on_revert_failed(failure.reason);
-    } catch (const std::exception& e) {
-      // Anything else (a full disk, an unreadable file): uncertain => revert.
-      on_failed(fmt::format("internal error: {}", e.what()));
-    }
-
-    if (m_passive) {
-      log(m_passive->describe());
-      m_summary.extra["passive"] = m_passive->report();
-    }
-    m_summary.finished_at = now_text();
-    m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
-    return m_summary;
+  if (!m_exp.meta_path.empty()) {
+    util::write_file_atomically(m_dir / "meta.json", util::read_file(m_exp.meta_path));
   }
+  m_summary.run_id = m_id;
+  m_summary.experiment = m_exp.id;
+  m_summary.description = m_exp.description;
+  m_summary.started_at = now_text();
+  m_summary.host = util::host_name();
+  m_summary.strategy = std::string(to_string(m_s.strategy));
+  m_summary.design = std::string(to_string(m_s.design));
+  m_summary.mode = std::string(to_string(m_s.mode));
 
-private:
-  // ---- the plan --------------------------------------------------------
+  log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
+  m_ctx.log.run_progress().set_plan(plan_run(m_s, m_exp.variants.size()));
 
-  void execute()
-  {
-    phase_baseline();
-    if (m_s.strategy == Strategy::best && m_exp.variants.size() > 1) {
-      strategy_best();
+  try {
+    if (m_s.mode == RunMode::calibrate) {
+      calibrate();
     } else {
-      for (const auto& variant : m_exp.variants) {
-        const bool may_keep = m_s.mode == RunMode::run;
-        const auto decision = compare(variant, variant.name, m_s.confidence, may_keep);
-        if (decision == "keep") {
-          if (may_keep) {
-            m_summary.kept_variant = variant.name;
-            break;
-          }
-          if (m_would_keep.empty()) {
-            m_would_keep = variant.name;
-          }
-          if (m_s.strategy == Strategy::first_winner) {
-            break;
-          }
-        }
-      }
+      execute();
     }
-    m_summary.status = m_summary.kept_variant != "none" ? "kept" : "reverted";
-    if (m_summary.reason.empty()) {
-      m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
-                                                                        first_reason(m_summary.kept_variant))
-                                                          : nothing_kept_reason(m_summary.variants);
+  } catch (const Interrupted&) {
+    on_interrupted();
+  } catch (const StepFailed& failure) {
+    if (!failure.variant_reason.empty() && !m_current.empty()) {
+      current().outcome = "failed";
+      current().reasons.push_back(failure.variant_reason);
     }
-    if (m_s.mode == RunMode::advise) {
-      m_summary.extra["would_keep"] = m_would_keep.empty() ? "none" : m_would_keep;
-      m_summary.reason = m_would_keep.empty()
-                           ? "advise: no variant would have been kept; everything reverted"
-                           : fmt::format("advise: would have kept {}; reverted as asked", m_would_keep);
-    }
+    on_failed(failure.reason);
+  } catch (const RevertFailed& failure) {
+    on_revert_failed(failure.reason);
+  } catch (const std::exception& e) {
+    // Anything else (a full disk, an unreadable file): uncertain => revert.
+    on_failed(fmt::format("internal error: {}", e.what()));
   }
 
-  // Strategy best: screen every variant with the error rate split across
-  // them (Bonferroni), then confirm the best screened one afresh.
-  void strategy_best()
-  {
-    const double m = static_cast<double>(m_exp.variants.size());
-    const double screening_confidence = 1.0 - (1.0 - m_s.confidence) / m;
-    log(fmt::format(
-      "strategy best: screening {} variants at confidence {:.4f} (Bonferroni), then confirming the "
-      "best at {:.2f}",
-      m_exp.variants.size(), screening_confidence, m_s.confidence));
-    const Variant* best = nullptr;
-    double best_improve = -1e300;
+  if (m_passive) {
+    log(m_passive->describe());
+    m_summary.extra["passive"] = m_passive->report();
+  }
+  m_summary.finished_at = now_text();
+  m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
+  return m_summary;
+}
+
+void Runner::execute()
+{
+  phase_baseline();
+  if (m_s.strategy == Strategy::best && m_exp.variants.size() > 1) {
+    strategy_best();
+  } else {
     for (const auto& variant : m_exp.variants) {
-      const auto decision = compare(variant, variant.name, screening_confidence, false);
-      const auto& result = result_of(variant.name);
-      if (decision == "keep" && result.improve_pct.value_or(-1e300) > best_improve) {
-        best = &variant;
-        best_improve = *result.improve_pct;
-      }
-    }
-    if (!best) {
-      log("screening: no variant passed; nothing to confirm");
-      return;
-    }
-    log(fmt::format("screening: best is {} ({:+.2f}%); confirming", best->name, best_improve));
-    const bool may_keep = m_s.mode == RunMode::run;
-    const auto label = best->name + ".confirm";
-    const auto decision = compare(*best, label, m_s.confidence, may_keep);
-    if (decision == "keep") {
-      if (may_keep) {
-        m_summary.kept_variant = best->name;
-        auto& result = result_of(best->name);
-        result.outcome = "keep";
-        result.reasons.push_back("confirmed: " + first_reason(label));
-      } else {
-        m_would_keep = best->name;
-      }
-    }
-  }
-
-  void phase_baseline()
-  {
-    if (signals::received()) {
-      throw Interrupted{};
-    }
-    if (!m_exp.baseline_apply.empty()) {
-      log(">> baseline: apply");
-      m_commands->apply_baseline();
-    }
-    if (m_s.design == Design::sequential) {
-      log(fmt::format(">> baseline: measuring for {}", format_duration(m_s.baseline)));
-      const auto samples = measure("baseline", m_dir / "baseline.csv", m_s.baseline, std::nullopt, false, {});
-      m_summary.baseline = brief_of(samples);
-      if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
-        throw StepFailed{*unhealthy};
-      }
-      log("baseline: " + describe(*m_summary.baseline));
-    }
-  }
-
-  // One variant against the baseline, by the run's design; label names the
-  // files (the variant's name, or "<name>.confirm"). Returns the decision;
-  // the variant stays applied only when it is "keep" and may_keep.
-  std::string compare(const Variant& variant, const std::string& label, double confidence, bool may_keep)
-  {
-    if (signals::received()) {
-      throw Interrupted{};
-    }
-    VariantResult fresh;
-    fresh.name = label;
-    fresh.samples_file = label + ".csv";
-    fresh.decision_file = label + ".decision.json";
-    m_summary.variants.push_back(fresh);
-    m_current = label;
-    log("");
-    log(fmt::format(">> variant {}{}", variant.name, label != variant.name ? " (confirmation)" : ""));
-
-    write_pending(variant.name);
-    const auto decision = m_s.design == Design::sequential ? compare_sequential(variant, label, confidence)
-                                                           : compare_interleaved(variant, label, confidence);
-    auto& result = current();
-    if (decision.decision == "keep" && may_keep) {
-      if (!m_variant_on) {
-        // Interleaved runs may end on a baseline block: apply it again to keep it.
-        log(fmt::format("re-applying {} to keep it", variant.name));
-        apply_variant(variant);
-      }
-      test_pause_point("keep");
-      m_ctx.store.clear_pending();
-      m_applied = false;
-      result.outcome = "keep";
-      log(fmt::format("✓ KEEP {}: {}", variant.name, util::printable(join(result.reasons), 400)));
-      return "keep";
-    }
-    if (result.outcome == "skipped") {
-      result.outcome = decision.decision == "keep" ? "revert" : decision.decision;
-    }
-    log(fmt::format("✗ REVERT {}{}", variant.name,
-                    decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
-    if (m_variant_on) {
-      revert_variant(variant.name);
-    } // else: an interleaved run ended on a baseline block, reverted and checked
-
-    m_ctx.store.clear_pending();
-    m_applied = false;
-    return decision.decision;
-  }
-
-  Verdict compare_sequential(const Variant& variant, const std::string& label, double confidence)
-  {
-    apply_variant(variant);
-    if (m_s.cooldown.count() > 0) {
-      log(fmt::format(">> cooldown {}", format_duration(m_s.cooldown)));
-      wait_for(m_ctx.log, m_s.cooldown, "cooldown " + label);
-    }
-    log(fmt::format(">> measuring {} for {}", label, format_duration(m_s.variant)));
-    const auto samples = measure(label, m_dir / (label + ".csv"), m_s.variant, std::nullopt, true, {});
-    auto& result = current();
-    result.stats = brief_of(samples);
-    if (result.outcome == "aborted") {
-      return Verdict{"revert", false, result.reasons, {}, {}, "abort guard"};
-    }
-    return decide(m_dir / "baseline.csv", m_dir / (label + ".csv"), label, confidence, std::nullopt);
-  }
-
-  Verdict compare_interleaved(const Variant& variant, const std::string& label, double confidence)
-  {
-    const auto plan = plan_blocks(m_s);
-    const auto base_file = m_dir / (label + ".baseline.csv");
-    const auto var_file = m_dir / (label + ".csv");
-    const auto block_file = m_dir / ".block.csv";
-    std::error_code ec;
-    fs::remove(base_file, ec);
-    fs::remove(var_file, ec);
-    Verdict decision;
-    std::size_t look = 0;
-    SampleSet variant_so_far;
-    for (int pair = 1; pair <= plan.pairs; ++pair) {
-      for (int step = 0; step < 2; ++step) {
-        const bool variant_arm = (step == 0) == variant_first(pair);
-        if (variant_arm && !m_variant_on) {
-          apply_variant(variant);
-          warm_up(label);
-        } else if (!variant_arm && m_variant_on) {
-          revert_variant(variant.name);
-          warm_up(label);
-        }
-        const auto arm = variant_arm ? label : label + ".baseline";
-        log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs,
-                        variant_arm ? "variant " : "baseline", format_duration(m_s.block)));
-        fs::remove(block_file, ec);
-        // Block numbers run on across the run, so baseline.csv (every
-        // baseline block) never pairs one variant's block with another's.
-        const int block_no = m_blocks + pair;
-        m_last_block = block_no;
-        const auto samples = measure(arm, block_file, m_s.block, block_no, variant_arm,
-                                     variant_arm ? variant_so_far : SampleSet{});
-        append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
-        if (!variant_arm) {
-          append_block_rows(block_file, m_dir / "baseline.csv", block_no);
-        }
-        // The run's first block is a baseline one, before any variant.
-        if (block_no == 1 && !variant_arm) {
-          if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
-            throw StepFailed{*unhealthy};
-          }
-        }
-        if (variant_arm && current().outcome == "aborted") {
-          m_blocks = m_last_block;
-          fs::remove(block_file, ec);
-          finish_stats(label, var_file);
-          return Verdict{"revert", false, current().reasons, {}, {}, "abort guard"};
-        }
-        if (variant_arm) {
-          variant_so_far = read_samples(var_file);
-        }
-      }
-      if (look < plan.look_after.size() && pair == plan.look_after[look]) {
-        ++look;
-        const bool last = look == plan.look_after.size();
-        decision =
-          decide(base_file, var_file, label, confidence,
-                 plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
-                                : std::nullopt,
-                 false, last);
-        if (decision.decision != "inconclusive" || last) {
-          if (!last) {
-            log(fmt::format("   look {}/{}: {} — stopping early", look, plan.looks, decision.decision));
-          }
+      const bool may_keep = m_s.mode == RunMode::run;
+      const auto decision = compare(variant, variant.name, m_s.confidence, may_keep);
+      if (decision == "keep") {
+        if (may_keep) {
+          m_summary.kept_variant = variant.name;
           break;
         }
-        log(fmt::format("   look {}/{}: inconclusive — extending", look, plan.looks));
+        if (m_would_keep.empty()) {
+          m_would_keep = variant.name;
+        }
+        if (m_s.strategy == Strategy::first_winner) {
+          break;
+        }
       }
     }
-    m_blocks = m_last_block;
-    fs::remove(block_file, ec);
-    finish_stats(label, var_file);
-    return decision;
   }
-
-  void finish_stats(const std::string& label, const fs::path& var_file)
-  {
-    std::error_code ec;
-    auto& result = result_of(label);
-    if (fs::exists(var_file, ec)) {
-      result.stats = brief_of(read_samples(var_file));
-    }
-    if (fs::exists(m_dir / "baseline.csv", ec)) {
-      m_summary.baseline = brief_of(read_samples(m_dir / "baseline.csv"));
-    }
+  m_summary.status = m_summary.kept_variant != "none" ? "kept" : "reverted";
+  if (m_summary.reason.empty()) {
+    m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
+                                                                      first_reason(m_summary.kept_variant))
+                                                        : nothing_kept_reason(m_summary.variants);
   }
-
-  void warm_up(const std::string& label)
-  {
-    test_pause_point("warm-up");
-    if (m_s.warmup.count() > 0) {
-      wait_for(m_ctx.log, m_s.warmup, "warm-up " + label);
-    }
+  if (m_s.mode == RunMode::advise) {
+    m_summary.extra["would_keep"] = m_would_keep.empty() ? "none" : m_would_keep;
+    m_summary.reason = m_would_keep.empty()
+                         ? "advise: no variant would have been kept; everything reverted"
+                         : fmt::format("advise: would have kept {}; reverted as asked", m_would_keep);
   }
+}
 
-  // ---- A/A calibration -----------------------------------------------------
-
-  void calibrate()
-  {
-    if (!m_exp.baseline_apply.empty()) {
-      phase_baseline();
-    }
-    const auto plan = plan_blocks(m_s);
-    log(fmt::format(">> calibration (A/A): the baseline against itself, {} block pairs of {}", plan.pairs,
-                    format_duration(m_s.block)));
-    VariantResult fresh;
-    fresh.name = "aa";
-    fresh.samples_file = "aa.csv";
-    fresh.decision_file = "aa.decision.json";
-    m_summary.variants.push_back(fresh);
-    m_current = "aa";
-    calibration::AaSteps steps;
-    steps.measure = [&](const std::string& arm, const fs::path& out, int block) {
-      measure(arm, out, m_s.block, block, false, {});
-    };
-    steps.decide = [&](const fs::path& base, const fs::path& var, const std::string& label, bool quiet) {
-      return decide(base, var, label, m_s.confidence, std::nullopt, quiet).decision;
-    };
-    steps.log = [&](const std::string& text) { log(text); };
-    steps.interrupted = [] { return signals::received() != 0; };
-    calibration::measure_aa_blocks(steps, m_dir, m_s);
-    finish_stats("aa", m_dir / "aa.csv");
-    const auto report = calibration::report_aa(steps, m_dir, m_s);
-    // The outcome is the A/A decision's, set before the trials ran.
-    result_of("aa").outcome = report.decision;
-    m_summary.extra["calibration"] = report.calibration;
-    m_summary.status = "reverted";
-    m_summary.reason =
-      fmt::format("calibration: {} false keep(s) in {} A/A comparisons", report.keeps, report.asked);
-  }
-
-  // ---- steps -----------------------------------------------------------
-
-  void apply_variant(const Variant& variant)
-  {
-    if (signals::received()) {
-      throw Interrupted{};
-    }
-    m_applied = true;
-    m_variant_on = true;
-    m_commands->apply(variant);
-  }
-
-  void revert_variant(const std::string& variant)
-  {
-    m_commands->revert(variant);
-    m_variant_on = false;
-  }
-
-  // Measures into out for duration; when the abort guard trips, the current
-  // variant is marked aborted. Throws Interrupted or StepFailed.
-  SampleSet measure(const std::string& label, const fs::path& out, Duration duration,
-                    std::optional<int> block, bool guard, const SampleSet& prior)
-  {
-    if (guard) { // a variant's measurement
-      test_pause_point("measurement");
-    }
-    if (m_exp.passive && !m_passive) {
-      m_passive.emplace(*m_exp.passive); // from the first block on, before any variant
-    }
-    if (m_resources) {
-      m_resources->start();
-    }
-    auto measured = m_passive ? measure_passive(*m_passive, m_ctx, m_s, label, out, duration, guard, prior,
-                                                expected_status(m_exp.expect))
-                              : measure_phase(m_ctx, *m_tools, m_s, label, out, duration, block, guard, prior,
-                                              expected_status(m_exp.expect));
-    if (m_resources) {
-      m_resources->finish(label, measured.samples.size());
-    }
-    if (!measured.guard_reason.empty()) {
-      log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
-      current().outcome = "aborted";
-      current().reasons.push_back("abort guard: " + measured.guard_reason);
-    }
-    return std::move(measured.samples);
-  }
-
-  // The coach is asked only about a final verdict (never at an interim look:
-  // an inconclusive interim look extends the measurement instead).
-  Verdict decide(const fs::path& base, const fs::path& var, const std::string& label, double confidence,
-                 std::optional<std::pair<int, int>> look, bool quiet = false, bool final_look = true)
-  {
-    if (signals::received()) {
-      throw Interrupted{};
-    }
-    test_pause_point("decide");
-    const auto low_traffic = m_passive ? m_passive->too_little_traffic(label) : std::nullopt;
-    auto decision = low_traffic ? Verdict{"inconclusive", false, {*low_traffic}, {}, {}, "measure.min_rate"}
-                                : m_tools->decide(base, var, label, confidence, look, quiet);
-    if (quiet) {
-      return decision;
-    }
-    log(fmt::format("decide {}: {}{} — {}", label, decision.decision,
-                    decision.borderline ? " (borderline)" : "",
-                    util::printable(join(decision.reasons), 400)));
-    auto& vr = result_of(label);
-    vr.reasons = decision.reasons;
-    vr.borderline = decision.borderline;
-    vr.improve_pct = decision.improve_pct;
-    vr.err_delta_pct = decision.err_delta_pct;
-    // The cost decides before the coach: a too costly variant is no gray zone.
-    if (m_resources && m_resources->judge(m_s.design == Design::sequential ? "baseline" : label + ".baseline",
-                                          label, decision.decision, decision.borderline, vr)) {
-      log(fmt::format("resources {}: {}", label, vr.reasons.front()));
-    }
-    if (decision.borderline && decision.decision != "keep" && final_look) {
-      coach(label, decision);
-    }
-    if (m_s.confirm && (final_look || decision.decision != "inconclusive")) {
-      if (const auto note = confirm_verdict(decision)) {
-        log(*note);
-        vr.reasons.push_back(*note);
-      }
-    }
-    return decision;
-  }
-
-  // A borderline verdict and a coach configured: ask it; only a keep with
-  // enough confidence turns the verdict into keep. No answer => revert.
-  void coach(const std::string& label, Verdict& decision)
-  {
-    if (!m_ctx.config.has("COACH_URL") || m_s.mode == RunMode::calibrate) {
-      return;
-    }
-    const auto ruling = m_tools->consult_coach(label, join(decision.reasons));
-    if (!ruling) {
-      return;
-    }
-    // Recorded in summary.json and state.json, which smart-run writes;
-    // coach.json is smart-phone's (the advice of the run report).
-    m_summary.coach_ask = ruling->record;
-    result_of(label).reasons.push_back(ruling->reason);
-    if (ruling->keep) {
-      decision.decision = "keep";
+// Strategy best: screen every variant with the error rate split across
+// them (Bonferroni), then confirm the best screened one afresh.
+void Runner::strategy_best()
+{
+  const double m = static_cast<double>(m_exp.variants.size());
+  const double screening_confidence = 1.0 - (1.0 - m_s.confidence) / m;
+  log(
+    fmt::format("strategy best: screening {} variants at confidence {:.4f} (Bonferroni), then confirming the "
+                "best at {:.2f}",
+                m_exp.variants.size(), screening_confidence, m_s.confidence));
+  const Variant* best = nullptr;
+  double best_improve = -1e300;
+  for (const auto& variant : m_exp.variants) {
+    const auto decision = compare(variant, variant.name, screening_confidence, false);
+    const auto& result = result_of(variant.name);
+    if (decision == "keep" && result.improve_pct.value_or(-1e300) > best_improve) {
+      best = &variant;
+      best_improve = *result.improve_pct;
     }
   }
-
-  // ---- endings -----------------------------------------------------------
-
-  void on_interrupted()
-  {
-    const int sig = signals::received();
-    log("");
-    log(fmt::format("received {}: stopping", sig ? strsignal(sig) : "a signal"));
-    if (!m_current.empty()) {
-      current().outcome = "aborted";
-      current().reasons.push_back(fmt::format("interrupted by signal {}", sig));
-    }
-    m_summary.status = "aborted";
-    m_summary.reason = fmt::format("interrupted by signal {} ({})", sig, sig ? strsignal(sig) : "?");
-    revert_if_applied();
+  if (!best) {
+    log("screening: no variant passed; nothing to confirm");
+    return;
   }
-
-  void on_failed(const std::string& reason)
-  {
-    log(fmt::format("FAILED: {}", reason));
-    if (!m_current.empty() && current().outcome == "skipped") {
-      current().outcome = "failed";
-      current().reasons.push_back(reason);
-    }
-    m_summary.status = "failed";
-    m_summary.reason = reason;
-    revert_if_applied();
-  }
-
-  void revert_if_applied()
-  {
-    if (!m_applied) {
-      // pending.json is written before a variant's first baseline block;
-      // stopped there, nothing was applied and nothing is left to recover.
-      m_ctx.store.clear_pending();
-      return;
-    }
-    log(fmt::format("reverting {}", m_pending_variant));
-    try {
-      revert_variant(m_pending_variant);
-      m_ctx.store.clear_pending();
-      m_applied = false;
-      log("reverted");
-    } catch (const RevertFailed& failure) {
-      on_revert_failed(failure.reason);
+  log(fmt::format("screening: best is {} ({:+.2f}%); confirming", best->name, best_improve));
+  const bool may_keep = m_s.mode == RunMode::run;
+  const auto label = best->name + ".confirm";
+  const auto decision = compare(*best, label, m_s.confidence, may_keep);
+  if (decision == "keep") {
+    if (may_keep) {
+      m_summary.kept_variant = best->name;
+      auto& result = result_of(best->name);
+      result.outcome = "keep";
+      result.reasons.push_back("confirmed: " + first_reason(label));
+    } else {
+      m_would_keep = best->name;
     }
   }
+}
 
-  void on_revert_failed(const std::string& reason)
-  {
-    m_summary.status = "revert_failed";
-    m_summary.reason = reason;
-    const json::object record{{"run_id", m_id},
-                              {"experiment", m_exp.id},
-                              {"experiment_dir", m_exp.dir.string()},
-                              {"variant", m_pending_variant},
-                              {"run_dir", m_dir.string()},
-                              {"failed_at", now_text()},
-                              {"reason", reason},
-                              {"revert", m_exp.revert.display()}};
-    const auto unrecorded = write_revert_failed(m_ctx.store, record);
+void Runner::phase_baseline()
+{
+  if (signals::received()) {
+    throw Interrupted{};
+  }
+  if (!m_exp.baseline_apply.empty()) {
+    log(">> baseline: apply");
+    m_commands->apply_baseline();
+  }
+  if (m_s.design == Design::sequential) {
+    log(fmt::format(">> baseline: measuring for {}", format_duration(m_s.baseline)));
+    const auto samples = measure("baseline", m_dir / "baseline.csv", m_s.baseline, std::nullopt, false, {});
+    m_summary.baseline = brief_of(samples);
+    if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+      throw StepFailed{*unhealthy};
+    }
+    log("baseline: " + describe(*m_summary.baseline));
+  }
+}
+
+// One variant against the baseline, by the run's design; label names the
+// files (the variant's name, or "<name>.confirm"). Returns the decision;
+// the variant stays applied only when it is "keep" and may_keep.
+std::string Runner::compare(const Variant& variant, const std::string& label, double confidence,
+                            bool may_keep)
+{
+  if (signals::received()) {
+    throw Interrupted{};
+  }
+  VariantResult fresh;
+  fresh.name = label;
+  fresh.samples_file = label + ".csv";
+  fresh.decision_file = label + ".decision.json";
+  m_summary.variants.push_back(fresh);
+  m_current = label;
+  log("");
+  log(fmt::format(">> variant {}{}", variant.name, label != variant.name ? " (confirmation)" : ""));
+
+  write_pending(variant.name);
+  const auto decision = m_s.design == Design::sequential ? compare_sequential(variant, label, confidence)
+                                                         : compare_interleaved(variant, label, confidence);
+  auto& result = current();
+  if (decision.decision == "keep" && may_keep) {
+    if (!m_variant_on) {
+      // Interleaved runs may end on a baseline block: apply it again to keep it.
+      log(fmt::format("re-applying {} to keep it", variant.name));
+      apply_variant(variant);
+    }
+    test_pause_point("keep");
+    m_ctx.store.clear_pending();
     m_applied = false;
-    m_ctx.log.alarm(
-      fmt::format("REVERT FAILED: the server may NOT be in its baseline state.\n"
-                  "experiment {}, variant {}: {}\n"
-                  "run directory: {}\n"
-                  "Fix the server by hand (the revert command and its log are in the run directory),\n"
-                  "then clear the block with: smart-run --clear-revert-failed\n"
-                  "Until then every smart-run refuses to start (exit 3).{}",
-                  m_exp.id, m_pending_variant, reason, m_dir.string(), unrecorded));
+    result.outcome = "keep";
+    log(fmt::format("✓ KEEP {}: {}", variant.name, util::printable(join(result.reasons), 400)));
+    return "keep";
   }
-
-  // ---- helpers -------------------------------------------------------------
-
-  void write_pending(const std::string& variant)
-  {
-    m_pending_variant = variant;
-    const auto now = std::chrono::system_clock::now();
-    const auto end =
-      now + std::chrono::duration_cast<std::chrono::system_clock::duration>(planned_variant_time(m_s));
-    m_ctx.store.write_pending(Pending{m_id, m_exp.id, m_exp.dir, variant, static_cast<long>(::getpid()),
-                                      util::format_rfc3339(now), m_dir, util::format_rfc3339(end)});
+  if (result.outcome == "skipped") {
+    result.outcome = decision.decision == "keep" ? "revert" : decision.decision;
   }
+  log(fmt::format("✗ REVERT {}{}", variant.name,
+                  decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
+  if (m_variant_on) {
+    revert_variant(variant.name);
+  } // else: an interleaved run ended on a baseline block, reverted and checked
 
-  VariantResult& current() { return result_of(m_current); }
+  m_ctx.store.clear_pending();
+  m_applied = false;
+  return decision.decision;
+}
 
-  VariantResult& result_of(const std::string& label)
-  {
-    for (auto& result : m_summary.variants) {
-      if (result.name == label) {
-        return result;
+Verdict Runner::compare_sequential(const Variant& variant, const std::string& label, double confidence)
+{
+  apply_variant(variant);
+  if (m_s.cooldown.count() > 0) {
+    log(fmt::format(">> cooldown {}", format_duration(m_s.cooldown)));
+    wait_for(m_ctx.log, m_s.cooldown, "cooldown " + label);
+  }
+  log(fmt::format(">> measuring {} for {}", label, format_duration(m_s.variant)));
+  const auto samples = measure(label, m_dir / (label + ".csv"), m_s.variant, std::nullopt, true, {});
+  auto& result = current();
+  result.stats = brief_of(samples);
+  if (result.outcome == "aborted") {
+    return Verdict{"revert", false, result.reasons, {}, {}, "abort guard"};
+  }
+  return decide(m_dir / "baseline.csv", m_dir / (label + ".csv"), label, confidence, std::nullopt);
+}
+
+Verdict Runner::compare_interleaved(const Variant& variant, const std::string& label, double confidence)
+{
+  const auto plan = plan_blocks(m_s);
+  const auto base_file = m_dir / (label + ".baseline.csv");
+  const auto var_file = m_dir / (label + ".csv");
+  const auto block_file = m_dir / ".block.csv";
+  std::error_code ec;
+  fs::remove(base_file, ec);
+  fs::remove(var_file, ec);
+  Verdict decision;
+  std::size_t look = 0;
+  SampleSet variant_so_far;
+  for (int pair = 1; pair <= plan.pairs; ++pair) {
+    for (int step = 0; step < 2; ++step) {
+      const bool variant_arm = (step == 0) == variant_first(pair);
+      if (variant_arm && !m_variant_on) {
+        apply_variant(variant);
+        warm_up(label);
+      } else if (!variant_arm && m_variant_on) {
+        revert_variant(variant.name);
+        warm_up(label);
+      }
+      const auto arm = variant_arm ? label : label + ".baseline";
+      log(fmt::format("   block {}/{} {}: measuring {}", pair, plan.pairs,
+                      variant_arm ? "variant " : "baseline", format_duration(m_s.block)));
+      fs::remove(block_file, ec);
+      // Block numbers run on across the run, so baseline.csv (every
+      // baseline block) never pairs one variant's block with another's.
+      const int block_no = m_blocks + pair;
+      m_last_block = block_no;
+      const auto samples = measure(arm, block_file, m_s.block, block_no, variant_arm,
+                                   variant_arm ? variant_so_far : SampleSet{});
+      append_block_rows(block_file, variant_arm ? var_file : base_file, block_no);
+      if (!variant_arm) {
+        append_block_rows(block_file, m_dir / "baseline.csv", block_no);
+      }
+      // The run's first block is a baseline one, before any variant.
+      if (block_no == 1 && !variant_arm) {
+        if (const auto unhealthy = unhealthy_baseline(samples, m_exp.expect)) {
+          throw StepFailed{*unhealthy};
+        }
+      }
+      if (variant_arm && current().outcome == "aborted") {
+        m_blocks = m_last_block;
+        fs::remove(block_file, ec);
+        finish_stats(label, var_file);
+        return Verdict{"revert", false, current().reasons, {}, {}, "abort guard"};
+      }
+      if (variant_arm) {
+        variant_so_far = read_samples(var_file);
       }
     }
-    VariantResult fresh;
-    fresh.name = label;
-    m_summary.variants.push_back(fresh);
-    return m_summary.variants.back();
+    if (look < plan.look_after.size() && pair == plan.look_after[look]) {
+      ++look;
+      const bool last = look == plan.look_after.size();
+      decision =
+        decide(base_file, var_file, label, confidence,
+               plan.looks > 1 ? std::optional(std::pair<int, int>(static_cast<int>(look), plan.looks))
+                              : std::nullopt,
+               false, last);
+      if (decision.decision != "inconclusive" || last) {
+        if (!last) {
+          log(fmt::format("   look {}/{}: {} — stopping early", look, plan.looks, decision.decision));
+        }
+        break;
+      }
+      log(fmt::format("   look {}/{}: inconclusive — extending", look, plan.looks));
+    }
   }
+  m_blocks = m_last_block;
+  fs::remove(block_file, ec);
+  finish_stats(label, var_file);
+  return decision;
+}
 
-  std::string first_reason(const std::string& label)
-  {
-    const auto& result = result_of(label);
-    return result.reasons.empty() ? std::string("better") : join(result.reasons);
+void Runner::finish_stats(const std::string& label, const fs::path& var_file)
+{
+  std::error_code ec;
+  auto& result = result_of(label);
+  if (fs::exists(var_file, ec)) {
+    result.stats = brief_of(read_samples(var_file));
   }
+  if (fs::exists(m_dir / "baseline.csv", ec)) {
+    m_summary.baseline = brief_of(read_samples(m_dir / "baseline.csv"));
+  }
+}
 
-  void log(const std::string& text) { m_ctx.log.line(text); }
+void Runner::warm_up(const std::string& label)
+{
+  test_pause_point("warm-up");
+  if (m_s.warmup.count() > 0) {
+    wait_for(m_ctx.log, m_s.warmup, "warm-up " + label);
+  }
+}
 
-  const RunContext& m_ctx;
-  const Experiment& m_exp;
-  RunSettings m_s;
-  std::string m_id;
-  fs::path m_dir;
-  std::optional<SiblingTools> m_tools; // once the run directory exists
-  std::optional<ExperimentCommands> m_commands;
-  std::optional<PassiveSource> m_passive;   // meta.json's passive measure, once the first block starts
-  std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
-  RunSummary m_summary;
-  std::string m_current;
-  std::string m_pending_variant;
-  std::string m_would_keep;
-  bool m_applied = false;    // a variant may be applied: revert before leaving
-  bool m_variant_on = false; // the variant is applied right now
-  int m_blocks = 0;          // block numbers used by earlier comparisons
-  int m_last_block = 0;
-};
+void Runner::calibrate()
+{
+  if (!m_exp.baseline_apply.empty()) {
+    phase_baseline();
+  }
+  const auto plan = plan_blocks(m_s);
+  log(fmt::format(">> calibration (A/A): the baseline against itself, {} block pairs of {}", plan.pairs,
+                  format_duration(m_s.block)));
+  VariantResult fresh;
+  fresh.name = "aa";
+  fresh.samples_file = "aa.csv";
+  fresh.decision_file = "aa.decision.json";
+  m_summary.variants.push_back(fresh);
+  m_current = "aa";
+  calibration::AaSteps steps;
+  steps.measure = [&](const std::string& arm, const fs::path& out, int block) {
+    measure(arm, out, m_s.block, block, false, {});
+  };
+  steps.decide = [&](const fs::path& base, const fs::path& var, const std::string& label, bool quiet) {
+    return decide(base, var, label, m_s.confidence, std::nullopt, quiet).decision;
+  };
+  steps.log = [&](const std::string& text) { log(text); };
+  steps.interrupted = [] { return signals::received() != 0; };
+  calibration::measure_aa_blocks(steps, m_dir, m_s);
+  finish_stats("aa", m_dir / "aa.csv");
+  const auto report = calibration::report_aa(steps, m_dir, m_s);
+  // The outcome is the A/A decision's, set before the trials ran.
+  result_of("aa").outcome = report.decision;
+  m_summary.extra["calibration"] = report.calibration;
+  m_summary.status = "reverted";
+  m_summary.reason =
+    fmt::format("calibration: {} false keep(s) in {} A/A comparisons", report.keeps, report.asked);
+}
 
-} // namespace
+} // namespace smart::run_machine
+
+namespace smart {
 
 RunSummary run_experiment(const RunContext& ctx, const Experiment& exp, const RunSettings& settings)
 {
-  Runner runner(ctx, exp, settings);
+  run_machine::Runner runner(ctx, exp, settings);
   return runner.run();
 }
 
