@@ -1,11 +1,10 @@
 #include <smart/cmd/run.hpp>
 
 #include <smart/cmd/guarded_main.hpp>
+#include <smart/cmd/run_dry.hpp>
 #include <smart/error.hpp>
 #include <smart/outcome.hpp>
 #include <smart/run/confirmation.hpp>
-#include <smart/run/dry_run_probe.hpp>
-#include <smart/run/plan_check.hpp>
 #include <smart/run/selection.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
@@ -32,18 +31,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
-
-// How a passive or mixed experiment is measured, for --dry-run.
-std::string measure_text(const Experiment& exp)
-{
-  if (exp.passive) {
-    return fmt::format("passive: the access log {} (log format {}), at least {:g} requests/s a side",
-                       exp.passive->file, util::printable(exp.passive->log_format, 80),
-                       exp.passive->min_rate);
-  }
-  return fmt::format("smart-measure --targets ({} targets, the first {}) --interval {}", exp.targets.size(),
-                     exp.target_url, util::format_duration(exp.measure_interval));
-}
 
 fs::path bin_dir_of(const Config& config)
 {
@@ -320,128 +307,6 @@ int do_clear_revert_failed(const RunStore& store)
   return 0;
 }
 
-int do_dry_run(const RunContext& ctx, const Experiment& exp, const RunSettings& s, bool as_json)
-{
-  const DryRunProbe probe = dry_run_probe(ctx, exp, s);
-  const auto plan = plan_blocks(s);
-  const bool probe_mode = exp.measure.empty() && !(exp.load && (exp.load->concurrency || exp.load->rate));
-  const PlanCheck check = check_plan(s, exp.variants.size(),
-                                     probe_mode ? std::optional(exp.measure_interval.count()) : std::nullopt);
-  if (as_json) {
-    json::array variants;
-    for (const auto& v : exp.variants) {
-      variants.push_back(json::object{{"name", v.name}, {"apply", v.apply.display()}});
-    }
-    json::array looks;
-    for (int after : plan.look_after) {
-      looks.push_back(after);
-    }
-    const json::object out{
-      {"experiment", exp.id},
-      {"dir", exp.dir.string()},
-      {"design", to_string(s.design)},
-      {"strategy", to_string(s.strategy)},
-      {"baseline_seconds", s.baseline.count()},
-      {"variant_seconds", s.variant.count()},
-      {"cooldown_seconds", s.cooldown.count()},
-      {"block_seconds", s.block.count()},
-      {"warmup_seconds", s.warmup.count()},
-      {"timeout_seconds", s.timeout.count()},
-      {"pairs", plan.pairs},
-      {"planned_seconds", check.total_seconds},
-      {"planned_seconds_per_variant", check.seconds_per_variant},
-      {"can_keep", check.cannot_keep.empty()},
-      {"cannot_keep", check.cannot_keep},
-      {"looks_after_pairs", looks},
-      {"improve_pct", s.improve_pct},
-      {"max_err_delta_pct", s.max_err_delta_pct},
-      {"metric", s.metric},
-      {"abort_err_pct", s.abort_err_pct},
-      {"baseline_apply", exp.baseline_apply.display()},
-      {"variants", variants},
-      {"revert", exp.revert.display()},
-      {"check", exp.check.display()},
-      {"measure", exp.passive || !exp.targets.empty() ? measure_text(exp)
-                  : exp.measure.empty()               ? "smart-measure " + exp.target_url
-                                                      : exp.measure.display()},
-      {"risk", risk_name(exp.risk)},
-      {"probe",
-       json::object{
-         {"sent", probe.sent},
-         {"ok", probe.ok},
-         {"response_code", probe.response_code ? json::value(*probe.response_code) : json::value(nullptr)},
-         {"latency_ms", probe.latency_ms ? json::value(*probe.latency_ms) : json::value(nullptr)},
-         {"error", probe.error},
-         {"text", probe.text}}},
-      {"safety", [&]() {
-         json::array notes;
-         for (const auto& note : safety_notes(exp)) {
-           notes.emplace_back(note);
-         }
-         return notes;
-       }()}};
-    std::cout << pretty_json(out);
-    return 0;
-  }
-  using util::format_duration;
-  fmt::print("experiment {} ({})\n", exp.id, exp.dir.string());
-  if (!exp.description.empty()) {
-    fmt::print("  {}\n", util::printable(exp.description, 200));
-  }
-  fmt::print("risk: {}{}\n", risk_name(exp.risk),
-             exp.risk == Risk::none ? "" : " (--next runs it only when ALLOW_RISK names this class)");
-  for (const auto& note : safety_notes(exp)) {
-    fmt::print("safety: {}\n", note);
-  }
-  fmt::print(
-    "design {}, strategy {}; thresholds: {} improve >= {:g}%, error rate +{:g} pp at most; abort guard "
-    "{:g}% errors\n",
-    to_string(s.design), to_string(s.strategy), s.metric, s.improve_pct, s.max_err_delta_pct,
-    s.abort_err_pct);
-  fmt::print("measure: {}\n", exp.passive || !exp.targets.empty() ? measure_text(exp)
-                              : exp.measure.empty()
-                                ? fmt::format("smart-measure --url {} --interval {}", exp.target_url,
-                                              format_duration(exp.measure_interval))
-                                : exp.measure.display());
-  int step = 1;
-  if (!exp.baseline_apply.empty()) {
-    fmt::print("{}. baseline apply: {}\n", step++, exp.baseline_apply.display());
-  }
-  if (!exp.check.empty()) {
-    fmt::print("   check after every apply and revert: {}\n", exp.check.display());
-  }
-  if (s.design == Design::sequential) {
-    fmt::print("{}. measure the baseline for {}\n", step++, format_duration(s.baseline));
-  }
-  for (const auto& v : exp.variants) {
-    fmt::print("{}. variant {}: apply {}\n", step++, v.name, v.apply.display());
-    if (s.design == Design::sequential) {
-      fmt::print("   cooldown {}, measure {}, decide, keep{} or revert\n", format_duration(s.cooldown),
-                 format_duration(s.variant), s.strategy == Strategy::first_winner ? " (and stop)" : "");
-    } else {
-      std::string looks;
-      for (int after : plan.look_after) {
-        looks += (looks.empty() ? "" : ", ") + std::to_string(after);
-      }
-      fmt::print(
-        "   {} block pairs of {} in ABBA order (warm-up {} after each switch), looks after pairs {}; "
-        "decide, keep or revert\n",
-        plan.pairs, format_duration(s.block), format_duration(s.warmup), looks);
-    }
-  }
-  fmt::print("revert: {} (timeout {} per command)\n", exp.revert.display(), format_duration(s.timeout));
-  fmt::print("planned duration: at most {} ({} a variant), plus the commands\n",
-             format_duration(util::Duration(check.total_seconds)),
-             format_duration(util::Duration(check.seconds_per_variant)));
-  if (!check.cannot_keep.empty()) {
-    fmt::print("warning: this plan can never keep a variant: {}\n", check.cannot_keep);
-  }
-  fmt::print("probe of the target now: {}\n", probe.text);
-  fmt::print("nothing was executed (--dry-run): no command run, nothing applied; only the probe above was "
-             "sent\n");
-  return 0;
-}
-
 void check_options(const RunOptions& o)
 {
   const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0) +
@@ -470,6 +335,161 @@ void check_options(const RunOptions& o)
   }
 }
 
+// EXPERIMENT, else the experiment --next picks (nullopt: none to run).
+std::optional<fs::path> find_experiment(const RunOptions& o, const Config& config, const RunStore& store)
+{
+  return o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
+}
+
+// The experiment, its warnings said, cut down to the variant --confirm names.
+Experiment load_for_run(const fs::path& where, const RunOptions& o)
+{
+  auto exp = load_valid(where);
+  for (const auto& warning : exp.warnings) {
+    warn(warning);
+  }
+  if (o.confirm) {
+    restrict_to_variant(exp, *o.confirm);
+  }
+  return exp;
+}
+
+int do_dry_run(const RunOptions& o, const Config& config, const RunStore& store)
+{
+  const std::optional<fs::path> where = find_experiment(o, config, store);
+  if (!where) {
+    say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
+    return 0;
+  }
+  const auto exp = load_for_run(*where, o);
+  const auto settings = resolve_settings(exp, config, o.overrides);
+  RunLog log;
+  const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
+  return print_dry_run(ctx, exp, settings, o.json);
+}
+
+// One smart-run at a time: busy (exit code) when another holds the lock.
+void take_lock(util::FileLock& lock, const RunStore& store)
+{
+  if (!lock.try_acquire()) {
+    const auto pid = lock.holder_pid();
+    throw Error(fmt::format("another smart-run is running (pid {}; lock {}); not starting",
+                            pid ? std::to_string(*pid) : "unknown", store.lock_path().string()),
+                ExitCode::busy);
+  }
+}
+
+// After a failed revert nothing runs until an operator has cleared it.
+void refuse_after_failed_revert(const RunStore& store)
+{
+  if (const auto record = store.read_revert_failed()) {
+    throw Error(
+      fmt::format("REFUSING TO RUN: a revert failed (experiment {}, variant {}, run {}: {}); the server "
+                  "may not be in its baseline state. Fix it by hand, then run 'smart-run "
+                  "--clear-revert-failed'. Details: {}",
+                  field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
+                  field(record, "reason"), store.revert_failed_path().string()),
+      ExitCode::revert_failed);
+  }
+}
+
+// --next runs only inside RUN_WINDOW (local time); outside it, it logs why.
+bool outside_run_window(const Config& config, RunLog& log)
+{
+  const auto t = std::time(nullptr);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  if (!in_run_window(config.get("RUN_WINDOW"), local.tm_hour * 60 + local.tm_min)) {
+    log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do",
+                         config.get("RUN_WINDOW"), local.tm_hour, local.tm_min));
+    return true;
+  }
+  return false;
+}
+
+// Step aside: the files this experiment manages changed outside smart.
+// --accept-changes adopts their current state instead.
+void step_aside_or_adopt(const Experiment& exp, const RunOptions& o, const Config& config,
+                         const RunStore& store, RunLog& log)
+{
+  if (exp.manages.empty()) {
+    return;
+  }
+  const auto file = store.fingerprint_path(exp.id);
+  std::error_code ec;
+  const auto now = fingerprint(exp, config);
+  if (fs::exists(file, ec)) {
+    const auto before = std::string(util::trim(util::read_file(file)));
+    if (before != now && !o.accept_changes) {
+      throw Error(
+        fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
+                    "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
+                    "stay, adopt it with: smart-run --accept-changes {}",
+                    exp.id, before, now, exp.id),
+        ExitCode::failed);
+    }
+  }
+  if (o.accept_changes) {
+    fs::create_directories(file.parent_path(), ec);
+    util::write_file_atomically(file, now + "\n");
+    log.line(fmt::format("adopted the current state of the files {} manages", exp.id));
+  }
+}
+
+RunSettings settings_for(const Experiment& exp, const RunOptions& o, const Config& config)
+{
+  auto settings = resolve_settings(exp, config, o.overrides);
+  if (o.advise) {
+    settings.mode = RunMode::advise;
+  }
+  if (o.calibrate) {
+    settings.mode = RunMode::calibrate;
+    settings.design = Design::interleaved;
+  }
+  settings.confirm = o.confirm.has_value();
+  return settings;
+}
+
+// The run that may change the server.
+int do_run(const RunOptions& o, const Config& config, const RunStore& store)
+{
+  refuse_foreign_state_as_root(store.var_dir(), "smart-run");
+  store.prepare();
+  util::FileLock lock(store.lock_path());
+  take_lock(lock, store);
+  refuse_after_failed_revert(store);
+
+  RunLog log;
+  const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
+  if (const auto pending = store.read_pending()) {
+    if (!recover_pending(ctx, *pending)) {
+      return to_int(ExitCode::revert_failed);
+    }
+    if (util::signals::received()) {
+      return 128 + util::signals::received();
+    }
+  }
+
+  if (o.next && outside_run_window(config, log)) {
+    return 0;
+  }
+  const std::optional<fs::path> where = find_experiment(o, config, store);
+  if (!where) {
+    log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
+    return 0;
+  }
+  const auto exp = load_for_run(*where, o);
+  if (!exp.enabled && !o.next) {
+    warn(fmt::format("{} is disabled (enabled: false); running it because it was named", exp.id));
+  }
+  step_aside_or_adopt(exp, o, config, store, log);
+  const auto summary = run_experiment(ctx, exp, settings_for(exp, o, config));
+  if (o.json) {
+    std::cout << pretty_json(to_json(summary)) << std::flush;
+  }
+  return exit_code_for(summary);
+}
+
 } // namespace
 
 int run(const RunOptions& o)
@@ -492,122 +512,11 @@ int run(const RunOptions& o)
     refuse_foreign_state_as_root(store.var_dir(), "smart-run");
     return do_clear_revert_failed(store);
   }
-
   if (o.dry_run) {
-    std::optional<fs::path> where =
-      o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
-    if (!where) {
-      say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
-      return 0;
-    }
-    auto exp = load_valid(*where);
-    for (const auto& warning : exp.warnings) {
-      warn(warning);
-    }
-    if (o.confirm) {
-      restrict_to_variant(exp, *o.confirm);
-    }
-    auto settings = resolve_settings(exp, config, o.overrides);
-    RunLog log;
-    const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
-    return do_dry_run(ctx, exp, settings, o.json);
+    return do_dry_run(o, config, store);
   }
-
   // From here on this process may change the server: one at a time.
-  refuse_foreign_state_as_root(store.var_dir(), "smart-run");
-  store.prepare();
-  util::FileLock lock(store.lock_path());
-  if (!lock.try_acquire()) {
-    const auto pid = lock.holder_pid();
-    throw Error(fmt::format("another smart-run is running (pid {}; lock {}); not starting",
-                            pid ? std::to_string(*pid) : "unknown", store.lock_path().string()),
-                ExitCode::busy);
-  }
-  if (const auto record = store.read_revert_failed()) {
-    throw Error(
-      fmt::format("REFUSING TO RUN: a revert failed (experiment {}, variant {}, run {}: {}); the server "
-                  "may not be in its baseline state. Fix it by hand, then run 'smart-run "
-                  "--clear-revert-failed'. Details: {}",
-                  field(record, "experiment"), field(record, "variant"), field(record, "run_id"),
-                  field(record, "reason"), store.revert_failed_path().string()),
-      ExitCode::revert_failed);
-  }
-
-  RunLog log;
-  const RunContext ctx{config, o.config, store, bin_dir_of(config), log, util::system_process_runner()};
-  if (const auto pending = store.read_pending()) {
-    if (!recover_pending(ctx, *pending)) {
-      return to_int(ExitCode::revert_failed);
-    }
-    if (util::signals::received()) {
-      return 128 + util::signals::received();
-    }
-  }
-
-  if (o.next) {
-    const auto t = std::time(nullptr);
-    std::tm local{};
-    ::localtime_r(&t, &local);
-    if (!in_run_window(config.get("RUN_WINDOW"), local.tm_hour * 60 + local.tm_min)) {
-      log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do",
-                           config.get("RUN_WINDOW"), local.tm_hour, local.tm_min));
-      return 0;
-    }
-  }
-  std::optional<fs::path> where =
-    o.experiment ? std::optional(locate(*o.experiment, config)) : pick_next(config, store);
-  if (!where) {
-    log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
-    return 0;
-  }
-  auto exp = load_valid(*where);
-  for (const auto& warning : exp.warnings) {
-    warn(warning);
-  }
-  if (o.confirm) {
-    restrict_to_variant(exp, *o.confirm);
-  }
-  if (!exp.enabled && !o.next) {
-    warn(fmt::format("{} is disabled (enabled: false); running it because it was named", exp.id));
-  }
-
-  // Step aside: the files this experiment manages changed outside smart.
-  if (!exp.manages.empty()) {
-    const auto file = store.fingerprint_path(exp.id);
-    std::error_code ec;
-    const auto now = fingerprint(exp, config);
-    if (fs::exists(file, ec)) {
-      const auto before = std::string(util::trim(util::read_file(file)));
-      if (before != now && !o.accept_changes) {
-        throw Error(
-          fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
-                      "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
-                      "stay, adopt it with: smart-run --accept-changes {}",
-                      exp.id, before, now, exp.id),
-          ExitCode::failed);
-      }
-    }
-    if (o.accept_changes) {
-      fs::create_directories(file.parent_path(), ec);
-      util::write_file_atomically(file, now + "\n");
-      log.line(fmt::format("adopted the current state of the files {} manages", exp.id));
-    }
-  }
-
-  auto settings = resolve_settings(exp, config, o.overrides);
-  if (o.advise) {
-    settings.mode = RunMode::advise;
-  }
-  if (o.calibrate) {
-    settings.mode = RunMode::calibrate;
-    settings.design = Design::interleaved;
-  }
-  settings.confirm = o.confirm.has_value();
-  const auto summary = run_experiment(ctx, exp, settings);
-  if (o.json) {
-    std::cout << pretty_json(to_json(summary)) << std::flush;
-  }
-  return exit_code_for(summary);
+  return do_run(o, config, store);
 }
 
 } // namespace smart::cmd

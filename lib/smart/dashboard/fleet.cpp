@@ -70,6 +70,143 @@ bool failed(std::string_view status)
   return is_failure_status(status);
 }
 
+// What a host runs per experiment after its history (oldest first): the
+// variant of its last keep, else baseline; and its last verdict and run.
+std::map<std::string, FleetCell> last_cells(const std::vector<RunSummary>& history)
+{
+  std::map<std::string, FleetCell> by_experiment;
+  for (const auto& run : history) { // oldest first
+    if (run.experiment.empty()) {
+      continue;
+    }
+    auto& cell = by_experiment[run.experiment];
+    if (cell.value.empty()) {
+      cell.value = "baseline";
+    }
+    if (run.status == "kept" && run.kept_variant != "none" && !run.kept_variant.empty()) {
+      cell.value = run.kept_variant;
+      const auto* chosen = run.chosen();
+      cell.improve_pct = chosen != nullptr ? chosen->improve_pct : std::nullopt;
+    }
+    cell.verdict = run.status;
+    cell.run_id = run.run_id;
+  }
+  return by_experiment;
+}
+
+// A host as read from its directory, its cells by experiment until the
+// fleet's experiments are known.
+struct LoadedHost {
+  FleetHost host;
+  std::map<std::string, FleetCell> cells;
+};
+
+LoadedHost load_host(const fs::path& dir, util::SystemTime now, const HealthPolicy& policy)
+{
+  std::error_code ec;
+  const fs::path var = fs::is_directory(dir / "var", ec) ? dir / "var" : dir;
+  const Model model = load_model(StatePaths{var / "state.json", var, var / "runs"});
+  LoadedHost loaded;
+  FleetHost& host = loaded.host;
+  host.dir = dir;
+  host.name = fs::absolute(dir).lexically_normal().filename().string();
+  if (host.name.empty()) {
+    host.name = dir.string();
+  }
+  host.runs = model.history.size();
+  host.warnings = model.warnings;
+  if (model.last) {
+    host.last_run_id = model.last->run_id;
+  }
+  if (auto health = read_health(dir)) {
+    host.health = health->first;
+    host.health_message = health->second;
+  } else {
+    const auto assessed = assess_health(model, now, policy);
+    host.health = assessed.status;
+    host.health_message = assessed.message;
+  }
+  loaded.cells = last_cells(model.history);
+  return loaded;
+}
+
+// The experiments any host ran, sorted; each host's cells in their order;
+// the hosts sorted by name, cells with them.
+void lay_out(Fleet& fleet, std::vector<LoadedHost>& loaded)
+{
+  std::map<std::string, std::size_t> experiment_index;
+  for (const auto& item : loaded) {
+    for (const auto& cell : item.cells) {
+      experiment_index.emplace(cell.first, 0);
+    }
+  }
+  std::size_t i = 0;
+  for (auto& [name, index] : experiment_index) {
+    index = i++;
+    fleet.experiments.push_back(name);
+  }
+  for (auto& item : loaded) {
+    item.host.cells.resize(fleet.experiments.size());
+    for (auto& [name, cell] : item.cells) {
+      item.host.cells[experiment_index[name]] = std::move(cell);
+    }
+    fleet.hosts.push_back(std::move(item.host));
+  }
+  std::sort(fleet.hosts.begin(), fleet.hosts.end(),
+            [](const FleetHost& a, const FleetHost& b) { return a.name < b.name; });
+}
+
+// One experiment across the hosts that ran it: the value most run, how many
+// ran it, how many of their last runs failed.
+struct Tally {
+  std::string top;
+  std::size_t top_count = 0;
+  std::size_t ran = 0;
+  std::size_t failures = 0;
+};
+
+Tally tally(const Fleet& fleet, std::size_t e)
+{
+  Tally tally;
+  std::map<std::string, std::size_t> values;
+  for (const auto& host : fleet.hosts) {
+    const auto& cell = host.cells[e];
+    if (cell.value.empty()) {
+      continue;
+    }
+    ++tally.ran;
+    ++values[cell.value];
+    tally.failures += failed(cell.verdict) ? 1U : 0U;
+  }
+  for (const auto& [value, count] : values) {
+    if (count > tally.top_count) {
+      tally.top = value;
+      tally.top_count = count;
+    }
+  }
+  return tally;
+}
+
+void experiment_outliers(Fleet& fleet, std::size_t e, const Tally& t)
+{
+  for (const auto& host : fleet.hosts) {
+    const auto& cell = host.cells[e];
+    if (cell.value.empty()) {
+      continue;
+    }
+    if (2 * t.top_count > t.ran && cell.value != t.top) {
+      fleet.outliers.push_back(FleetOutlier{
+        host.name, fleet.experiments[e],
+        fmt::format("runs {} where {} of {} hosts run {}", cell.value, t.top_count, t.ran, t.top)});
+    }
+    if (failed(cell.verdict) && 2 * t.failures < t.ran) {
+      fleet.outliers.push_back(FleetOutlier{host.name, fleet.experiments[e],
+                                            fmt::format("last run {} where {} of {} hosts' did not fail",
+                                                        cell.verdict, t.ran - t.failures, t.ran)});
+    }
+  }
+}
+
 } // namespace
 
 std::vector<fs::path> fleet_host_dirs(const std::vector<fs::path>& args)
@@ -103,111 +240,18 @@ std::vector<fs::path> fleet_host_dirs(const std::vector<fs::path>& args)
 
 Fleet load_fleet(const std::vector<fs::path>& host_dirs, util::SystemTime now, const HealthPolicy& policy)
 {
-  Fleet fleet;
-  std::map<std::string, std::size_t> experiment_index;
-  struct Last {
-    std::map<std::string, FleetCell> by_experiment;
-  };
-  std::vector<Last> lasts;
+  std::vector<LoadedHost> loaded;
   for (const auto& dir : host_dirs) {
-    std::error_code ec;
-    const fs::path var = fs::is_directory(dir / "var", ec) ? dir / "var" : dir;
-    const Model model = load_model(StatePaths{var / "state.json", var, var / "runs"});
-    FleetHost host;
-    host.dir = dir;
-    host.name = fs::absolute(dir).lexically_normal().filename().string();
-    if (host.name.empty()) {
-      host.name = dir.string();
-    }
-    host.runs = model.history.size();
-    host.warnings = model.warnings;
-    if (model.last) {
-      host.last_run_id = model.last->run_id;
-    }
-    if (auto health = read_health(dir)) {
-      host.health = health->first;
-      host.health_message = health->second;
-    } else {
-      const auto assessed = assess_health(model, now, policy);
-      host.health = assessed.status;
-      host.health_message = assessed.message;
-    }
-    Last last;
-    for (const auto& run : model.history) { // oldest first
-      if (run.experiment.empty()) {
-        continue;
-      }
-      experiment_index.emplace(run.experiment, 0);
-      auto& cell = last.by_experiment[run.experiment];
-      if (cell.value.empty()) {
-        cell.value = "baseline";
-      }
-      if (run.status == "kept" && run.kept_variant != "none" && !run.kept_variant.empty()) {
-        cell.value = run.kept_variant;
-        const auto* chosen = run.chosen();
-        cell.improve_pct = chosen != nullptr ? chosen->improve_pct : std::nullopt;
-      }
-      cell.verdict = run.status;
-      cell.run_id = run.run_id;
-    }
-    lasts.push_back(std::move(last));
-    fleet.hosts.push_back(std::move(host));
+    loaded.push_back(load_host(dir, now, policy));
   }
-  std::size_t i = 0;
-  for (auto& [name, index] : experiment_index) {
-    index = i++;
-    fleet.experiments.push_back(name);
-  }
-  for (std::size_t h = 0; h < fleet.hosts.size(); ++h) {
-    fleet.hosts[h].cells.resize(fleet.experiments.size());
-    for (auto& [name, cell] : lasts[h].by_experiment) {
-      fleet.hosts[h].cells[experiment_index[name]] = std::move(cell);
-    }
-  }
-  // Sorted by name, cells with them.
-  std::sort(fleet.hosts.begin(), fleet.hosts.end(),
-            [](const FleetHost& a, const FleetHost& b) { return a.name < b.name; });
-
+  Fleet fleet;
+  lay_out(fleet, loaded);
   fleet.majority.resize(fleet.experiments.size());
   for (std::size_t e = 0; e < fleet.experiments.size(); ++e) {
-    std::map<std::string, std::size_t> values;
-    std::size_t ran = 0, failures = 0;
-    for (const auto& host : fleet.hosts) {
-      const auto& cell = host.cells[e];
-      if (cell.value.empty()) {
-        continue;
-      }
-      ++ran;
-      ++values[cell.value];
-      failures += failed(cell.verdict) ? 1U : 0U;
-    }
-    std::string top;
-    std::size_t top_count = 0;
-    for (const auto& [value, count] : values) {
-      if (count > top_count) {
-        top = value;
-        top_count = count;
-      }
-    }
-    fleet.majority[e] = top;
-    if (ran < 3) {
-      continue;
-    }
-    for (const auto& host : fleet.hosts) {
-      const auto& cell = host.cells[e];
-      if (cell.value.empty()) {
-        continue;
-      }
-      if (2 * top_count > ran && cell.value != top) {
-        fleet.outliers.push_back(
-          FleetOutlier{host.name, fleet.experiments[e],
-                       fmt::format("runs {} where {} of {} hosts run {}", cell.value, top_count, ran, top)});
-      }
-      if (failed(cell.verdict) && 2 * failures < ran) {
-        fleet.outliers.push_back(FleetOutlier{
-          host.name, fleet.experiments[e],
-          fmt::format("last run {} where {} of {} hosts' did not fail", cell.verdict, ran - failures, ran)});
-      }
+    const Tally t = tally(fleet, e);
+    fleet.majority[e] = t.top;
+    if (t.ran >= 3) {
+      experiment_outliers(fleet, e, t);
     }
   }
   for (const auto& host : fleet.hosts) {

@@ -294,6 +294,158 @@ void load_risks(const fs::path& runs_dir, Model& model)
   }
 }
 
+// One entry of a summary's "variants"; a baseline cost the summary left
+// out is taken from the variant's resources.
+VariantResult parse_variant(const json::object& v, Stats& baseline)
+{
+  VariantResult variant;
+  variant.name = get_string(v, "name");
+  variant.outcome = get_string(v, "outcome");
+  variant.reasons = get_strings(v, "reasons");
+  const auto* borderline = v.if_contains("borderline");
+  variant.borderline = borderline && borderline->is_bool() && borderline->get_bool();
+  variant.stats = parse_stats(get_object(v, "stats"));
+  // The resource guardrails' cost of each arm, when the service was watched.
+  if (const auto* resources = get_object(v, "resources")) {
+    if (const auto* arm = get_object(*resources, "variant")) {
+      variant.stats.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+      variant.stats.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+    }
+    if (const auto* arm = get_object(*resources, "baseline"); arm && !baseline.cpu_ms_per_request) {
+      baseline.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
+      baseline.rss_peak_mib = get_number(*arm, "peak_rss_mib");
+    }
+  }
+  variant.improve_pct = get_number(v, "improve_pct");
+  variant.err_delta_pct = get_number(v, "err_delta_pct");
+  variant.decided_by = get_string(v, "decided_by");
+  variant.decision_file = get_string(v, "decision_file");
+  variant.samples_file = get_string(v, "samples_file");
+  return variant;
+}
+
+// The original state.json's "metrics": the baseline's numbers when the
+// summary had none, and one variant when it listed none.
+void absorb_metrics(RunSummary& run, const json::object& metrics)
+{
+  if (!run.baseline.p50_ms) {
+    run.baseline.p50_ms = get_number(metrics, "base_p50_ms");
+    run.baseline.err_pct = get_number(metrics, "base_err_pct");
+  }
+  if (run.variants.empty() && (metrics.contains("var_p50_ms") || metrics.contains("var_err_pct"))) {
+    VariantResult variant;
+    variant.name = run.kept_variant != "none" ? run.kept_variant : "variant";
+    variant.outcome = run.kept_variant != "none" ? "keep" : "revert";
+    variant.stats.p50_ms = get_number(metrics, "var_p50_ms");
+    variant.stats.err_pct = get_number(metrics, "var_err_pct");
+    run.variants.push_back(std::move(variant));
+  }
+}
+
+// state.json as a run; nullopt (with a warning) when it is missing, not an
+// object or has no run_id. Its text is kept in the model.
+std::optional<RunSummary> read_state(const fs::path& state_file, Model& model)
+{
+  std::optional<RunSummary> state_run;
+  if (auto state = read_json(state_file, model.warnings)) {
+    if (state->is_object()) {
+      state_run = parse_run(state->get_object());
+      model.state_json = util::write_json(*state);
+      if (state_run->run_id.empty()) {
+        model.warnings.push_back(fmt::format("{}: no run_id; ignored", state_file.string()));
+        state_run.reset();
+      }
+    } else {
+      model.warnings.push_back(fmt::format("{}: not a JSON object; ignored", state_file.string()));
+    }
+  }
+  return state_run;
+}
+
+// The richest description of the latest run: its summary.json, else its
+// history line, else state.json itself; then its details.
+void load_last(const StatePaths& paths, std::optional<RunSummary> state_run, Model& model)
+{
+  const std::string last_id = state_run               ? state_run->run_id
+                              : model.history.empty() ? std::string()
+                                                      : model.history.back().run_id;
+  if (last_id.empty()) {
+    return;
+  }
+  if (util::is_safe_name(last_id)) {
+    if (auto summary = read_json(state_paths::summary(paths.runs_dir / last_id), model.warnings);
+        summary && summary->is_object()) {
+      model.last = parse_run(summary->get_object());
+    }
+  }
+  if (!model.last) {
+    for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
+      if (it->run_id == last_id) {
+        model.last = *it;
+        break;
+      }
+    }
+  }
+  if (!model.last) {
+    model.last = std::move(state_run);
+  } else if (state_run && model.last->description.empty() && !state_run->description.empty()) {
+    model.last->description = state_run->description;
+  }
+  if (model.last && util::is_safe_name(last_id)) {
+    load_run_details(paths.runs_dir / last_id, *model.last, model);
+  }
+}
+
+// revert_failed.json, when there is one (an unreadable one still counts).
+std::optional<RevertFailed> read_revert_failed(const fs::path& var_dir, Model& model)
+{
+  const fs::path revert_failed_path = state_paths::revert_failed(var_dir);
+  std::error_code ec;
+  if (!fs::exists(revert_failed_path, ec)) {
+    return std::nullopt;
+  }
+  RevertFailed failed;
+  if (auto value = read_json(revert_failed_path, model.warnings); value && value->is_object()) {
+    const auto& object = value->get_object();
+    failed.run_id = get_string(object, "run_id");
+    failed.experiment = get_string(object, "experiment");
+    failed.variant = get_string(object, "variant");
+    failed.message = get_string(object, "reason");
+    if (failed.message.empty()) {
+      failed.message = get_string(object, "error");
+    }
+    if (failed.message.empty()) {
+      failed.message = get_string(object, "message");
+    }
+    failed.since = get_string(object, "failed_at");
+    if (failed.since.empty()) {
+      failed.since = get_string(object, "since");
+    }
+    failed.revert_command = get_string(object, "revert");
+  }
+  return failed;
+}
+
+// pending.json: a variant is applied now, by a run still going (or one
+// that died; the next run reverts it first).
+std::optional<Running> read_running(const fs::path& var_dir, Model& model)
+{
+  auto value = read_json(var_dir / "pending.json", model.warnings);
+  if (!value || !value->is_object()) {
+    return std::nullopt;
+  }
+  const auto& object = value->get_object();
+  Running running;
+  running.run_id = get_string(object, "run_id");
+  running.experiment = get_string(object, "experiment");
+  running.variant = get_string(object, "variant");
+  running.since = get_string(object, "since");
+  running.expected_end = get_string(object, "expected_end");
+  running.since_time = util::parse_rfc3339(running.since);
+  running.expected_end_time = util::parse_rfc3339(running.expected_end);
+  return running;
+}
+
 } // namespace
 
 RunSummary parse_run(const json::object& object)
@@ -334,47 +486,12 @@ RunSummary parse_run(const json::object& object)
       if (!item.is_object()) {
         continue;
       }
-      const auto& v = item.get_object();
-      VariantResult variant;
-      variant.name = get_string(v, "name");
-      variant.outcome = get_string(v, "outcome");
-      variant.reasons = get_strings(v, "reasons");
-      const auto* borderline = v.if_contains("borderline");
-      variant.borderline = borderline && borderline->is_bool() && borderline->get_bool();
-      variant.stats = parse_stats(get_object(v, "stats"));
-      // The resource guardrails' cost of each arm, when the service was watched.
-      if (const auto* resources = get_object(v, "resources")) {
-        if (const auto* arm = get_object(*resources, "variant")) {
-          variant.stats.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
-          variant.stats.rss_peak_mib = get_number(*arm, "peak_rss_mib");
-        }
-        if (const auto* arm = get_object(*resources, "baseline"); arm && !run.baseline.cpu_ms_per_request) {
-          run.baseline.cpu_ms_per_request = get_number(*arm, "cpu_ms_per_request");
-          run.baseline.rss_peak_mib = get_number(*arm, "peak_rss_mib");
-        }
-      }
-      variant.improve_pct = get_number(v, "improve_pct");
-      variant.err_delta_pct = get_number(v, "err_delta_pct");
-      variant.decided_by = get_string(v, "decided_by");
-      variant.decision_file = get_string(v, "decision_file");
-      variant.samples_file = get_string(v, "samples_file");
-      run.variants.push_back(std::move(variant));
+      run.variants.push_back(parse_variant(item.get_object(), run.baseline));
     }
   }
 
   if (const auto* metrics = get_object(object, "metrics")) {
-    if (!run.baseline.p50_ms) {
-      run.baseline.p50_ms = get_number(*metrics, "base_p50_ms");
-      run.baseline.err_pct = get_number(*metrics, "base_err_pct");
-    }
-    if (run.variants.empty() && (metrics->contains("var_p50_ms") || metrics->contains("var_err_pct"))) {
-      VariantResult variant;
-      variant.name = run.kept_variant != "none" ? run.kept_variant : "variant";
-      variant.outcome = run.kept_variant != "none" ? "keep" : "revert";
-      variant.stats.p50_ms = get_number(*metrics, "var_p50_ms");
-      variant.stats.err_pct = get_number(*metrics, "var_err_pct");
-      run.variants.push_back(std::move(variant));
-    }
+    absorb_metrics(run, *metrics);
   }
   if (run.status.empty()) {
     // The original wrote no status: infer what it meant.
@@ -436,92 +553,10 @@ Model load_model(const StatePaths& paths)
 {
   Model model;
   load_history(state_paths::history(paths.var_dir), model);
-
-  std::optional<RunSummary> state_run;
-  if (auto state = read_json(paths.state_file, model.warnings)) {
-    if (state->is_object()) {
-      state_run = parse_run(state->get_object());
-      model.state_json = util::write_json(*state);
-      if (state_run->run_id.empty()) {
-        model.warnings.push_back(fmt::format("{}: no run_id; ignored", paths.state_file.string()));
-        state_run.reset();
-      }
-    } else {
-      model.warnings.push_back(fmt::format("{}: not a JSON object; ignored", paths.state_file.string()));
-    }
-  }
-
-  // The richest description of the latest run: its summary.json, else its
-  // history line, else state.json itself.
-  const std::string last_id = state_run               ? state_run->run_id
-                              : model.history.empty() ? std::string()
-                                                      : model.history.back().run_id;
-  if (!last_id.empty()) {
-    if (util::is_safe_name(last_id)) {
-      if (auto summary = read_json(state_paths::summary(paths.runs_dir / last_id), model.warnings);
-          summary && summary->is_object()) {
-        model.last = parse_run(summary->get_object());
-      }
-    }
-    if (!model.last) {
-      for (auto it = model.history.rbegin(); it != model.history.rend(); ++it) {
-        if (it->run_id == last_id) {
-          model.last = *it;
-          break;
-        }
-      }
-    }
-    if (!model.last) {
-      model.last = std::move(state_run);
-    } else if (state_run && model.last->description.empty() && !state_run->description.empty()) {
-      model.last->description = state_run->description;
-    }
-    if (model.last && util::is_safe_name(last_id)) {
-      load_run_details(paths.runs_dir / last_id, *model.last, model);
-    }
-  }
-
-  const fs::path revert_failed_path = state_paths::revert_failed(paths.var_dir);
-  std::error_code ec;
-  if (fs::exists(revert_failed_path, ec)) {
-    RevertFailed failed;
-    if (auto value = read_json(revert_failed_path, model.warnings); value && value->is_object()) {
-      const auto& object = value->get_object();
-      failed.run_id = get_string(object, "run_id");
-      failed.experiment = get_string(object, "experiment");
-      failed.variant = get_string(object, "variant");
-      failed.message = get_string(object, "reason");
-      if (failed.message.empty()) {
-        failed.message = get_string(object, "error");
-      }
-      if (failed.message.empty()) {
-        failed.message = get_string(object, "message");
-      }
-      failed.since = get_string(object, "failed_at");
-      if (failed.since.empty()) {
-        failed.since = get_string(object, "since");
-      }
-      failed.revert_command = get_string(object, "revert");
-    }
-    model.revert_failed = std::move(failed);
-  }
-
+  load_last(paths, read_state(paths.state_file, model), model);
+  model.revert_failed = read_revert_failed(paths.var_dir, model);
   load_risks(paths.runs_dir, model);
-
-  // pending.json: a variant is applied now, by a run still going (or one
-  // that died; the next run reverts it first).
-  if (auto value = read_json(paths.var_dir / "pending.json", model.warnings); value && value->is_object()) {
-    const auto& object = value->get_object();
-    Running running;
-    running.run_id = get_string(object, "run_id");
-    running.experiment = get_string(object, "experiment");
-    running.variant = get_string(object, "variant");
-    running.since = get_string(object, "since");
-    running.expected_end = get_string(object, "expected_end");
-    running.since_time = util::parse_rfc3339(running.since);
-    running.expected_end_time = util::parse_rfc3339(running.expected_end);
-    model.running = std::move(running);
-  }
+  model.running = read_running(paths.var_dir, model);
   return model;
 }
 

@@ -132,12 +132,10 @@ struct Prom {
 constexpr std::array run_statuses{"kept", "reverted", "aborted", "failed", "revert_failed"};
 constexpr std::array outcomes{"keep", "revert", "inconclusive", "failed", "aborted", "skipped"};
 
-} // namespace
-
-std::string render_metrics_prom(const Model& model, const RenderContext& context)
+// The loop itself: when, how healthy, failures in a row.
+void health_metrics(Prom& prom, const RenderContext& context)
 {
   const auto& health = context.health;
-  Prom prom;
   prom.family("smart_dashboard_generated_timestamp_seconds", "gauge",
               "When smart-dashboard last rendered these metrics, in Unix seconds.");
   prom.sample("smart_dashboard_generated_timestamp_seconds", "",
@@ -162,8 +160,12 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
   prom.family("smart_consecutive_failures", "gauge",
               "Runs in a row that failed, were aborted or could not revert.");
   prom.sample("smart_consecutive_failures", "", health.consecutive_failures);
+}
 
-  // Per experiment: its latest run in history (or the last run).
+// Per experiment, its latest run: p50 and error ratio by role, and whether it kept.
+void experiment_metrics(Prom& prom, const Model& model)
+{
+  // Its latest run in history (or the last run).
   std::map<std::string, const RunSummary*> latest;
   for (const auto& run : model.history) {
     latest[run.experiment] = &run;
@@ -197,8 +199,11 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
     prom.sample("smart_experiment_kept", fmt::format("experiment=\"{}\"", label_value(experiment)),
                 run->kept_variant != "none" ? 1 : 0);
   }
+}
 
-  // Counters over the retained history (pruning by RETAIN_* shows as a reset).
+// Counters over the retained history (pruning by RETAIN_* shows as a reset).
+void history_counters(Prom& prom, const Model& model)
+{
   std::map<std::string, double> by_outcome;
   std::map<std::string, double> by_status;
   for (const auto* outcome : outcomes) {
@@ -226,6 +231,16 @@ std::string render_metrics_prom(const Model& model, const RenderContext& context
   prom.family("smart_run_failures_total", "counter",
               "Runs in the retained history that failed, were aborted or could not revert.");
   prom.sample("smart_run_failures_total", "", failures);
+}
+
+} // namespace
+
+std::string render_metrics_prom(const Model& model, const RenderContext& context)
+{
+  Prom prom;
+  health_metrics(prom, context);
+  experiment_metrics(prom, model);
+  history_counters(prom, model);
   return std::move(prom.out);
 }
 

@@ -3,8 +3,8 @@
 #include <smart/outcome.hpp>
 
 #include <smart/dashboard/charts.hpp>
+#include <smart/dashboard/render_html_parts.hpp>
 #include <smart/dashboard/trends.hpp>
-#include <smart/util/html.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/units.hpp>
 
@@ -12,41 +12,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <map>
 #include <tuple>
 
 namespace smart::dashboard {
 
-namespace {
-
-using util::append_html_escaped;
-
-// Only what the page needs from its own origin; nothing inline can run or
-// style, so an escaped-but-missed string still could not execute.
-constexpr std::string_view csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                 "object-src 'none'; base-uri 'none'; form-action 'none'";
-
-struct Html {
-  std::string out;
-
-  Html& raw(std::string_view text)
-  {
-    out += text;
-    return *this;
-  }
-  Html& text(std::string_view text)
-  {
-    append_html_escaped(out, text);
-    return *this;
-  }
-  template<typename... Args>
-  Html& f(fmt::format_string<Args...> format, Args&&... args)
-  {
-    fmt::format_to(std::back_inserter(out), format, std::forward<Args>(args)...);
-    return *this;
-  }
-};
+namespace html_page {
 
 std::string_view status_label(const RunSummary& run)
 {
@@ -64,19 +35,7 @@ std::string_view outcome_class(std::string_view verdict)
   return outcome::to_string(outcome::verdict_tone(verdict));
 }
 
-void time_element(Html& html, const std::optional<util::SystemTime>& time, const std::string& fallback,
-                  util::SystemTime now)
-{
-  if (!time) {
-    html.text(fallback.empty() ? "–" : fallback);
-    return;
-  }
-  const std::string iso = util::format_rfc3339(*time);
-  html.raw("<time datetime=\"").text(iso).raw("\" title=\"").text(iso).raw("\" data-rel>");
-  html.text(format_age(now - *time)).raw(" ago</time>");
-}
-
-void run_link(Html& html, const std::string& run_id, std::string_view file = {})
+void run_link(Html& html, const std::string& run_id, std::string_view file)
 {
   if (!util::is_safe_name(run_id)) {
     html.text(run_id);
@@ -121,13 +80,22 @@ void risk_pill(Html& html, const std::string& risk)
   html.text(risk.empty() ? "unknown" : risk).raw("</span>");
 }
 
-void confidence_text(Html& html, const VariantResult& variant)
-{
-  const std::string text = confidence_summary(variant);
-  if (!text.empty()) {
-    html.raw("<span class=\"conf\">").text(text).raw("</span>");
-  }
-}
+} // namespace html_page
+
+namespace {
+
+using html_page::delta_cell;
+using html_page::Html;
+using html_page::risk_pill;
+using html_page::run_link;
+using html_page::status_card;
+using html_page::status_class;
+using html_page::status_label;
+
+// Only what the page needs from its own origin; nothing inline can run or
+// style, so an escaped-but-missed string still could not execute.
+constexpr std::string_view csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                 "object-src 'none'; base-uri 'none'; form-action 'none'";
 
 void health_pill(Html& html, const Health& health)
 {
@@ -178,130 +146,6 @@ void banner(Html& html, const Model& model, const Health& health)
     }
   }
   html.raw("</div>\n");
-}
-
-void stats_cells(Html& html, const Stats& stats)
-{
-  html.f("<td class=\"num col-n\">{}</td><td class=\"num\">{}</td><td class=\"num col-p95\">{}</td><td "
-         "class=\"num\">{}</td>",
-         stats.n ? fmt::format("{:.0f}", *stats.n) : "–", format_ms(stats.p50_ms), format_ms(stats.p95_ms),
-         format_pct(stats.err_pct));
-}
-
-void status_card(Html& html, const Model& model, const RunSummary& run, const RenderContext& context)
-{
-  html.raw("<section class=\"card status\" id=\"status\" aria-labelledby=\"status-title\">\n");
-  html.f("<div class=\"status-head\"><span class=\"badge {}\" id=\"outcome\">{}</span>", status_class(run),
-         status_label(run));
-  html.raw("<h2 id=\"status-title\">").text(run.experiment.empty() ? "(unnamed experiment)" : run.experiment);
-  html.raw("</h2></div>\n");
-  if (!run.description.empty()) {
-    html.raw("<p class=\"desc\">").text(run.description).raw("</p>\n");
-  }
-  html.raw("<p class=\"meta\">run ");
-  run_link(html, run.run_id);
-  html.raw(" · finished ");
-  time_element(html, run.finished, run.finished_at, context.now);
-  if (run.duration_s) {
-    html.raw(" · took ").text(format_age(util::Duration(*run.duration_s)));
-  }
-  for (const auto* extra : {&run.design, &run.strategy, &run.host}) {
-    if (!extra->empty()) {
-      html.raw(" · ").text(*extra);
-    }
-  }
-  html.raw(" · ");
-  risk_pill(html, model.risk_of(run.experiment));
-  html.raw("</p>\n");
-  html.raw("<p class=\"kept-line\" id=\"kept\">kept: ");
-  const std::string kept_words = kept_phrase(model, run);
-  if (run.status == "kept" && run.kept_variant != "none" && run.mode != "calibrate" && run.mode != "advise") {
-    html.raw("<b class=\"good-text\">").text(kept_words).raw("</b>");
-  } else {
-    html.f("<b class=\"{}\">", run.status == "revert_failed" ? "bad-text" : "muted")
-      .text(kept_words)
-      .raw("</b>");
-  }
-  html.raw("</p>\n");
-  if (!run.reason.empty()) {
-    html.raw("<p class=\"reason\">").text(run.reason).raw("</p>\n");
-  }
-
-  // The Δ column shows the number the verdict's reasons use: the decision's
-  // estimate when the statistical rule made one (a paired or Hodges-Lehmann
-  // estimate, not the difference of the two medians), else the medians'.
-  const bool estimates = std::any_of(run.variants.begin(), run.variants.end(),
-                                     [](const VariantResult& v) { return v.estimate_pct.has_value(); });
-  html.raw("<div class=\"table-wrap\"><table class=\"variants\" id=\"variants\">\n"
-           "<thead><tr><th>variant</th><th class=\"num col-n\">n</th><th class=\"num\">p50 ms</th>"
-           "<th class=\"num col-p95\">p95 ms</th><th class=\"num\">err %</th>");
-  html.raw(estimates
-             ? "<th class=\"num col-delta\" title=\"the decision's estimate of the p50 change, the number "
-               "its reasons give\">Δ (estimate)</th>"
-             : "<th class=\"num col-delta\" title=\"the difference of the two medians\">Δ median</th>");
-  html.raw("<th>verdict</th></tr></thead>\n<tbody>\n");
-  html.raw("<tr class=\"baseline\"><th scope=\"row\"><span class=\"swatch s0\"></span>baseline</th>");
-  stats_cells(html, run.baseline);
-  html.raw("<td class=\"num col-delta\"></td><td></td></tr>\n");
-  std::size_t series = 1;
-  for (const auto& variant : run.variants) {
-    const bool kept = variant.name == run.kept_variant;
-    html.f("<tr{}><th scope=\"row\"><span class=\"swatch s{}\"></span>", kept ? " class=\"kept\"" : "",
-           std::min<std::size_t>(series++, 7));
-    html.text(variant.name);
-    if (kept) {
-      html.raw(" <span class=\"star\" title=\"kept\">★</span>");
-    }
-    html.raw("</th>");
-    stats_cells(html, variant.stats);
-    delta_cell(html, estimates ? variant.estimate_pct : variant.improve_pct, variant.outcome, false);
-    html.f("<td><span class=\"pill {}\">{}</span>", outcome_class(variant.outcome),
-           outcome::verdict_label(variant.outcome));
-    if (variant.borderline) {
-      html.raw(
-        " <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
-    }
-    html.raw("</td></tr>\n");
-  }
-  html.raw("</tbody></table></div>\n");
-
-  // Why each verdict: the decision's reasons and confidence.
-  bool any = false;
-  for (const auto& variant : run.variants) {
-    if (variant.reasons.empty() && !variant.confidence_level && variant.decided_by.empty()) {
-      continue;
-    }
-    if (!any) {
-      html.raw("<dl class=\"reasons\" id=\"reasons\">\n");
-      any = true;
-    }
-    html.raw("<dt>")
-      .text(variant.name)
-      .f(" <span class=\"pill {}\">{}</span> ", outcome_class(variant.outcome),
-         outcome::verdict_label(variant.outcome));
-    confidence_text(html, variant);
-    html.raw("</dt><dd>");
-    if (variant.improve_pct && *variant.improve_pct > 0 && variant.outcome != "keep" &&
-        !outcome::verdict_explanation(variant.outcome).empty()) {
-      html.raw("<b>").text(outcome::verdict_explanation(variant.outcome)).raw(".</b> ");
-    }
-    for (std::size_t i = 0; i < variant.reasons.size(); ++i) {
-      html.raw(i ? "; " : "").text(variant.reasons[i]);
-    }
-    if (!variant.decided_by.empty()) {
-      html.raw(" <span class=\"muted\">(decided by ").text(variant.decided_by).raw(")</span>");
-    }
-    html.raw("</dd>\n");
-  }
-  if (any) {
-    html.raw("</dl>\n");
-  }
-  html.raw("<p class=\"files\">files: ");
-  for (const auto* file : {"summary.json", "run.log", "meta.json"}) {
-    run_link(html, run.run_id, file);
-    html.raw(" ");
-  }
-  html.raw("</p>\n</section>\n");
 }
 
 void coach_card(Html& html, const Coach& coach)

@@ -111,13 +111,10 @@ void trends_text(std::string& out, const Model& model, const RenderContext& cont
   }
 }
 
-} // namespace
-
-std::string render_text(const Model& model, const RenderContext& context, bool color)
+// Health, what a failed revert left behind, and the run in progress.
+void health_text(std::string& out, const Painter& paint, const Model& model, const RenderContext& context)
 {
-  const Painter paint{color};
   const auto& health = context.health;
-  std::string out;
   const auto health_status = to_string(health.status);
   line(out, "health      {}  {}", paint(health_color(health.status), upper(health_status)),
        safe(health.message));
@@ -134,13 +131,14 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     line(out, "running     {}", paint(tone_color(outcome::Tone::warn), "NOW"));
     line(out, "            {}", safe(running_phrase(*model.running, context.now)));
   }
-  if (!model.last) {
-    line(out, "last run    none yet: the first appears after `smart-run --next` (the timer runs it)");
-    return out;
-  }
-  const auto& run = *model.last;
+}
+
+// The last run: when, which experiment, its outcome and reason.
+void last_run_text(std::string& out, const Painter& paint, const Model& model, const RunSummary& run,
+                   util::SystemTime now)
+{
   line(out, "last run    {}  finished {}{}", safe(run.run_id), safe(run.finished_at),
-       run.finished ? fmt::format(" ({} ago)", format_age(context.now - *run.finished)) : "");
+       run.finished ? fmt::format(" ({} ago)", format_age(now - *run.finished)) : "");
   const std::string risk = model.risk_of(run.experiment);
   line(out, "experiment  {}{}{}  (risk: {})", safe(run.experiment), run.description.empty() ? "" : " — ",
        safe(run.description), risk.empty() ? "unknown" : safe(risk));
@@ -152,7 +150,11 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     line(out, "reason      {}", safe(run.reason));
   }
   out += '\n';
+}
 
+// The last run's table: the baseline and each variant.
+void variants_text(std::string& out, const Painter& paint, const RunSummary& run)
+{
   std::size_t width = 8;
   for (const auto& variant : run.variants) {
     width = std::max(width, variant.name.size() + 2);
@@ -180,6 +182,11 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
     }
     row(variant.name + (variant.name == run.kept_variant ? " *" : ""), variant.stats, delta, verdict);
   }
+}
+
+// Why each verdict: the decision's reasons and confidence.
+void reasons_text(std::string& out, const RunSummary& run)
+{
   bool any_reason = false;
   for (const auto& variant : run.variants) {
     if (variant.reasons.empty()) {
@@ -199,36 +206,62 @@ std::string render_text(const Model& model, const RenderContext& context, bool c
          looks_better ? outcome::verdict_explanation(variant.outcome) : "", looks_better ? "; " : "", reasons,
          confidence.empty() ? "" : "; ", confidence);
   }
+}
+
+void coach_text(std::string& out, const Coach& coach)
+{
+  out += '\n';
+  if (!coach.verdict.empty()) {
+    line(out, "coach       asked about {}: {}{}{}", safe(coach.variant), safe(coach.verdict),
+         coach.ask_confidence ? fmt::format(", confidence {:.0f}%", *coach.ask_confidence * 100) : "",
+         !coach.applied   ? ""
+         : *coach.applied ? ", applied"
+                          : ", not applied");
+    line(out, "            {}", safe(coach.reason));
+  }
+  if (coach.verdict.empty() || !coach.advice.empty()) {
+    line(out, "{}{}", coach.verdict.empty() ? "coach       " : "            ", safe(coach.advice));
+  }
+  if (!coach.next_variant.empty()) {
+    line(out, "            next to try: {}{}", safe(coach.next_variant),
+         coach.confidence ? fmt::format(" (confidence {:.0f}%)", *coach.confidence * 100) : "");
+  }
+}
+
+// The history's counts, then the trends per experiment.
+void history_text(std::string& out, const Model& model, const RenderContext& context)
+{
+  std::size_t kept = 0, failed = 0;
+  for (const auto& past : model.history) {
+    kept += past.status == "kept" ? 1U : 0U;
+    failed += is_failure_status(past.status) ? 1U : 0U;
+  }
+  out += '\n';
+  line(out, "history     {} run{}: {} kept, {} failed or aborted", model.history.size(),
+       model.history.size() == 1 ? "" : "s", kept, failed);
+  trends_text(out, model, context);
+}
+
+} // namespace
+
+std::string render_text(const Model& model, const RenderContext& context, bool color)
+{
+  const Painter paint{color};
+  std::string out;
+  health_text(out, paint, model, context);
+  if (!model.last) {
+    line(out, "last run    none yet: the first appears after `smart-run --next` (the timer runs it)");
+    return out;
+  }
+  const auto& run = *model.last;
+  last_run_text(out, paint, model, run, context.now);
+  variants_text(out, paint, run);
+  reasons_text(out, run);
   if (run.coach) {
-    out += '\n';
-    if (!run.coach->verdict.empty()) {
-      line(out, "coach       asked about {}: {}{}{}", safe(run.coach->variant), safe(run.coach->verdict),
-           run.coach->ask_confidence ? fmt::format(", confidence {:.0f}%", *run.coach->ask_confidence * 100)
-                                     : "",
-           !run.coach->applied   ? ""
-           : *run.coach->applied ? ", applied"
-                                 : ", not applied");
-      line(out, "            {}", safe(run.coach->reason));
-    }
-    if (run.coach->verdict.empty() || !run.coach->advice.empty()) {
-      line(out, "{}{}", run.coach->verdict.empty() ? "coach       " : "            ",
-           safe(run.coach->advice));
-    }
-    if (!run.coach->next_variant.empty()) {
-      line(out, "            next to try: {}{}", safe(run.coach->next_variant),
-           run.coach->confidence ? fmt::format(" (confidence {:.0f}%)", *run.coach->confidence * 100) : "");
-    }
+    coach_text(out, *run.coach);
   }
   if (!model.history.empty()) {
-    std::size_t kept = 0, failed = 0;
-    for (const auto& past : model.history) {
-      kept += past.status == "kept" ? 1U : 0U;
-      failed += is_failure_status(past.status) ? 1U : 0U;
-    }
-    out += '\n';
-    line(out, "history     {} run{}: {} kept, {} failed or aborted", model.history.size(),
-         model.history.size() == 1 ? "" : "s", kept, failed);
-    trends_text(out, model, context);
+    history_text(out, model, context);
   }
   return out;
 }
