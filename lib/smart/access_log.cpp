@@ -402,14 +402,94 @@ void LogFormat::require_time(std::string_view purpose) const
   }
 }
 
+namespace {
+
+// The times a line may carry besides $msec.
+struct LineTimes {
+  std::optional<std::int64_t> local;
+  std::optional<std::int64_t> iso;
+};
+
+// One field's value into the entry; false when it is malformed.
+bool take_field(LogField field, std::string_view value, LogEntry& entry, LineTimes& times)
+{
+  switch (field) {
+  case LogField::request: {
+    const auto first = value.find(' ');
+    if (first == std::string_view::npos) {
+      break; // "-" or garbage from a broken client: no method, not malformed
+    }
+    entry.method = value.substr(0, first);
+    const auto last = value.rfind(' ');
+    entry.target = last > first ? value.substr(first + 1, last - first - 1) : value.substr(first + 1);
+    break;
+  }
+  case LogField::request_method:
+    entry.method = value == "-" ? std::string_view{} : value;
+    break;
+  case LogField::request_uri:
+    entry.target = value == "-" ? std::string_view{} : value;
+    break;
+  case LogField::status:
+    if (!parse_fixed(value, 3, entry.status)) {
+      return false;
+    }
+    break;
+  case LogField::body_bytes_sent: {
+    std::uint64_t bytes = 0;
+    if (!parse_uint(value, bytes)) {
+      return false;
+    }
+    entry.body_bytes = bytes;
+    break;
+  }
+  case LogField::request_time:
+    if (!parse_seconds(value, entry.request_time_s)) {
+      return false;
+    }
+    break;
+  case LogField::upstream_response_time:
+    if (!parse_upstream_seconds(value, entry.upstream_response_time_s)) {
+      return false;
+    }
+    break;
+  case LogField::msec:
+    entry.time_ms = parse_msec(value);
+    if (!entry.time_ms) {
+      return false;
+    }
+    break;
+  case LogField::time_iso8601:
+    times.iso = parse_time_iso8601(value);
+    if (!times.iso) {
+      return false;
+    }
+    break;
+  case LogField::time_local:
+    times.local = parse_time_local(value);
+    if (!times.local) {
+      return false;
+    }
+    break;
+  case LogField::http_user_agent:
+    entry.user_agent = value;
+    break;
+  case LogField::remote_addr:
+  case LogField::other:
+    break;
+  }
+  return true;
+}
+
+} // namespace
+
 bool LogFormat::parse(std::string_view line, LogEntry& entry) const
 {
   entry = LogEntry{};
   if (!line.empty() && line.back() == '\r') {
     line.remove_suffix(1);
   }
-  std::optional<std::int64_t> time_local;
-  std::optional<std::int64_t> time_iso;
+  LineTimes times;
   std::size_t pos = 0;
   for (std::size_t s = 0; s < m_segments.size(); ++s) {
     const Segment& segment = m_segments[s];
@@ -430,79 +510,16 @@ bool LogFormat::parse(std::string_view line, LogEntry& entry) const
         return false;
       }
     }
-    const std::string_view value = line.substr(pos, end - pos);
+    if (!take_field(segment.field, line.substr(pos, end - pos), entry, times)) {
+      return false;
+    }
     pos = end;
-    switch (segment.field) {
-    case LogField::request: {
-      const auto first = value.find(' ');
-      if (first == std::string_view::npos) {
-        break; // "-" or garbage from a broken client: no method, not malformed
-      }
-      entry.method = value.substr(0, first);
-      const auto last = value.rfind(' ');
-      entry.target = last > first ? value.substr(first + 1, last - first - 1) : value.substr(first + 1);
-      break;
-    }
-    case LogField::request_method:
-      entry.method = value == "-" ? std::string_view{} : value;
-      break;
-    case LogField::request_uri:
-      entry.target = value == "-" ? std::string_view{} : value;
-      break;
-    case LogField::status:
-      if (!parse_fixed(value, 3, entry.status)) {
-        return false;
-      }
-      break;
-    case LogField::body_bytes_sent: {
-      std::uint64_t bytes = 0;
-      if (!parse_uint(value, bytes)) {
-        return false;
-      }
-      entry.body_bytes = bytes;
-      break;
-    }
-    case LogField::request_time:
-      if (!parse_seconds(value, entry.request_time_s)) {
-        return false;
-      }
-      break;
-    case LogField::upstream_response_time:
-      if (!parse_upstream_seconds(value, entry.upstream_response_time_s)) {
-        return false;
-      }
-      break;
-    case LogField::msec:
-      entry.time_ms = parse_msec(value);
-      if (!entry.time_ms) {
-        return false;
-      }
-      break;
-    case LogField::time_iso8601:
-      time_iso = parse_time_iso8601(value);
-      if (!time_iso) {
-        return false;
-      }
-      break;
-    case LogField::time_local:
-      time_local = parse_time_local(value);
-      if (!time_local) {
-        return false;
-      }
-      break;
-    case LogField::http_user_agent:
-      entry.user_agent = value;
-      break;
-    case LogField::remote_addr:
-    case LogField::other:
-      break;
-    }
   }
   if (pos != line.size()) {
     return false; // text left over: not this format
   }
   if (!entry.time_ms) {
-    entry.time_ms = time_iso ? time_iso : time_local; // $msec first: it has milliseconds
+    entry.time_ms = times.iso ? times.iso : times.local; // $msec first: it has milliseconds
   }
   return true;
 }

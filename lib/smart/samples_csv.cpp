@@ -144,6 +144,49 @@ bool looks_numeric(std::string_view text)
   return !text.empty() && ((text[0] >= '0' && text[0] <= '9') || text[0] == '.');
 }
 
+// A response code of up to three digits. The original wrote "000000"
+// (curl's 000 twice): leading zeros are fine.
+std::optional<unsigned> parse_code(std::string_view text)
+{
+  unsigned code = 0;
+  bool digits_only = !text.empty() && text.size() <= 9;
+  for (const char c : text) {
+    digits_only = digits_only && c >= '0' && c <= '9';
+    code = code * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (!digits_only || code > 999) {
+    return std::nullopt;
+  }
+  return code;
+}
+
+// Milliseconds, finite and not negative. Stored as float: what would become
+// +inf there is no latency either.
+std::optional<double> parse_latency(std::string_view text)
+{
+  double latency = 0;
+  bool ok = parse_simple_decimal(text, latency);
+  if (!ok) {
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), latency);
+    ok = !text.empty() && ec == std::errc() && ptr == text.data() + text.size();
+  }
+  if (!ok || !std::isfinite(latency) || latency < 0 ||
+      latency > static_cast<double>(std::numeric_limits<float>::max())) {
+    return std::nullopt;
+  }
+  return latency;
+}
+
+std::optional<std::uint32_t> parse_block(std::string_view text)
+{
+  std::uint32_t block = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), block);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return block;
+}
+
 } // namespace
 
 std::string_view to_token(ProbeError error)
@@ -324,18 +367,11 @@ void SamplesParser::parse_line(std::string_view line)
   }
 
   const auto code_text = field_text(fields[static_cast<std::size_t>(m_col_code)]);
-  unsigned code = 0;
-  {
-    // The original wrote "000000" (curl's 000 twice): leading zeros are fine.
-    bool digits_only = !code_text.empty() && code_text.size() <= 9;
-    for (const char c : code_text) {
-      digits_only = digits_only && c >= '0' && c <= '9';
-      code = code * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (!digits_only || code > 999) {
-      fail(fmt::format("invalid response code '{}'", util::printable(code_text, 40)));
-    }
+  const auto parsed_code = parse_code(code_text);
+  if (!parsed_code) {
+    fail(fmt::format("invalid response code '{}'", util::printable(code_text, 40)));
   }
+  const unsigned code = *parsed_code;
 
   ProbeError err = ProbeError::none;
   if (m_col_error >= 0 && static_cast<std::size_t>(m_col_error) < count) {
@@ -355,27 +391,22 @@ void SamplesParser::parse_line(std::string_view line)
 
   const auto latency_text = field_text(fields[static_cast<std::size_t>(m_col_latency)]);
   double latency = 0;
-  if (!(latency_text.empty() && code == 0)) {
-    bool ok = parse_simple_decimal(latency_text, latency);
-    if (!ok) {
-      auto [ptr, ec] =
-        std::from_chars(latency_text.data(), latency_text.data() + latency_text.size(), latency);
-      ok = !latency_text.empty() && ec == std::errc() && ptr == latency_text.data() + latency_text.size();
-    }
-    // Stored as float: what would become +inf there is no latency either.
-    if (!ok || !std::isfinite(latency) || latency < 0 ||
-        latency > static_cast<double>(std::numeric_limits<float>::max())) {
+  if (!(latency_text.empty() && code == 0)) { // no response, no latency
+    const auto parsed = parse_latency(latency_text);
+    if (!parsed) {
       fail(fmt::format("invalid latency_ms '{}'", util::printable(latency_text, 40)));
     }
+    latency = *parsed;
   }
 
   std::uint32_t block = 0;
   if (m_col_block >= 0) {
     const auto block_text = util::trim(fields[static_cast<std::size_t>(m_col_block)]);
-    auto [ptr, ec] = std::from_chars(block_text.data(), block_text.data() + block_text.size(), block);
-    if (block_text.empty() || ec != std::errc() || ptr != block_text.data() + block_text.size()) {
+    const auto parsed = parse_block(block_text);
+    if (!parsed) {
       fail(fmt::format("invalid block '{}'", util::printable(block_text, 40)));
     }
+    block = *parsed;
   }
   if (m_on_sample) {
     const std::string_view target =

@@ -176,6 +176,142 @@ struct Bounds {
   inference::Interval interval{-infinity, infinity};
 };
 
+// What the error rates show: "rose" needs the lower bound (at the latency
+// confidence, one-sided) above zero; a keep needs the upper bound (at the
+// error confidence, one-sided) at most max_err_delta_pct.
+struct ErrorFacts {
+  bool rose = false;
+  bool bounded = false;
+};
+
+ErrorFacts judge_errors(const Decision& d, SmartAnalysis& a, double look_alpha, double err_alpha)
+{
+  const auto& o = d.options;
+  const auto rose = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
+                                                   d.variant.n, inference::normal_quantile(1 - look_alpha));
+  const auto bounded = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
+                                                      d.variant.n, inference::normal_quantile(1 - err_alpha));
+  a.err_delta_low_pct = rose.low * 100;
+  a.err_delta_high_pct = bounded.high * 100;
+  return {d.variant.n > 0 && d.baseline.n > 0 && rose.low > 0,
+          bounded.high * 100 <= o.max_err_delta_pct.value()};
+}
+
+// The latency shift (log scale, baseline minus variant) with its interval,
+// by the method the data allow: paired blocks, Hodges-Lehmann on the
+// whole samples, or order statistics for a tail metric.
+Bounds estimate_shift(SmartAnalysis& a, const DecideOptions& o, const ArmSamples& base, const ArmSamples& var,
+                      const std::vector<double>& block_diffs, const std::vector<double>& base_logs,
+                      const std::vector<double>& var_logs, double two_sided, double look_alpha)
+{
+  Bounds shift;
+  if (base.has_blocks && var.has_blocks) {
+    a.method = "paired-blocks";
+    const auto& differences = block_diffs;
+    a.blocks = differences.size();
+    const auto hl = inference::hodges_lehmann_paired(differences, two_sided);
+    shift = {hl.estimate, hl.interval};
+    a.latency_samples_used = std::min(base.good_ms.size(), var.good_ms.size());
+  } else if (o.metric == Metric::p50 || o.metric == Metric::mean) {
+    a.method = "hodges-lehmann";
+    const auto& x = base_logs;
+    const auto& y = var_logs;
+    a.latency_samples_used = std::min(x.size(), y.size());
+    const auto hl = inference::hodges_lehmann_two_sample(x, y, two_sided);
+    shift = {hl.estimate, hl.interval};
+  } else {
+    // A tail metric: distribution-free intervals for each side's quantile
+    // (order statistics), combined conservatively (Bonferroni).
+    a.method = "quantile-order-statistics";
+    const auto& x = base_logs;
+    const auto& y = var_logs;
+    a.latency_samples_used = std::min(x.size(), y.size());
+    const double q = metric_percent(o.metric) / 100.0;
+    const double side_level = 1 - look_alpha; // Bonferroni: look_alpha / 2 a side
+    const auto rx = inference::quantile_rank_interval(x.size(), q, side_level);
+    const auto ry = inference::quantile_rank_interval(y.size(), q, side_level);
+    shift.estimate = quantile_sorted_double(x, q) - quantile_sorted_double(y, q);
+    const bool bounded_x = rx.low > 1 && rx.high < x.size();
+    const bool bounded_y = ry.low > 1 && ry.high < y.size();
+    if (bounded_x && bounded_y) {
+      shift.interval = {x[rx.low - 1] - y[ry.high - 1], x[rx.high - 1] - y[ry.low - 1]};
+    }
+  }
+  return shift;
+}
+
+// The tails, unless the latency reason is already about that quantile.
+std::string tails_text(const SmartAnalysis& a, Metric metric_judged)
+{
+  std::string tails;
+  const bool quantiles = a.method == "quantile-order-statistics";
+  for (const auto& [metric, change] :
+       {std::pair{Metric::p95, a.p95_change_pct}, std::pair{Metric::p99, a.p99_change_pct}}) {
+    if (!std::isnan(change) && !(quantiles && metric_judged == metric)) {
+      tails += fmt::format("{}{} {}", tails.empty() ? "" : ", ", to_string(metric), change_text(-change));
+    }
+  }
+  return tails;
+}
+
+// The verdict, the rule that decided it, its first reason, and whether the
+// latency and error reasons add to it.
+struct Ruling {
+  Verdict verdict;
+  std::string decided_by;
+  std::string reason;
+  bool with_latency;
+  bool with_errors;
+};
+
+Ruling rule(const Decision& d, const SmartAnalysis& a, const ErrorFacts& errors_seen, bool enough,
+            const std::string& latency, const std::string& errors)
+{
+  const auto& o = d.options;
+  const std::string min_effect = number(a.min_effect_pct);
+  if (errors_seen.rose) {
+    return {Verdict::revert, "errors_rose",
+            fmt::format("errors rose: {} pp (lower bound {} pp > 0)", pp_text(d.err_delta_pct),
+                        pp_text(a.err_delta_low_pct)),
+            true, false};
+  }
+  if (!enough) {
+    return {Verdict::inconclusive, "min_samples",
+            fmt::format("too few successful samples (baseline {}, variant {}; need {})", d.baseline.n_good,
+                        d.variant.n_good, o.min_samples),
+            true, true};
+  }
+  if (a.ci_high_pct < 0) {
+    return {Verdict::revert, "latency_worse", fmt::format("latency worse: {}", latency), false, true};
+  }
+  const double tolerance = o.tail_tolerance_pct;
+  const bool p95_worse = a.p95_change_low_pct > tolerance;
+  const bool p99_worse = a.p99_change_low_pct > tolerance;
+  if (p95_worse || p99_worse) {
+    return {Verdict::revert, "tail_worse",
+            fmt::format("tail worse: {} at least {}% slower (> {}% tolerated)", p95_worse ? "p95" : "p99",
+                        pct_text(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct), number(tolerance)),
+            true, true};
+  }
+  const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
+  const bool shown_better = a.ci_low_pct > 0;
+  if (worthwhile && shown_better && errors_seen.bounded) {
+    return {Verdict::keep, "all_conditions", fmt::format("better: {} >= {}%", latency, min_effect), false,
+            true};
+  }
+  if (a.ci_high_pct < a.min_effect_pct) {
+    return {Verdict::revert, "no_worthwhile_gain",
+            fmt::format("no worthwhile gain: {}, all below {}%", latency, min_effect), false, true};
+  }
+  if (worthwhile && shown_better) {
+    return {Verdict::inconclusive, "errors_uncertain", fmt::format("error increase not bounded: {}", errors),
+            true, false};
+  }
+  return {Verdict::inconclusive, "latency_uncertain",
+          fmt::format("cannot tell: {} (need >= {}% with the whole CI above 0)", latency, min_effect), false,
+          true};
+}
+
 } // namespace
 
 void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vector<double>& block_diffs)
@@ -195,18 +331,7 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   const double two_sided = 1 - 2 * look_alpha;
   const double err_alpha = inference::look_alpha(1 - o.err_confidence, o.look, o.looks);
   a.err_confidence_used = 1 - err_alpha;
-
-  // Error rates: "rose" needs the lower bound (at the latency confidence,
-  // one-sided) above zero; a keep needs the upper bound (at the error
-  // confidence, one-sided) at most max_err_delta_pct.
-  const auto rose = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
-                                                   d.variant.n, inference::normal_quantile(1 - look_alpha));
-  const auto bounded = inference::newcombe_difference(d.baseline.n_errors, d.baseline.n, d.variant.n_errors,
-                                                      d.variant.n, inference::normal_quantile(1 - err_alpha));
-  a.err_delta_low_pct = rose.low * 100;
-  a.err_delta_high_pct = bounded.high * 100;
-  const bool errors_rose = d.variant.n > 0 && d.baseline.n > 0 && rose.low > 0;
-  const bool errors_bounded = bounded.high * 100 <= o.max_err_delta_pct.value();
+  const ErrorFacts errors_seen = judge_errors(d, a, look_alpha, err_alpha);
 
   a.p95_change_pct = -improvement_pct(d.baseline.p95_ms, d.variant.p95_ms);
   const bool p99_meaningful = d.baseline.n_good >= 200 && d.variant.n_good >= 200;
@@ -217,41 +342,9 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   a.p99_change_low_pct = p99_meaningful ? tail_change_low_pct(base_logs, var_logs, 0.99) : nan;
 
   const bool enough = d.baseline.n_good >= o.min_samples && d.variant.n_good >= o.min_samples;
-  Bounds shift;
-  if (enough) {
-    if (base.has_blocks && var.has_blocks) {
-      a.method = "paired-blocks";
-      const auto& differences = block_diffs;
-      a.blocks = differences.size();
-      const auto hl = inference::hodges_lehmann_paired(differences, two_sided);
-      shift = {hl.estimate, hl.interval};
-      a.latency_samples_used = std::min(base.good_ms.size(), var.good_ms.size());
-    } else if (o.metric == Metric::p50 || o.metric == Metric::mean) {
-      a.method = "hodges-lehmann";
-      const auto& x = base_logs;
-      const auto& y = var_logs;
-      a.latency_samples_used = std::min(x.size(), y.size());
-      const auto hl = inference::hodges_lehmann_two_sample(x, y, two_sided);
-      shift = {hl.estimate, hl.interval};
-    } else {
-      // A tail metric: distribution-free intervals for each side's quantile
-      // (order statistics), combined conservatively (Bonferroni).
-      a.method = "quantile-order-statistics";
-      const auto& x = base_logs;
-      const auto& y = var_logs;
-      a.latency_samples_used = std::min(x.size(), y.size());
-      const double q = metric_percent(o.metric) / 100.0;
-      const double side_level = 1 - look_alpha; // Bonferroni: look_alpha / 2 a side
-      const auto rx = inference::quantile_rank_interval(x.size(), q, side_level);
-      const auto ry = inference::quantile_rank_interval(y.size(), q, side_level);
-      shift.estimate = quantile_sorted_double(x, q) - quantile_sorted_double(y, q);
-      const bool bounded_x = rx.low > 1 && rx.high < x.size();
-      const bool bounded_y = ry.low > 1 && ry.high < y.size();
-      if (bounded_x && bounded_y) {
-        shift.interval = {x[rx.low - 1] - y[ry.high - 1], x[rx.high - 1] - y[ry.low - 1]};
-      }
-    }
-  }
+  const Bounds shift =
+    enough ? estimate_shift(a, o, base, var, block_diffs, base_logs, var_logs, two_sided, look_alpha)
+           : Bounds{};
   a.estimate_pct = shift_to_pct(shift.estimate);
   a.ci_low_pct = shift_to_pct(shift.interval.low);
   a.ci_high_pct = shift_to_pct(shift.interval.high);
@@ -262,86 +355,31 @@ void decide_smart(Decision& d, ArmSamples& base, ArmSamples& var, const std::vec
   const std::string latency = latency_text(a, o.metric, two_sided);
   const std::string errors =
     fmt::format("errors {} pp (bound {} pp {} {} pp)", pp_text(d.err_delta_pct),
-                pp_text(a.err_delta_high_pct), errors_bounded ? "<=" : ">", o.max_err_delta_pct.text());
-  // The tails, unless the latency reason is already about that quantile.
-  std::string tails;
-  const bool quantiles = a.method == "quantile-order-statistics";
-  for (const auto& [metric, change] :
-       {std::pair{Metric::p95, a.p95_change_pct}, std::pair{Metric::p99, a.p99_change_pct}}) {
-    if (!std::isnan(change) && !(quantiles && o.metric == metric)) {
-      tails += fmt::format("{}{} {}", tails.empty() ? "" : ", ", to_string(metric), change_text(-change));
-    }
-  }
-  const std::string min_effect = number(a.min_effect_pct);
+                pp_text(a.err_delta_high_pct), errors_seen.bounded ? "<=" : ">", o.max_err_delta_pct.text());
+  const std::string tails = tails_text(a, o.metric);
+  auto ruling = rule(d, a, errors_seen, enough, latency, errors);
 
-  // The first reason, then the others that it does not already cover.
-  auto finish = [&](Verdict verdict, std::string decided_by, std::string reason, bool with_latency,
-                    bool with_errors) {
-    d.decision = verdict;
-    // The true gray zone, the only verdicts a coach may be asked about: the
-    // estimate is worth keeping, errors are bounded and the tails pass
-    // (they did, or the verdict would be tail_worse); only the interval
-    // still reaches 0. Not an A/A run (no gain), nor unbounded errors, nor
-    // an interval open to any loss (too few blocks: an A/A run's noise
-    // then shows "35 % faster" as often as "35 % slower").
-    d.borderline = verdict == Verdict::inconclusive && a.estimate_pct >= a.min_effect_pct && errors_bounded &&
-                   std::isfinite(a.ci_low_pct) && !a.method.empty();
-    d.decided_by = std::move(decided_by);
-    d.reasons.push_back(std::move(reason));
-    if (with_latency && !a.method.empty()) {
-      d.reasons.push_back(latency);
-    }
-    if (with_errors) {
-      d.reasons.push_back(errors);
-    }
-    if (!tails.empty()) {
-      d.reasons.push_back(tails);
-    }
-    d.smart = a;
-  };
-
-  if (errors_rose) {
-    return finish(Verdict::revert, "errors_rose",
-                  fmt::format("errors rose: {} pp (lower bound {} pp > 0)", pp_text(d.err_delta_pct),
-                              pp_text(a.err_delta_low_pct)),
-                  true, false);
+  d.decision = ruling.verdict;
+  // The true gray zone, the only verdicts a coach may be asked about: the
+  // estimate is worth keeping, errors are bounded and the tails pass
+  // (they did, or the verdict would be tail_worse); only the interval
+  // still reaches 0. Not an A/A run (no gain), nor unbounded errors, nor
+  // an interval open to any loss (too few blocks: an A/A run's noise
+  // then shows "35 % faster" as often as "35 % slower").
+  d.borderline = ruling.verdict == Verdict::inconclusive && a.estimate_pct >= a.min_effect_pct &&
+                 errors_seen.bounded && std::isfinite(a.ci_low_pct) && !a.method.empty();
+  d.decided_by = std::move(ruling.decided_by);
+  d.reasons.push_back(std::move(ruling.reason));
+  if (ruling.with_latency && !a.method.empty()) {
+    d.reasons.push_back(latency);
   }
-  if (!enough) {
-    return finish(Verdict::inconclusive, "min_samples",
-                  fmt::format("too few successful samples (baseline {}, variant {}; need {})",
-                              d.baseline.n_good, d.variant.n_good, o.min_samples),
-                  true, true);
+  if (ruling.with_errors) {
+    d.reasons.push_back(errors);
   }
-  if (a.ci_high_pct < 0) {
-    return finish(Verdict::revert, "latency_worse", fmt::format("latency worse: {}", latency), false, true);
+  if (!tails.empty()) {
+    d.reasons.push_back(tails);
   }
-  const double tolerance = o.tail_tolerance_pct;
-  const bool p95_worse = a.p95_change_low_pct > tolerance;
-  const bool p99_worse = a.p99_change_low_pct > tolerance;
-  if (p95_worse || p99_worse) {
-    return finish(
-      Verdict::revert, "tail_worse",
-      fmt::format("tail worse: {} at least {}% slower (> {}% tolerated)", p95_worse ? "p95" : "p99",
-                  pct_text(p95_worse ? a.p95_change_low_pct : a.p99_change_low_pct), number(tolerance)),
-      true, true);
-  }
-  const bool worthwhile = a.estimate_pct >= a.min_effect_pct;
-  const bool shown_better = a.ci_low_pct > 0;
-  if (worthwhile && shown_better && errors_bounded) {
-    return finish(Verdict::keep, "all_conditions", fmt::format("better: {} >= {}%", latency, min_effect),
-                  false, true);
-  }
-  if (a.ci_high_pct < a.min_effect_pct) {
-    return finish(Verdict::revert, "no_worthwhile_gain",
-                  fmt::format("no worthwhile gain: {}, all below {}%", latency, min_effect), false, true);
-  }
-  if (worthwhile && shown_better) {
-    return finish(Verdict::inconclusive, "errors_uncertain",
-                  fmt::format("error increase not bounded: {}", errors), true, false);
-  }
-  return finish(Verdict::inconclusive, "latency_uncertain",
-                fmt::format("cannot tell: {} (need >= {}% with the whole CI above 0)", latency, min_effect),
-                false, true);
+  d.smart = a;
 }
 
 } // namespace smart::decision_detail

@@ -176,6 +176,49 @@ HttpResponseParser::Status HttpResponseParser::on_headers_end()
   return m_state == State::done ? Status::complete : Status::incomplete;
 }
 
+HttpResponseParser::Status HttpResponseParser::on_chunk_size(std::string_view line)
+{
+  const auto size_text = util::trim(line.substr(0, line.find(';')));
+  std::uint64_t size = 0;
+  auto [ptr, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
+  if (size_text.empty() || ec != std::errc() || ptr != size_text.data() + size_text.size()) {
+    return fail("invalid chunk size '" + util::printable(size_text, 40) + "'");
+  }
+  if (size == 0) {
+    m_state = State::trailers;
+  } else {
+    m_remaining = size;
+    m_state = State::chunk_data;
+  }
+  return Status::incomplete;
+}
+
+HttpResponseParser::Status HttpResponseParser::on_line(std::string_view line)
+{
+  switch (m_state) {
+  case State::status_line:
+    return on_status_line(line);
+  case State::headers:
+    return line.empty() ? on_headers_end() : on_header_line(line);
+  case State::chunk_size:
+    return on_chunk_size(line);
+  case State::chunk_crlf:
+    if (!line.empty()) {
+      return fail("missing CRLF after chunk data");
+    }
+    m_state = State::chunk_size;
+    return Status::incomplete;
+  case State::trailers:
+    if (line.empty()) {
+      m_state = State::done;
+      return Status::complete;
+    }
+    return Status::incomplete;
+  default:
+    return Status::incomplete;
+  }
+}
+
 HttpResponseParser::Status HttpResponseParser::feed(std::string_view bytes)
 {
   if (!bytes.empty()) {
@@ -224,44 +267,7 @@ HttpResponseParser::Status HttpResponseParser::feed(std::string_view bytes)
       if (!have_line) {
         return Status::incomplete;
       }
-      Status status = Status::incomplete;
-      switch (m_state) {
-      case State::status_line:
-        status = on_status_line(line);
-        break;
-      case State::headers:
-        status = line.empty() ? on_headers_end() : on_header_line(line);
-        break;
-      case State::chunk_size: {
-        const auto size_text = util::trim(line.substr(0, line.find(';')));
-        std::uint64_t size = 0;
-        auto [ptr, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), size, 16);
-        if (size_text.empty() || ec != std::errc() || ptr != size_text.data() + size_text.size()) {
-          status = fail("invalid chunk size '" + util::printable(size_text, 40) + "'");
-        } else if (size == 0) {
-          m_state = State::trailers;
-        } else {
-          m_remaining = size;
-          m_state = State::chunk_data;
-        }
-        break;
-      }
-      case State::chunk_crlf:
-        if (!line.empty()) {
-          status = fail("missing CRLF after chunk data");
-        } else {
-          m_state = State::chunk_size;
-        }
-        break;
-      case State::trailers:
-        if (line.empty()) {
-          m_state = State::done;
-          status = Status::complete;
-        }
-        break;
-      default:
-        break;
-      }
+      const Status status = on_line(line);
       m_line.clear();
       if (status != Status::incomplete) {
         return status;

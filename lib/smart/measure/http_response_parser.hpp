@@ -61,6 +61,9 @@ private:
   Status on_status_line(std::string_view line);
   Status on_header_line(std::string_view line);
   Status on_headers_end();
+  // A whole line in a line-wise state (status, headers, chunk framing).
+  Status on_line(std::string_view line);
+  Status on_chunk_size(std::string_view line);
   void take_body(std::string_view bytes);
 
   State m_state = State::status_line;

@@ -52,18 +52,11 @@ std::string Target::authority() const
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-Target parse_target(std::string_view url)
+namespace {
+
+// The scheme, lower-cased, and its default port.
+void parse_scheme(std::string_view url, std::size_t sep, Target& target)
 {
-  Target target;
-  target.url = std::string(url);
-  const auto sep = url.find("://");
-  if (url.empty()) {
-    bad(url, "empty URL");
-  }
-  if (sep == std::string_view::npos) {
-    bad(url,
-        "no scheme (expected http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
-  }
   std::string scheme(url.substr(0, sep));
   for (auto& c : scheme) {
     c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
@@ -86,13 +79,12 @@ Target parse_target(std::string_view url)
     bad(url, "unsupported scheme '" + util::printable(scheme, 40) +
                "' (expected http, https, tcp, redis or postgres)");
   }
-  std::string_view rest = url.substr(sep + 3);
-  const auto path_start = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
-  if (const auto hash = path.find('#'); hash != std::string_view::npos) {
-    path = path.substr(0, hash); // a fragment never goes on the wire
-  }
+}
+
+// The authority without its user information (postgres:// only, and never
+// with a password).
+std::string_view strip_user(std::string_view url, std::string_view authority, const Target& target)
+{
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     if (target.scheme != Scheme::postgres) {
       bad(url, "user information in the URL is not supported");
@@ -103,51 +95,64 @@ Target parse_target(std::string_view url)
     }
     authority = authority.substr(at + 1);
   }
-  for (const char c : url) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
-      bad(url, "white space or control character in the URL");
-    }
-  }
+  return authority;
+}
 
+struct HostPort {
   std::string_view host;
-  std::string_view port_text;
+  std::string_view port; // empty: the scheme's default
+};
+
+// host, host:port, [v6] or [v6]:port.
+HostPort split_authority(std::string_view url, std::string_view authority)
+{
+  HostPort out;
   if (!authority.empty() && authority.front() == '[') {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) {
       bad(url, "unterminated IPv6 address");
     }
-    host = authority.substr(1, close - 1);
+    out.host = authority.substr(1, close - 1);
     const auto after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') {
         bad(url, "unexpected text after the IPv6 address");
       }
-      port_text = after.substr(1);
-      if (port_text.empty()) {
+      out.port = after.substr(1);
+      if (out.port.empty()) {
         bad(url, "empty port");
       }
     }
   } else {
     const auto colon = authority.rfind(':');
-    host = authority.substr(0, colon);
+    out.host = authority.substr(0, colon);
     if (colon != std::string_view::npos) {
-      port_text = authority.substr(colon + 1);
-      if (port_text.empty()) {
+      out.port = authority.substr(colon + 1);
+      if (out.port.empty()) {
         bad(url, "empty port");
       }
     }
   }
-  if (host.empty()) {
+  if (out.host.empty()) {
     bad(url, "no host");
   }
-  if (!port_text.empty()) {
-    unsigned port = 0;
-    auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
-      bad(url, "invalid port '" + util::printable(port_text, 20) + "' (expected 1-65535)");
-    }
-    target.port = static_cast<std::uint16_t>(port);
+  return out;
+}
+
+std::uint16_t parse_port(std::string_view url, std::string_view port_text)
+{
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+    bad(url, "invalid port '" + util::printable(port_text, 20) + "' (expected 1-65535)");
   }
+  return static_cast<std::uint16_t>(port);
+}
+
+// What only some schemes require or refuse.
+void check_scheme_rules(std::string_view url, const Target& target, std::string_view port_text,
+                        std::string_view path)
+{
   if (target.scheme == Scheme::tcp) {
     if (port_text.empty()) {
       bad(url, "tcp:// needs a port (tcp://host:port)");
@@ -159,6 +164,41 @@ Target parse_target(std::string_view url)
   if (target.scheme == Scheme::redis && path.find_first_of("?%") != std::string_view::npos) {
     bad(url, "redis:// takes its command as /WORD/WORD... (no query, no %-escapes)");
   }
+}
+
+} // namespace
+
+Target parse_target(std::string_view url)
+{
+  Target target;
+  target.url = std::string(url);
+  const auto sep = url.find("://");
+  if (url.empty()) {
+    bad(url, "empty URL");
+  }
+  if (sep == std::string_view::npos) {
+    bad(url,
+        "no scheme (expected http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
+  }
+  parse_scheme(url, sep, target);
+  std::string_view rest = url.substr(sep + 3);
+  const auto path_start = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, path_start);
+  std::string_view path = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
+  if (const auto hash = path.find('#'); hash != std::string_view::npos) {
+    path = path.substr(0, hash); // a fragment never goes on the wire
+  }
+  authority = strip_user(url, authority, target);
+  for (const char c : url) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) {
+      bad(url, "white space or control character in the URL");
+    }
+  }
+  const auto [host, port_text] = split_authority(url, authority);
+  if (!port_text.empty()) {
+    target.port = parse_port(url, port_text);
+  }
+  check_scheme_rules(url, target, port_text, path);
   target.host = std::string(host);
   target.path = path.empty() ? std::string("/") : std::string(path);
   if (target.path.front() == '?') {

@@ -38,6 +38,31 @@ bool both_quotes(std::string_view text)
   return text.find('\'') != std::string_view::npos && text.find('"') != std::string_view::npos;
 }
 
+// "Name: value" strings on one line each; bad(key, why) for each that is not.
+template<class Bad>
+void parse_headers(const json::value& headers, MixEntry& entry, const Bad& bad)
+{
+  if (!headers.is_array()) {
+    bad("headers", "expected an array of \"Name: value\" strings");
+    return;
+  }
+  for (std::size_t h = 0; h < headers.as_array().size(); ++h) {
+    const auto& header = headers.as_array()[h];
+    const std::string hat = fmt::format("headers[{}]", h);
+    if (!header.is_string()) {
+      bad(hat, "expected a \"Name: value\" string");
+      continue;
+    }
+    const std::string text(header.as_string());
+    if (text.find(':') == std::string::npos || text.front() == ':' || !printable_line(text) ||
+        both_quotes(text)) {
+      bad(hat, fmt::format("\"{}\" is not 'Name: value' on one line", util::printable(text, 80)));
+      continue;
+    }
+    entry.headers.push_back(text);
+  }
+}
+
 } // namespace
 
 std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& problem)
@@ -98,25 +123,7 @@ std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& pro
       }
     }
     if (const auto* headers = object.if_contains("headers")) {
-      if (!headers->is_array()) {
-        bad("headers", "expected an array of \"Name: value\" strings");
-      } else {
-        for (std::size_t h = 0; h < headers->as_array().size(); ++h) {
-          const auto& header = headers->as_array()[h];
-          const std::string hat = fmt::format("headers[{}]", h);
-          if (!header.is_string()) {
-            bad(hat, "expected a \"Name: value\" string");
-            continue;
-          }
-          const std::string text(header.as_string());
-          if (text.find(':') == std::string::npos || text.front() == ':' || !printable_line(text) ||
-              both_quotes(text)) {
-            bad(hat, fmt::format("\"{}\" is not 'Name: value' on one line", util::printable(text, 80)));
-            continue;
-          }
-          entry.headers.push_back(text);
-        }
-      }
+      parse_headers(*headers, entry, bad);
     }
     if (ok) {
       mix.push_back(std::move(entry));

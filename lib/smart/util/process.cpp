@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <utility>
 
 extern char** environ;
 
@@ -273,185 +274,179 @@ std::map<std::string, std::string> current_environment()
   return env;
 }
 
-ProcessResult run_process(const ProcessSpec& spec)
+namespace {
+
+// A descriptor closed when it goes out of scope, so every early return of
+// run_process closes what was opened before it.
+class Fd {
+public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+
+  int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+  void reset(int fd = -1)
+  {
+    if (m_fd >= 0) {
+      ::close(m_fd);
+    }
+    m_fd = fd;
+  }
+  explicit operator bool() const { return m_fd >= 0; }
+
+private:
+  int m_fd = -1;
+};
+
+// What the child gets, opened before fork.
+struct ChildFiles {
+  Fd log_write;  // the child's end of the output pipe
+  Fd log_read;   // ours
+  Fd log_file;   // the log itself
+  Fd out;        // its stdout, when it goes to a file
+  Fd error_read; // closes on exec, or carries why exec failed
+  Fd error_write;
+  Fd gate_read; // the child waits for a byte before it runs anything
+  Fd gate_write;
+};
+
+// argv or envp for execve: the strings and the pointers into them.
+struct CStrings {
+  std::vector<std::string> strings;
+  std::vector<char*> pointers;
+
+  explicit CStrings(std::vector<std::string> from) : strings(std::move(from))
+  {
+    for (auto& text : strings) {
+      pointers.push_back(text.data());
+    }
+    pointers.push_back(nullptr);
+  }
+};
+
+std::vector<std::string> env_strings(const ProcessSpec& spec)
 {
-  ProcessResult result;
-  if (spec.argv.empty()) {
-    result.error = "empty command";
-    return result;
-  }
-  const bool watch_signals = spec.interruptible == Interruptible::yes;
-  if (watch_signals && signals::received() != 0) {
-    result.end = ProcessEnd::interrupted;
-    return result;
-  }
-
-  // Everything the child needs is prepared before fork.
-  std::vector<std::string> env_strings;
+  std::vector<std::string> out;
   for (const auto& [key, value] : spec.env) {
-    env_strings.push_back(key + "=" + value);
+    out.push_back(key + "=" + value);
   }
-  std::vector<char*> envp;
-  for (auto& entry : env_strings) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_strings = spec.argv;
-  std::vector<char*> argv;
-  for (auto& arg : argv_strings) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
+  return out;
+}
 
-  int log_fd = -1;   // the child's end of the output pipe
-  int log_file = -1; // ours: the log itself
-  int log_read = -1;
+std::string pipe_error()
+{
+  return fmt::format("cannot create a pipe: {}", std::strerror(errno));
+}
+
+// The log and the pipe that feeds it; an error text, or empty.
+std::string open_log(const ProcessSpec& spec, ChildFiles& files)
+{
+  files.log_file.reset(::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!files.log_file) {
+    // A log that cannot be written (a full disk, a directory that went
+    // read-only) must not stop the command: it may be the revert. Its
+    // output goes to our stderr instead, bounded all the same.
+    const std::string note = fmt::format("[cannot open log file {}: {}; its output follows here]\n",
+                                         spec.log_file.string(), std::strerror(errno));
+    files.log_file.reset(::fcntl(2, F_DUPFD_CLOEXEC, 3));
+    if (!files.log_file) {
+      files.log_file.reset(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+    }
+    if (!files.log_file) {
+      return fmt::format("cannot open log file {} nor stderr", spec.log_file.string());
+    }
+    [[maybe_unused]] auto n = ::write(files.log_file.get(), note.data(), note.size());
+  }
+  int output_pipe[2];
+  if (::pipe2(output_pipe, O_CLOEXEC) != 0) {
+    return pipe_error();
+  }
+  files.log_read.reset(output_pipe[0]);
+  files.log_write.reset(output_pipe[1]);
+  ::fcntl(files.log_read.get(), F_SETFL, O_NONBLOCK);
+  return {};
+}
+
+// Every file and pipe the child needs; an error text, or empty.
+std::string open_child_files(const ProcessSpec& spec, ChildFiles& files)
+{
   if (!spec.log_file.empty()) {
-    log_file = ::open(spec.log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (log_file < 0) {
-      // A log that cannot be written (a full disk, a directory that went
-      // read-only) must not stop the command: it may be the revert. Its
-      // output goes to our stderr instead, bounded all the same.
-      const std::string note = fmt::format("[cannot open log file {}: {}; its output follows here]\n",
-                                           spec.log_file.string(), std::strerror(errno));
-      log_file = ::fcntl(2, F_DUPFD_CLOEXEC, 3);
-      if (log_file < 0) {
-        log_file = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-      }
-      if (log_file < 0) {
-        result.error = fmt::format("cannot open log file {} nor stderr", spec.log_file.string());
-        return result;
-      }
-      [[maybe_unused]] auto n = ::write(log_file, note.data(), note.size());
+    if (auto error = open_log(spec, files); !error.empty()) {
+      return error;
     }
-    int output_pipe[2];
-    if (::pipe2(output_pipe, O_CLOEXEC) != 0) {
-      result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-      ::close(log_file);
-      return result;
-    }
-    log_read = output_pipe[0];
-    log_fd = output_pipe[1];
-    ::fcntl(log_read, F_SETFL, O_NONBLOCK);
   }
-  int out_fd = -1;
   if (!spec.stdout_file.empty()) {
-    out_fd = ::open(spec.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out_fd < 0) {
-      result.error = fmt::format("cannot open {}: {}", spec.stdout_file.string(), std::strerror(errno));
-      if (log_fd >= 0) {
-        ::close(log_fd);
-        ::close(log_read);
-        ::close(log_file);
-      }
-      return result;
+    files.out.reset(::open(spec.stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!files.out) {
+      return fmt::format("cannot open {}: {}", spec.stdout_file.string(), std::strerror(errno));
     }
   }
-  auto close_files = [&] {
-    if (log_fd >= 0) {
-      ::close(log_fd);
-    }
-    if (out_fd >= 0) {
-      ::close(out_fd);
-    }
-  };
-  auto close_capture = [&] {
-    if (log_read >= 0) {
-      ::close(log_read);
-      ::close(log_file);
-    }
-  };
   int error_pipe[2];
   if (::pipe2(error_pipe, O_CLOEXEC) != 0) {
-    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-    close_files();
-    close_capture();
-    return result;
+    return pipe_error();
   }
+  files.error_read.reset(error_pipe[0]);
+  files.error_write.reset(error_pipe[1]);
+  int gate[2];
+  if (spec.on_started) {
+    if (::pipe2(gate, O_CLOEXEC) != 0) {
+      return pipe_error();
+    }
+    files.gate_read.reset(gate[0]);
+    files.gate_write.reset(gate[1]);
+  }
+  return {};
+}
 
-  int gate[2] = {-1, -1};
-  if (spec.on_started && ::pipe2(gate, O_CLOEXEC) != 0) {
-    result.error = fmt::format("cannot create a pipe: {}", std::strerror(errno));
-    ::close(error_pipe[0]);
-    ::close(error_pipe[1]);
-    close_files();
-    close_capture();
-    return result;
+// on_started may refuse the child (it throws): then the gate closes without
+// its byte and the child exits before it runs anything. Returns why it was
+// refused, or empty.
+std::string open_gate(const ProcessSpec& spec, pid_t pid, Fd& gate_write)
+{
+  std::string refused;
+  try {
+    spec.on_started(static_cast<int>(pid));
+  } catch (const std::exception& e) {
+    refused = e.what();
   }
+  if (refused.empty()) {
+    [[maybe_unused]] auto n = ::write(gate_write.get(), "1", 1);
+  }
+  gate_write.reset();
+  return refused;
+}
 
-  const auto start = Clock::now();
-  const pid_t parent = ::getpid();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(error_pipe[0]);
-    if (gate[1] >= 0) {
-      ::close(gate[1]);
-    }
-    child(spec, argv, envp, log_fd, out_fd, error_pipe[1], gate[0], parent);
-  }
-  ::close(error_pipe[1]);
-  if (gate[0] >= 0) {
-    ::close(gate[0]);
-  }
-  close_files();
-  if (pid < 0) {
-    ::close(error_pipe[0]);
-    if (gate[1] >= 0) {
-      ::close(gate[1]);
-    }
-    close_capture();
-    result.error = fmt::format("cannot fork: {}", std::strerror(errno));
-    return result;
-  }
-  std::optional<Capture> capture;
-  if (log_read >= 0) {
-    capture.emplace(log_read, log_file, spec.log_head_bytes, spec.log_tail_bytes);
-  }
-  ::setpgid(pid, pid); // also in the child: whichever runs first wins the race
-  if (gate[1] >= 0) {
-    std::string refused;
-    try {
-      spec.on_started(static_cast<int>(pid));
-    } catch (const std::exception& e) {
-      refused = e.what();
-    }
-    if (refused.empty()) {
-      [[maybe_unused]] auto n = ::write(gate[1], "1", 1);
-    }
-    ::close(gate[1]); // without the byte: the child exits before it runs anything
-    if (!refused.empty()) {
-      int status = 0;
-      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-      }
-      ::close(error_pipe[0]);
-      if (capture) {
-        capture->finish();
-        ::close(log_file);
-      }
-      result.error = refused;
-      return result;
-    }
-  }
-
-  // The error pipe closes on exec (success) or carries why exec failed.
+// Why exec failed, or empty once the pipe closes on a successful exec.
+std::string read_exec_error(Fd& error_read)
+{
   std::string exec_error;
   char buffer[512];
   ssize_t n;
-  while ((n = ::read(error_pipe[0], buffer, sizeof(buffer))) > 0 || (n < 0 && errno == EINTR)) {
+  while ((n = ::read(error_read.get(), buffer, sizeof(buffer))) > 0 || (n < 0 && errno == EINTR)) {
     if (n > 0) {
       exec_error.append(buffer, static_cast<std::size_t>(n));
     }
   }
-  ::close(error_pipe[0]);
+  error_read.reset();
+  return exec_error;
+}
 
+// Waits for the child within the spec's timeout, kills its group if it
+// did not end by itself, and says how it ended.
+void wait_for_end(const ProcessSpec& spec, pid_t pid, Clock::time_point start, Capture* capture,
+                  const std::string& exec_error, ProcessResult& result)
+{
+  const bool watch_signals = spec.interruptible == Interruptible::yes;
   const int pidfd = open_pidfd(pid);
   std::optional<Clock::time_point> deadline;
   if (spec.timeout) {
     deadline = start + std::chrono::duration_cast<Clock::duration>(*spec.timeout);
   }
   bool stopped = false;
-  auto status =
-    wait_child(pid, pidfd, deadline, watch_signals, &spec, &stopped, capture ? &*capture : nullptr);
+  auto status = wait_child(pid, pidfd, deadline, watch_signals, &spec, &stopped, capture);
   result.elapsed = Clock::now() - start;
   if (!status) {
     const bool interrupted = watch_signals && signals::received() != 0;
@@ -472,11 +467,72 @@ ProcessResult run_process(const ProcessSpec& spec)
   if (pidfd >= 0) {
     ::close(pidfd);
   }
+}
+
+} // namespace
+
+ProcessResult run_process(const ProcessSpec& spec)
+{
+  ProcessResult result;
+  if (spec.argv.empty()) {
+    result.error = "empty command";
+    return result;
+  }
+  if (spec.interruptible == Interruptible::yes && signals::received() != 0) {
+    result.end = ProcessEnd::interrupted;
+    return result;
+  }
+
+  // Everything the child needs is prepared before fork.
+  const CStrings envp(env_strings(spec));
+  const CStrings argv(spec.argv);
+  ChildFiles files;
+  if (auto error = open_child_files(spec, files); !error.empty()) {
+    result.error = std::move(error);
+    return result;
+  }
+
+  const auto start = Clock::now();
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    files.error_read.reset();
+    files.gate_write.reset();
+    child(spec, argv.pointers, envp.pointers, files.log_write.get(), files.out.get(), files.error_write.get(),
+          files.gate_read.get(), parent);
+  }
+  files.error_write.reset();
+  files.gate_read.reset();
+  files.log_write.reset();
+  files.out.reset();
+  if (pid < 0) {
+    result.error = fmt::format("cannot fork: {}", std::strerror(errno));
+    return result;
+  }
+  std::optional<Capture> capture;
+  if (files.log_read) {
+    capture.emplace(files.log_read.release(), files.log_file.get(), spec.log_head_bytes, spec.log_tail_bytes);
+  }
+  ::setpgid(pid, pid); // also in the child: whichever runs first wins the race
+  if (files.gate_write) {
+    if (auto refused = open_gate(spec, pid, files.gate_write); !refused.empty()) {
+      int status = 0;
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      if (capture) {
+        capture->finish();
+      }
+      result.error = std::move(refused);
+      return result;
+    }
+  }
+
+  const std::string exec_error = read_exec_error(files.error_read);
+  wait_for_end(spec, pid, start, capture ? &*capture : nullptr, exec_error, result);
   if (capture) {
     // What is in the pipe now; a daemon the command left behind holding the
     // pipe is not waited for.
     capture->finish();
-    ::close(log_file);
   }
   return result;
 }
