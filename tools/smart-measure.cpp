@@ -75,9 +75,9 @@ std::optional<smart::util::Duration> optional_duration(const po::variables_map& 
   return std::nullopt;
 }
 
-int run(int argc, char** argv)
+// The "Probe mode" options: the target, timing, output, TLS and the abort guard.
+void add_probe_options(po::options_description& probe)
 {
-  po::options_description probe("Probe mode");
   probe.add_options()("url,u", po::value<std::string>()->value_name("URL"),
                       "target: http://, https:// or tcp://host:port (required)")(
     "duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")(
@@ -97,7 +97,11 @@ int run(int argc, char** argv)
     "abort-err-pct", po::value<std::string>()->value_name("P"),
     "stop early (exit 0) once errors exceed P %...")("abort-after", po::value<std::string>()->value_name("N"),
                                                      "...of at least N samples (default 10)");
-  po::options_description checks("Response checks (a failed check is an error row)");
+}
+
+// The response checks (--expect-*): parsed, not listed in --help's groups.
+void add_check_options(po::options_description& checks)
+{
   checks.add_options()("expect-status", po::value<std::string>()->value_name("LIST"),
                        "codes that are successes, e.g. 200-299,401 (default 200-399)")(
     "expect-body", po::value<std::string>()->value_name("TEXT"),
@@ -105,7 +109,11 @@ int run(int argc, char** argv)
     "expect-min-bytes", po::value<std::string>()->value_name("N"), "the body must have at least N bytes")(
     "expect-same-body", po::value<std::string>()->value_name("FILE"),
     "the body's SHA-256 must equal the one in FILE (a missing FILE takes the first body's)");
-  po::options_description load("Load mode");
+}
+
+// The "Load mode" options.
+void add_load_options(po::options_description& load)
+{
   load.add_options()(
     "concurrency,c", po::value<std::string>()->value_name("C"),
     "closed loop on C keep-alive connections (with --rate: the connections used, default 16)")(
@@ -115,7 +123,11 @@ int run(int argc, char** argv)
     "warmup", po::value<std::string>()->value_name("D")->default_value("0"), "load for D first, unrecorded")(
     "sample-every", po::value<std::string>()->value_name("N")->default_value("1"),
     "write one row per N requests (all count in the summary)");
-  po::options_description mix("Request mix");
+}
+
+// The "Request mix" options: a targets file, a replayed log, passive measurement.
+void add_mix_options(po::options_description& mix)
+{
   mix.add_options()("targets", po::value<std::string>()->value_name("FILE"),
                     "measure several URLs: 'URL [WEIGHT] [-X METHOD] [-H 'Name: value']' a line")(
     "replay", po::value<std::string>()->value_name("LOG"),
@@ -131,20 +143,11 @@ int run(int argc, char** argv)
     "print-targets", "print the mix as a --targets file and exit")(
     "access-log", po::value<std::string>()->value_name("FILE"),
     "passive: follow a live access log (tail -F), a row per request from $request_time");
-  po::options_description common("General");
-  smart::cmd::add_common_options(common);
-  po::options_description all;
-  all.add(probe).add(checks).add(load).add(mix).add(common);
+}
 
-  const auto vm = smart::cmd::parse_command_line(argc, argv, all);
-  if (smart::cmd::print_help_or_version(
-        smart::cmd::common_options(vm), "smart-measure", usage,
-        {{"Probe mode", &probe}, {"Load mode", &load}, {"Request mix", &mix}, {"General", &common}},
-        footer)) {
-    return 0;
-  }
-
-  smart::cmd::MeasureOptions options;
+// The values of the options, group by group, in the order they are checked.
+void read_probe_options(const po::variables_map& vm, smart::cmd::MeasureOptions& options)
+{
   options.url = vm.count("url") ? vm["url"].as<std::string>() : std::string();
   options.duration = optional_duration(vm, "duration");
   options.interval = optional_duration(vm, "interval");
@@ -163,12 +166,20 @@ int run(int argc, char** argv)
   options.abort_after =
     optional_whole<std::uint64_t>(vm, "abort-after", 1, std::numeric_limits<std::uint64_t>::max());
   options.config = smart::cmd::common_options(vm).config;
+}
+
+void read_load_options(const po::variables_map& vm, smart::cmd::MeasureOptions& options)
+{
   options.concurrency = optional_whole<unsigned>(vm, "concurrency", 1, 10000);
   options.rate = optional_number(vm, "rate", 0, 10'000'000);
   options.threads = optional_whole<unsigned>(vm, "threads", 1, 10000);
   options.warmup = smart::cmd::duration_option("warmup", vm["warmup"].as<std::string>());
   options.sample_every =
     smart::cmd::whole_number_option("sample-every", vm["sample-every"].as<std::string>(), 1);
+}
+
+void read_mix_options(const po::variables_map& vm, smart::cmd::MeasureOptions& options)
+{
   if (vm.count("targets")) {
     options.targets_file = vm["targets"].as<std::string>();
   }
@@ -188,6 +199,10 @@ int run(int argc, char** argv)
   if (vm.count("access-log")) {
     options.access_log = vm["access-log"].as<std::string>();
   }
+}
+
+void read_check_options(const po::variables_map& vm, smart::cmd::MeasureOptions& options)
+{
   if (vm.count("expect-status")) {
     options.expect_status = vm["expect-status"].as<std::string>();
   }
@@ -199,9 +214,43 @@ int run(int argc, char** argv)
   if (vm.count("expect-same-body")) {
     options.expect_same_body = vm["expect-same-body"].as<std::string>();
   }
+}
+
+smart::cmd::MeasureOptions options_of(const po::variables_map& vm)
+{
+  smart::cmd::MeasureOptions options;
+  read_probe_options(vm, options);
+  read_load_options(vm, options);
+  read_mix_options(vm, options);
+  read_check_options(vm, options);
   options.progress =
     smart::cmd::progress_wanted(::isatty(STDERR_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1, options.output);
-  return smart::cmd::measure(options);
+  return options;
+}
+
+int run(int argc, char** argv)
+{
+  po::options_description probe("Probe mode");
+  add_probe_options(probe);
+  po::options_description checks("Response checks (a failed check is an error row)");
+  add_check_options(checks);
+  po::options_description load("Load mode");
+  add_load_options(load);
+  po::options_description mix("Request mix");
+  add_mix_options(mix);
+  po::options_description common("General");
+  smart::cmd::add_common_options(common);
+  po::options_description all;
+  all.add(probe).add(checks).add(load).add(mix).add(common);
+
+  const auto vm = smart::cmd::parse_command_line(argc, argv, all);
+  if (smart::cmd::print_help_or_version(
+        smart::cmd::common_options(vm), "smart-measure", usage,
+        {{"Probe mode", &probe}, {"Load mode", &load}, {"Request mix", &mix}, {"General", &common}},
+        footer)) {
+    return 0;
+  }
+  return smart::cmd::measure(options_of(vm));
 }
 
 } // namespace

@@ -388,18 +388,23 @@ util::Duration duration_option(std::string_view option, std::string_view text)
   return *parsed;
 }
 
-void validate(const MeasureOptions& options)
+namespace {
+
+// Passive measurement (--access-log) sends nothing: no target, no mix, no load.
+void validate_passive(const MeasureOptions& options)
 {
-  if (options.access_log) {
-    if (!options.url.empty() || options.targets_file || options.replay || is_load_mode(options)) {
-      throw UsageError(
-        "--access-log measures the traffic already there: no --url, --targets, --replay or load mode");
-    }
-    const LogFormat format = LogFormat::parse(options.log_format);
-    format.require({LogField::status, LogField::request_time}, "passive measurement (--access-log)");
-    format.require_time("passive measurement (--access-log)");
-    return;
+  if (!options.url.empty() || options.targets_file || options.replay || is_load_mode(options)) {
+    throw UsageError(
+      "--access-log measures the traffic already there: no --url, --targets, --replay or load mode");
   }
+  const LogFormat format = LogFormat::parse(options.log_format);
+  format.require({LogField::status, LogField::request_time}, "passive measurement (--access-log)");
+  format.require_time("passive measurement (--access-log)");
+}
+
+// The options that shape a request mix (--targets, --replay and their helpers).
+void validate_mix_options(const MeasureOptions& options)
+{
   if (options.targets_file && options.replay) {
     throw UsageError("--targets and --replay are two ways to give a mix; use one");
   }
@@ -412,23 +417,30 @@ void validate(const MeasureOptions& options)
   if (options.top == 0) {
     throw UsageError("--top must be at least 1");
   }
-  if (options.targets_file) {
-    if (!options.url.empty()) {
-      throw UsageError("--targets gives the URLs; drop --url");
-    }
-    if (is_load_mode(options)) {
-      throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
-    }
-    (void)LogFormat::parse(options.log_format);
-    return;
+}
+
+// A targets file gives the URLs itself, and runs in probe mode.
+void validate_targets_file(const MeasureOptions& options)
+{
+  if (!options.url.empty()) {
+    throw UsageError("--targets gives the URLs; drop --url");
   }
+  if (is_load_mode(options)) {
+    throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
+  }
+  (void)LogFormat::parse(options.log_format);
+}
+
+// The --url (and with --replay, the base it is): returns the parsed target.
+Target validate_url(const MeasureOptions& options)
+{
   if (options.url.empty()) {
     throw UsageError(
       options.replay
         ? "--replay needs --url, the base URL the log's paths are requested on"
         : "--url is required (http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
   }
-  const Target target = parse_target(options.url);
+  Target target = parse_target(options.url);
   if (target.scheme == Scheme::postgres) {
     (void)postgres_request(options.url); // libpq takes the URL
   }
@@ -441,6 +453,12 @@ void validate(const MeasureOptions& options)
     }
     (void)LogFormat::parse(options.log_format);
   }
+  return target;
+}
+
+// What probe and load mode share: timing, output, TLS, abort guard, checks.
+void validate_common(const MeasureOptions& options, const Target& target)
+{
   if (options.interval && options.interval->count() <= 0) {
     throw UsageError("--interval must be more than 0");
   }
@@ -479,12 +497,11 @@ void validate(const MeasureOptions& options)
                                        options.expect_min_bytes || options.expect_same_body)) {
     throw UsageError("--expect-* options apply to http:// and https:// targets only");
   }
-  if (!is_load_mode(options)) {
-    if (options.threads || options.warmup.count() > 0 || options.sample_every != 1) {
-      throw UsageError("--threads, --warmup and --sample-every need load mode (--concurrency or --rate)");
-    }
-    return;
-  }
+}
+
+// Load mode (--concurrency or --rate): an http(s) target and sane sizes.
+void validate_load_mode(const MeasureOptions& options, const Target& target)
+{
   // --interval is accepted and unused: smart-run passes the experiment's
   // measure_interval_sec whatever the mode.
   if (options.fresh_connection) {
@@ -503,6 +520,31 @@ void validate(const MeasureOptions& options)
   if (options.threads && (*options.threads < 1 || *options.threads > connections)) {
     throw UsageError("--threads must be between 1 and the number of connections ({})", connections);
   }
+}
+
+} // namespace
+
+// The checks in this order: the first problem found is the one reported.
+void validate(const MeasureOptions& options)
+{
+  if (options.access_log) {
+    validate_passive(options);
+    return;
+  }
+  validate_mix_options(options);
+  if (options.targets_file) {
+    validate_targets_file(options);
+    return;
+  }
+  const Target target = validate_url(options);
+  validate_common(options, target);
+  if (!is_load_mode(options)) {
+    if (options.threads || options.warmup.count() > 0 || options.sample_every != 1) {
+      throw UsageError("--threads, --warmup and --sample-every need load mode (--concurrency or --rate)");
+    }
+    return;
+  }
+  validate_load_mode(options, target);
 }
 
 bool progress_wanted(bool stderr_tty, bool stdout_tty, std::string_view output)

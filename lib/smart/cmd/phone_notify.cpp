@@ -203,66 +203,62 @@ Outcome deliver(const NotifySettings& settings, const OutboxEntry& entry, std::s
 
 } // namespace
 
-int notify(const Config& config, const PhoneOptions& options)
+namespace {
+
+// The run asked about: RUN_ID, or the state file's run_id; a safe name.
+std::string run_id_of(const Paths& paths, const PhoneOptions& options)
 {
-  const NotifySettings settings = notify_settings(config);
-  if (settings.url.empty() && settings.command.empty()) {
-    note("no alerts configured (NOTIFY_URL and NOTIFY_COMMAND are empty): nothing sent");
-    return to_int(ExitCode::ok);
+  std::string run_id;
+  if (options.run_id) {
+    run_id = *options.run_id;
+  } else {
+    const auto state = read_json(paths.state_file, "state file (no RUN_ID given)");
+    const auto* id = state.as_object().if_contains("run_id");
+    if (id == nullptr || !id->is_string()) {
+      throw UsageError("{}: no run_id", paths.state_file.string());
+    }
+    run_id = std::string(id->as_string());
   }
-  const Paths paths = paths_of(config);
-  Outbox outbox(settings.dir, settings.limits, [](const std::string& message) { warn(message); });
-  const auto now = std::chrono::system_clock::now();
+  if (!util::is_safe_name(run_id) || run_id.size() > 40) {
+    throw UsageError("bad run id '{}' (expected [A-Za-z0-9._-]{{1,40}})", util::printable(run_id, 80));
+  }
+  return run_id;
+}
 
-  if (!options.flush_only) {
-    std::string run_id;
-    if (options.run_id) {
-      run_id = *options.run_id;
-    } else {
-      const auto state = read_json(paths.state_file, "state file (no RUN_ID given)");
-      const auto* id = state.as_object().if_contains("run_id");
-      if (id == nullptr || !id->is_string()) {
-        throw UsageError("{}: no run_id", paths.state_file.string());
+// Queues the run's alerts, one per event and configured channel, unless sent
+// or queued already.
+void queue_alerts(const NotifySettings& settings, const Paths& paths, const PhoneOptions& options,
+                  Outbox& outbox, util::SystemTime now)
+{
+  const std::string run_id = run_id_of(paths, options);
+  const auto summary = read_json(paths.runs_dir / run_id / "summary.json", "run summary");
+  const auto history = read_history(paths.var_dir / "history.jsonl");
+  const std::string host = host_name();
+  for (const auto& event : run_events(summary, history, settings.on_keep)) {
+    const std::string body = notify_payload(settings.format, event, host, util::format_rfc3339(now));
+    for (const auto* channel : {"url", "command"}) {
+      if ((channel == std::string_view("url") ? settings.url : settings.command).empty()) {
+        continue;
       }
-      run_id = std::string(id->as_string());
-    }
-    if (!util::is_safe_name(run_id) || run_id.size() > 40) {
-      throw UsageError("bad run id '{}' (expected [A-Za-z0-9._-]{{1,40}})", util::printable(run_id, 80));
-    }
-    const auto summary = read_json(paths.runs_dir / run_id / "summary.json", "run summary");
-    const auto history = read_history(paths.var_dir / "history.jsonl");
-    const std::string host = host_name();
-    for (const auto& event : run_events(summary, history, settings.on_keep)) {
-      const std::string body = notify_payload(settings.format, event, host, util::format_rfc3339(now));
-      for (const auto* channel : {"url", "command"}) {
-        if ((channel == std::string_view("url") ? settings.url : settings.command).empty()) {
-          continue;
-        }
-        const std::string key = fmt::format("{}.{}", event.key, channel);
-        std::error_code ec;
-        if (was_sent(settings, key) || fs::exists(settings.dir / (key + ".json"), ec)) {
-          continue; // told already, or waiting to be told: once per run and event
-        }
-        outbox.put(key,
-                   channel == std::string_view("url")
-                     ? body
-                     : notify_payload(NotifyFormat::json, event, host, util::format_rfc3339(now)),
-                   now);
-        note(fmt::format("alert queued: {} ({})", event.event, key));
+      const std::string key = fmt::format("{}.{}", event.key, channel);
+      std::error_code ec;
+      if (was_sent(settings, key) || fs::exists(settings.dir / (key + ".json"), ec)) {
+        continue; // told already, or waiting to be told: once per run and event
       }
+      outbox.put(key,
+                 channel == std::string_view("url")
+                   ? body
+                   : notify_payload(NotifyFormat::json, event, host, util::format_rfc3339(now)),
+                 now);
+      note(fmt::format("alert queued: {} ({})", event.event, key));
     }
   }
+}
 
-  std::error_code ec;
-  if (!fs::is_directory(settings.dir, ec)) {
-    return to_int(ExitCode::ok);
-  }
-  util::FileLock lock(settings.dir / ".lock");
-  if (!lock.try_acquire()) {
-    note("another smart-phone is sending the alerts; they stay queued");
-    return to_int(ExitCode::busy);
-  }
-  prune_sent(settings);
+// Sends what the outbox holds (the caller holds its lock); stops at the
+// first delivery deferred.
+int send_queued(const NotifySettings& settings, Outbox& outbox, util::SystemTime now)
+{
   int delivered = 0;
   bool config_problem = false;
   for (auto& entry : outbox.entries(now)) {
@@ -299,6 +295,36 @@ int notify(const Config& config, const PhoneOptions& options)
     note(fmt::format("{} alert{} delivered", delivered, delivered == 1 ? "" : "s"));
   }
   return config_problem ? to_int(ExitCode::usage) : to_int(ExitCode::ok);
+}
+
+} // namespace
+
+int notify(const Config& config, const PhoneOptions& options)
+{
+  const NotifySettings settings = notify_settings(config);
+  if (settings.url.empty() && settings.command.empty()) {
+    note("no alerts configured (NOTIFY_URL and NOTIFY_COMMAND are empty): nothing sent");
+    return to_int(ExitCode::ok);
+  }
+  const Paths paths = paths_of(config);
+  Outbox outbox(settings.dir, settings.limits, [](const std::string& message) { warn(message); });
+  const auto now = std::chrono::system_clock::now();
+
+  if (!options.flush_only) {
+    queue_alerts(settings, paths, options, outbox, now);
+  }
+
+  std::error_code ec;
+  if (!fs::is_directory(settings.dir, ec)) {
+    return to_int(ExitCode::ok);
+  }
+  util::FileLock lock(settings.dir / ".lock");
+  if (!lock.try_acquire()) {
+    note("another smart-phone is sending the alerts; they stay queued");
+    return to_int(ExitCode::busy);
+  }
+  prune_sent(settings);
+  return send_queued(settings, outbox, now);
 }
 
 int heartbeat(const Config& config, const PhoneOptions& options)
