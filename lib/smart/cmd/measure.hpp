@@ -1,5 +1,6 @@
 #pragma once
 
+#include <smart/measure/response_check.hpp>
 #include <smart/util/units.hpp>
 
 #include <cstdint>
@@ -71,6 +72,12 @@ util::Duration duration_option(std::string_view option, std::string_view text);
 
 // Checks the combination; throws smart::UsageError for the first problem.
 void validate(const MeasureOptions& options);
+
+// --concurrency or --rate: load mode rather than probes.
+bool is_load_mode(const MeasureOptions& options);
+
+// The --expect-* checks; smart::UsageError for a value that does not parse.
+ResponseChecks checks_of(const MeasureOptions& options);
 
 // Runs it; returns the exit code (0, or 130/143 after a signal).
 int measure(const MeasureOptions& options);
