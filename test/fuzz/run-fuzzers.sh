@@ -41,6 +41,7 @@ for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   mkdir -p "$corpus"
   log="$build/fuzz-$target.log"
+  touch "$log.start"
   result=clean
   # -timeout: an input that takes 10 s is a hang; leaks are reported
   # (LeakSanitizer) and fail the run as a crash does.
@@ -56,5 +57,15 @@ for target in "${targets[@]}"; do
   bytes=$(du -sb "$corpus" | cut -f1)
   line="fuzz_$target: ${runs:-?} executions in ${took:-?} s, corpus $files files ($bytes bytes) beyond the seeds, $result"
   echo "$line" | tee -a "$summary"
+  if [ "$result" != clean ]; then
+    # What was found, where CI logs show it: the report, and each input
+    # that triggered it (base64; `base64 -d` gives the file to replay with
+    # the fuzzer binary).
+    grep -n -A40 -m1 -E '^==[0-9]+==|runtime error:|^ERROR: libFuzzer|^SUMMARY:' "$log" | head -60 || tail -40 "$log"
+    find "$build/artifacts" -name "$target-*" -newer "$log.start" -type f | while read -r artifact; do
+      echo "input $artifact ($(wc -c <"$artifact") bytes), base64:"
+      head -c 8192 "$artifact" | base64
+    done
+  fi
 done
 exit "$failed"

@@ -113,13 +113,17 @@ void y_grid(std::string& out, const Frame& frame, const Scale& y, const std::vec
 
 std::vector<double> nice_ticks(double lo, double hi, int target)
 {
-  std::vector<double> ticks;
-  if (!std::isfinite(lo) || !std::isfinite(hi) || target < 2) {
-    return ticks;
-  }
+  // Never empty, whatever the values read: a range beyond +-1e300 (or not
+  // a number) is drawn as if clamped, so that hi - lo and every step stay
+  // finite, and an empty range is widened by enough to be seen at lo's size.
+  const auto clamped = [](double v) { return std::isnan(v) ? 0.0 : std::clamp(v, -1e300, 1e300); };
+  lo = clamped(lo);
+  hi = clamped(hi);
+  target = std::max(target, 2);
   if (hi <= lo) {
-    hi = lo + 1;
+    hi = lo + std::max(1.0, std::abs(lo) * 1e-6);
   }
+  std::vector<double> ticks;
   const double raw = (hi - lo) / (target - 1);
   const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
   double step = magnitude;

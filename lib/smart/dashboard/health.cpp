@@ -30,19 +30,22 @@ bool is_failure_status(std::string_view status)
 
 std::string format_age(util::Duration age)
 {
+  // In doubles throughout: a duration read from a file may be any finite
+  // number, far beyond what a long holds.
   const double s = std::max(0.0, age.count());
   if (s < 90) {
     return fmt::format("{:.0f} s", s);
   }
-  const auto minutes = static_cast<long>(std::floor(s / 60));
+  const double minutes = std::floor(s / 60);
   if (minutes < 90) {
-    return fmt::format("{} min", minutes);
+    return fmt::format("{:.0f} min", minutes);
   }
-  const long hours = minutes / 60;
+  const double hours = std::floor(minutes / 60);
   if (hours < 48) {
-    return minutes % 60 ? fmt::format("{} h {} min", hours, minutes % 60) : fmt::format("{} h", hours);
+    const double rest = minutes - hours * 60;
+    return rest > 0 ? fmt::format("{:.0f} h {:.0f} min", hours, rest) : fmt::format("{:.0f} h", hours);
   }
-  return fmt::format("{} days", hours / 24);
+  return fmt::format("{:.0f} days", std::floor(hours / 24));
 }
 
 Health assess_health(const Model& model, util::SystemTime now, const HealthPolicy& policy)

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -710,6 +711,68 @@ TEST_CASE("dashboard nice_ticks are round and cover the range")
   CHECK(ticks.back() >= 31.2);
   CHECK(ticks.size() <= 8);
   CHECK(nice_ticks(5, 5, 4).size() >= 2);
+}
+
+TEST_CASE("dashboard nice_ticks: never empty, always finite, whatever the range")
+{
+  const double big = 1.7e308;
+  for (const auto& [lo, hi] : std::vector<std::pair<double, double>>{{-big, big},
+                                                                     {0, big + big}, // +inf
+                                                                     {1e300, 1e300},
+                                                                     {std::nan(""), std::nan("")},
+                                                                     {big, -big}}) {
+    const auto ticks = nice_ticks(lo, hi, 4);
+    INFO("lo " << lo << " hi " << hi);
+    REQUIRE(ticks.size() >= 2);
+    for (std::size_t i = 0; i < ticks.size(); ++i) {
+      CHECK(std::isfinite(ticks[i]));
+      if (i > 0) {
+        CHECK(ticks[i] > ticks[i - 1]);
+      }
+    }
+  }
+}
+
+TEST_CASE("dashboard format_age: any duration, even one no integer holds")
+{
+  CHECK(format_age(util::Duration(42)) == "42 s");
+  CHECK(format_age(util::Duration(3 * 3600 + 120)) == "3 h 2 min");
+  CHECK(format_age(util::Duration(3 * 86400)) == "3 days");
+  CHECK(format_age(util::Duration(-5)) == "0 s");
+  const std::string huge = format_age(util::Duration(1e308));
+  CHECK(huge.size() > 300);
+  CHECK(huge.ends_with(" days"));
+}
+
+TEST_CASE("dashboard: numbers at the ends of a double's range are rendered, not undefined")
+{
+  // Runs whose every number is +-1.7e308: the trends' axes, the durations
+  // and the percentages must still come out (this build may run under UBSan).
+  TempDir dir("dashboard-extremes");
+  fs::create_directories(dir.path / "runs");
+  std::string history;
+  const char* values[] = {"1.7e308", "-1.7e308", "1e308"};
+  for (int i = 0; i < 3; ++i) {
+    const std::string v = values[i];
+    const std::string stats = R"({"n": )" + v + R"(, "err_pct": )" + v + R"(, "p50_ms": )" + v +
+                              R"(, "p95_ms": )" + v + R"(, "p99_ms": )" + v + R"(, "mean_ms": )" + v + "}";
+    history += fmt::format(
+      R"({{"run_id": "2026112{0}T160000Z", "experiment": "001_nginx_workers", "status": "kept", )"
+      R"("kept_variant": "w2", "started_at": "2026-11-2{0}T16:00:00Z", "finished_at": "2026-11-2{0}T16:10:00Z", )"
+      R"("duration_s": {1}, "baseline": {2}, "variants": [{{"name": "w2", "outcome": "keep", "stats": {2}, )"
+      R"("improve_pct": {1}, "err_delta_pct": {1}}}]}})"
+      "\n",
+      i, v, stats);
+  }
+  util::write_file_atomically(dir.path / "history.jsonl", history);
+  util::write_file_atomically(dir.path / "state.json", history.substr(0, history.find('\n')));
+  const Model model = load_model({dir.path / "state.json", dir.path, dir.path / "runs"});
+  REQUIRE(model.history.size() == 3);
+  const auto context = context_for(model, golden_now);
+  CHECK(render_index_html(model, context).find("<svg") != std::string::npos);
+  CHECK(render_text(model, context, true).find(" days") != std::string::npos);
+  CHECK_FALSE(render_metrics_prom(model, context).empty());
+  CHECK_FALSE(render_history_json(model).empty());
 }
 
 TEST_CASE("dashboard CDF switches to a log axis for long tails")
