@@ -29,6 +29,7 @@ constexpr const char* footer = R"(Examples:
     002_nginx_keepalive
   smart-run --next                      # what the timer runs
   smart-run --calibrate 002_nginx_keepalive
+  smart-run --recover                   # after a crash: revert, run nothing
   smart-run --clear-revert-failed       # after fixing the server by hand
 
 See smart-run(1) and docs/run.md.)";
@@ -62,6 +63,7 @@ int main(int argc, char** argv)
       "json", "print the run's summary.json (or the plan, the list) on stdout")(
       "show-config", "print every configuration value with its origin")(
       "clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")(
+      "recover", "only revert what an interrupted run left applied (pending.json), then stop")(
       "accept-changes", "adopt a change made outside smart to the files EXPERIMENT manages")(
       "advise", "run fully but always revert; report what would have been kept")(
       "confirm", po::value<std::string>()->value_name("VARIANT"),
@@ -98,6 +100,7 @@ int main(int argc, char** argv)
     options.json = vm.count("json") > 0;
     options.show_config = vm.count("show-config") > 0;
     options.clear_revert_failed = vm.count("clear-revert-failed") > 0;
+    options.recover = vm.count("recover") > 0;
     options.accept_changes = vm.count("accept-changes") > 0;
     options.advise = vm.count("advise") > 0;
     options.calibrate = vm.count("calibrate") > 0;

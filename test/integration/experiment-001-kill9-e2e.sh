@@ -29,9 +29,11 @@ live_pid=
 grep -qx 'worker_processes 3;' "$NGINX_CONF" && fail "the config is back already: the kill proves nothing"
 first_run=$(jq -r .run_id "$TMP/base/var/pending.json")
 
-expect_exit 0 smart-run --config "$TMP/smart.conf" --advise --variant-seconds 1s --block-seconds 0.5s 001_nginx_workers
+expect_exit 0 smart-run --config "$TMP/smart.conf" --recover
 expect_in "$TMP/err" "found pending.json"
 [ ! -e "$TMP/base/var/pending.json" ] || fail "pending.json still there"
+cmp "$NGINX_CONF" "$TMP/before" || fail "nginx.conf not byte-identical after smart-run --recover"
+expect_exit 0 smart-run --config "$TMP/smart.conf" --advise --variant-seconds 1s --block-seconds 0.5s 001_nginx_workers
 cmp "$NGINX_CONF" "$TMP/before" || fail "nginx.conf not byte-identical after recovery and a full run"
 expect_eq "$(jq -r --arg id "$first_run" 'select(.run_id == $id) | .status' "$TMP/base/var/history.jsonl")" aborted "interrupted run"
 for dir in "$TMP"/base/var/runs/*/; do

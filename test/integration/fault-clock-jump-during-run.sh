@@ -20,7 +20,6 @@ plain_experiment "$TMP/exp" plain '.variants = [.variants[0], .variants[1]] | .b
 echo 60 >"$TMP/exp/plain/burst" # rows at a time: enough samples to decide a keep
 echo 2 >"$TMP/exp/plain/latency.fast"
 var=$TMP/base/var
-stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 
 # jump OFFSET: one smart-run whose wall clock moves by OFFSET (libfaketime
 # syntax: +365d, -365d) once it measures.
@@ -30,12 +29,7 @@ jump() {
     SMART_TEST_PAUSE_AT=measurement smart-run --config "$TMP/smart.conf" plain \
     >"$TMP/run.out" 2>"$TMP/run.err" &
   local pid=$! rc started
-  for _ in $(seq 1 600); do
-    stopped "$pid" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$TMP/run.err" >&2; fail "$1: smart-run ended before the measurement"; }
-    sleep 0.05
-  done
-  stopped "$pid" || fail "$1: smart-run never reached the measurement"
+  wait_paused "$pid" "$1" "$TMP/run.err"
   echo "$1" >"$TMP/clock"
   started=$(date +%s)
   kill -CONT "$pid"

@@ -9,6 +9,7 @@
 # its own), and every later run refuses until a person clears it.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/experiment.sh"
+. "$SMART_SOURCE_DIR/test/lib/run.sh"
 exp_need_smart_run
 
 exp_start_nginx
@@ -19,7 +20,6 @@ exp_copy_for_test "$SMART_SOURCE_DIR/experiments/001_nginx_workers" "$exp" "$NGI
 jq '.measure_interval_sec = 0.05 | .variants = [.variants[0], .variants[2]]' "$exp/meta.json" >"$exp/m" \
   && mv "$exp/m" "$exp/meta.json"
 var=$TMP/base/var
-stopped() { [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = T ]; }
 
 # break LINE: smart-run stops itself once workers_2 is applied (the test
 # hook), LINE is appended to nginx.conf from outside, and the run goes on;
@@ -28,12 +28,7 @@ break_during_run() {
   SMART_TEST_PAUSE_AT=apply smart-run --config "$TMP/smart.conf" --variant-seconds 1s --block-seconds 0.5s \
     001_nginx_workers >"$TMP/run.out" 2>"$TMP/run.err" &
   pid=$!
-  for _ in $(seq 1 600); do
-    stopped "$pid" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$TMP/run.err" >&2; fail "smart-run ended before the apply"; }
-    sleep 0.05
-  done
-  stopped "$pid" || fail "smart-run never reached the apply"
+  wait_paused "$pid" apply "$TMP/run.err"
   grep -q '^worker_processes 2;$' "$NGINX_CONF" || fail "workers_2 is not applied: $(grep worker_processes "$NGINX_CONF")"
   echo "$1" >>"$NGINX_CONF"
   kill -CONT "$pid"

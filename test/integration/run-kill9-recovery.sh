@@ -32,6 +32,9 @@ expect_exit 0 smart-run --config "$TMP/smart.conf" --design sequential --baselin
 expect_in "$TMP/err" "found pending.json: run $killed"
 [ ! -e "$TMP/base/var/pending.json" ] || fail "pending.json left"
 cmp "$NGINX_CONF" "$TMP/baseline.conf" || fail "nginx.conf not byte-identical to the baseline after recovery"
+# The recovering run measured keepalive off as its baseline, not the killed
+# run's 65: the revert came first.
+expect_eq "$(jq -r '[.variants[].name] | index("keepalive_65") != null' "$TMP/base/var/state.json")" true
 expect_eq "$(jq -r .status "$TMP/base/var/runs/$killed/summary.json")" aborted
 jq -s -e --arg id "$killed" 'map(select(.run_id == $id)) | .[0].status == "aborted"' "$TMP/base/var/history.jsonl" >/dev/null \
   || fail "interrupted run not in history as aborted"

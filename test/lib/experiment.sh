@@ -98,11 +98,11 @@ exp_need_smart_run() {
 # exp_kill9_recovery ID CONF CHANGED SAME
 #                               smart-run ID (smart.conf CONF) killed with
 #                               SIGKILL once the shell function CHANGED says a
-#                               variant is applied and pending.json exists; the
-#                               next run (--advise) finds pending.json and
-#                               reverts first; afterwards SAME must hold (the
-#                               server as before the first run) and every run
-#                               directory's history is complete.
+#                               variant is applied and pending.json exists;
+#                               smart-run --recover finds pending.json and
+#                               reverts, after which SAME must hold (the
+#                               server as before the first run), and still
+#                               after a whole next run (--advise).
 exp_kill9_recovery() {
   local id=$1 conf=$2 changed=$3 same=$4 pid base
   base=$(sed -n 's/^BASE_DIR=//p' "$conf")
@@ -117,8 +117,10 @@ exp_kill9_recovery() {
   wait "$pid" 2>/dev/null || true
   _exp_live_pid=
   "$changed" || fail "$id: nothing changed any more after the kill: the kill proves nothing"
-  expect_exit 0 smart-run --config "$conf" --advise --variant-seconds 1s --block-seconds 0.5s "$id"
+  expect_exit 0 smart-run --config "$conf" --recover
   expect_in "$TMP/err" "found pending.json"
   [ ! -e "$base/var/pending.json" ] || fail "$id: pending.json still there"
-  "$same" || fail "$id: not restored after the kill -9 and the recovering run"
+  "$same" || fail "$id: not restored by smart-run --recover after the kill -9"
+  expect_exit 0 smart-run --config "$conf" --advise --variant-seconds 1s --block-seconds 0.5s "$id"
+  "$same" || fail "$id: not as before after the next run (--advise)"
 }

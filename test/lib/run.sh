@@ -12,6 +12,11 @@
 #       JQ_FILTER edits the meta.json (e.g. '.revert = "exit 1"').
 #   plain_conf FILE DIR   smart.conf with BASE_DIR under $TMP, EXPERIMENTS_DIR=DIR
 #   state_of EXPDIR       the current state ("baseline" or a variant)
+#   wait_paused PID PHASE ERRFILE
+#       waits (30 s at most) until smart-run PID, started with
+#       SMART_TEST_PAUSE_AT=PHASE, has stopped itself there; fails naming
+#       PHASE if it ended first (ERRFILE, its stderr, is shown) or never got
+#       there. The hook stops at every occurrence of the phase.
 
 plain_experiment() {
   local dir=$1/$2 id=$2 filter=${3:-.}
@@ -90,4 +95,17 @@ run_file_nonempty() {
     [ -s "$f" ] && return 0
   done
   return 1
+}
+
+wait_paused() {
+  local pid=$1 phase=$2 err=$3
+  for _ in $(seq 1 600); do
+    [ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = T ] && return 0
+    kill -0 "$pid" 2>/dev/null || {
+      cat "$err" >&2
+      fail "$phase: smart-run ended before the phase"
+    }
+    sleep 0.05
+  done
+  fail "$phase: smart-run never reached the phase"
 }

@@ -310,7 +310,10 @@ int do_clear_revert_failed(const RunStore& store)
 void check_options(const RunOptions& o)
 {
   const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0) +
-                      (o.clear_revert_failed ? 1 : 0);
+                      (o.clear_revert_failed ? 1 : 0) + (o.recover ? 1 : 0);
+  if (o.recover && (actions > 1 || o.dry_run || o.advise || o.calibrate || o.confirm || o.accept_changes)) {
+    throw UsageError("--recover takes no experiment and no other action");
+  }
   if (o.clear_revert_failed && actions > 1) {
     throw UsageError("--clear-revert-failed takes no experiment and no other action");
   }
@@ -321,8 +324,8 @@ void check_options(const RunOptions& o)
     throw UsageError("give an EXPERIMENT or --next, not both");
   }
   if (actions == 0) {
-    throw UsageError(
-      "no experiment given (an EXPERIMENT, --next, --list, --show-config or --clear-revert-failed)");
+    throw UsageError("no experiment given (an EXPERIMENT, --next, --list, --show-config, --recover or "
+                     "--clear-revert-failed)");
   }
   if (o.advise && o.calibrate) {
     throw UsageError("--advise and --calibrate are different runs; choose one");
@@ -468,6 +471,11 @@ int do_run(const RunOptions& o, const Config& config, const RunStore& store)
     if (util::signals::received()) {
       return 128 + util::signals::received();
     }
+  } else if (o.recover) {
+    log.line("nothing to recover: no interrupted run (no pending.json)");
+  }
+  if (o.recover) {
+    return 0;
   }
 
   if (o.next && outside_run_window(config, log)) {

@@ -19,6 +19,7 @@ struct RunOptions {
   bool json = false;
   bool show_config = false;
   bool clear_revert_failed = false;
+  bool recover = false;        // only the recovery of an interrupted run, then stop
   bool accept_changes = false; // step aside: adopt the operator's change
   bool advise = false;
   bool calibrate = false;
