@@ -1,50 +1,28 @@
 #include <smart/run/runner.hpp>
 #include <smart/run/runner_machine.hpp>
 
-#include <smart/error.hpp>
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
-#include <smart/run/confirmation.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
-#include <smart/run/passive_source.hpp>
-#include <smart/run/resource_watch.hpp>
-#include <smart/run/revert_failed.hpp>
 #include <smart/run/run_record.hpp>
 #include <smart/run/sibling_tools.hpp>
 #include <smart/run/target_health.hpp>
 #include <smart/run/test_pause.hpp>
 #include <smart/samples_csv.hpp>
-#include <smart/stats.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/host.hpp>
-#include <smart/util/process.hpp>
 #include <smart/util/signals.hpp>
 #include <smart/util/strings.hpp>
 #include <smart/util/time.hpp>
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <csignal>
-#include <cstring>
 
 namespace smart::run_machine {
-
-namespace json = boost::json;
-namespace fs = std::filesystem;
-using util::Duration;
-using util::format_duration;
-namespace signals = util::signals;
-using flow::Interrupted;
-using flow::RevertFailed;
-using flow::StepFailed;
 
 std::string now_text()
 {

@@ -13,6 +13,7 @@
 #include <smart/run/sibling_tools.hpp>
 #include <smart/samples_csv.hpp>
 #include <smart/stats.hpp>
+#include <smart/util/signals.hpp>
 #include <smart/util/time.hpp>
 
 #include <filesystem>
@@ -24,7 +25,12 @@
 namespace smart::run_machine {
 
 namespace fs = std::filesystem;
+namespace signals = util::signals;
+using flow::Interrupted;
+using flow::RevertFailed;
+using flow::StepFailed;
 using util::Duration;
+using util::format_duration;
 
 std::string now_text();
 std::string join(const std::vector<std::string>& parts);
