@@ -312,6 +312,17 @@ TEST_CASE("dashboard: a calibration run is neither 'reverted' nor plotted as a c
   const auto trends = r.html.substr(r.html.find("id=\"trends\""));
   CHECK(trends.find(r.model.last->run_id + " calibration") == std::string::npos);
   CHECK(trends.find(": aa ") == std::string::npos);
+  // The A/A comparison's verdict reads as what it means there: nothing was
+  // applied, so nothing was "reverted".
+  const auto card = r.html.substr(0, r.html.find("id=\"trends\""));
+  CHECK(card.find(">revert</span>") == std::string::npos);
+  CHECK(card.find("reverted:") == std::string::npos);
+  CHECK(card.find("<span class=\"pill neutral\">no difference</span>") != std::string::npos);
+  const std::string row = line_of(r.text, "  aa ");
+  CHECK(row.find("no difference") != std::string::npos);
+  CHECK(row.find("revert") == std::string::npos);
+  CHECK(line_of(r.text, "  aa:").find("no difference: as expected of the baseline against itself") !=
+        std::string::npos);
 }
 
 TEST_CASE("dashboard: an advice-only run says what it would have kept, not 'reverted'")
