@@ -216,7 +216,8 @@ void over_time_card(Html& html, const Model& model, const RenderContext& context
   }
   html.raw("<section class=\"card over-time\" id=\"over-time\"><h2>Over time</h2>\n"
            "<p class=\"muted\">What the server ran after each run (the kept variant after a keep, else the "
-           "baseline), every experiment, on a time axis.</p>\n<div class=\"trend-grid\">\n");
+           "baseline; no point after a failed revert, when it is not known), every experiment, on a time "
+           "axis.</p>\n<div class=\"trend-grid\">\n");
   auto server_chart = [&](std::string_view id, std::string_view caption, std::string_view y_label,
                           OptNumber (*value_of)(const RunSummary&), std::string_view unit) {
     TimeChart chart{"trend", std::string(caption), std::string(y_label), {{"s1", {}}}};

@@ -299,6 +299,23 @@ TEST_CASE("dashboard: a failed revert never reads as 'baseline restored'")
   CHECK(page_kept == "kept: " + text_kept.substr(text_kept.find("kept: ") + 6));
 }
 
+TEST_CASE("dashboard: after a failed revert the 'what the server ran' charts plot nothing for that run")
+{
+  const auto r = render_fixture("revert_failed");
+  REQUIRE(r.model.last);
+  REQUIRE(r.model.last->status == "revert_failed");
+  const std::string id = r.model.last->run_id;
+  for (const char* chart : {"id=\"trend-latency\"", "id=\"trend-errors\""}) {
+    const auto start = r.html.find(chart);
+    REQUIRE(start != std::string::npos);
+    const auto figure = r.html.substr(start, r.html.find("</figure>", start) - start);
+    INFO(chart);
+    CHECK(figure.find("<title>" + id) == std::string::npos);
+    // The runs before it are still plotted.
+    CHECK(figure.find("<title>20261122T173000Z") != std::string::npos);
+  }
+}
+
 TEST_CASE("dashboard: a calibration run is neither 'reverted' nor plotted as a chosen variant")
 {
   const auto r = render_fixture("calibration");
