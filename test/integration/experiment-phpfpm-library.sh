@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The PHP-FPM experiments 019-020 on a real php-fpm8.2 behind a real nginx
 # (FastCGI): every variant is written into the pool file (read back from
-# it), PHP-FPM is reloaded and runs it (the worker processes of pm = static,
-# none of pm = ondemand after the reload, the PHP page still answers through
-# nginx), and the revert leaves the pool file byte-identical, also after two
-# variants and after changes of both settings in one run; then PHP-FPM runs
-# the old settings again.
+# it), PHP-FPM is reloaded and runs it (its status page names the process
+# manager, pm = static runs pm.max_children workers, the PHP page still
+# answers through nginx), and the revert leaves the pool file byte-identical,
+# also after two variants and after changes of both settings in one run;
+# then PHP-FPM runs the old settings again.
 . "$(dirname "$0")/../lib/common.sh"
 . "$SMART_SOURCE_DIR/test/lib/phpfpm.sh"
 phpfpm_need
@@ -41,8 +41,8 @@ variants() {
     expect_exit 0 sh phpfpm.sh "$name" apply "$value"
     expect_eq "$(pget "$name")" "$value" "$name in the pool file after applying"
     case "$name=$value" in
-      pm=static) wait_for workers_are 5 ;;
-      pm=ondemand) wait_for workers_are 0 ;;
+      pm=static) wait_for phpfpm_pm_is static; wait_for workers_are 5 ;;
+      pm=ondemand) wait_for phpfpm_pm_is ondemand ;;
     esac
     wait_for php_answers
   done
@@ -50,6 +50,7 @@ variants() {
   cmp "$SMART_RUN_DIR/phpfpm.pool.orig" "$TMP/pool.before" || fail "$id: the stored copy differs from the pool file before the run"
   expect_exit 0 sh phpfpm.sh "$name" revert
   cmp "$PHPFPM_POOL_CONF" "$TMP/pool.before" || fail "$id: the pool file differs after the revert: $(diff "$TMP/pool.before" "$PHPFPM_POOL_CONF")"
+  wait_for phpfpm_pm_is dynamic
   wait_for workers_dynamic
   wait_for php_answers
   # a second revert changes nothing
@@ -72,6 +73,7 @@ wait_for workers_are 2
 expect_exit 0 "$P" revert pm.max_children
 expect_exit 0 "$P" revert pm
 cmp "$PHPFPM_POOL_CONF" "$TMP/pool.before" || fail "the pool file differs after reverting both settings"
+wait_for phpfpm_pm_is dynamic
 wait_for workers_dynamic
 
 # a setting absent before the run is appended and removed again

@@ -8,7 +8,8 @@
 #                            (packaging/install-deps.sh --tests installs them)
 #   phpfpm_start DIR         DIR/php-fpm.conf including DIR/pool.d/www.conf
 #                            (pm = dynamic, max_children 5, listening on
-#                            127.0.0.1:<free port>), starts php-fpm8.2, waits
+#                            127.0.0.1:<free port>, its status page at
+#                            /fpm-status), starts php-fpm8.2, waits
 #                            for the port; exports PHPFPM_POOL_CONF PHPFPM_TEST
 #                            PHPFPM_RELOAD (SIGUSR2 to the master) PHPFPM_PID
 #                            PHPFPM_PORT; stopped at exit
@@ -18,6 +19,8 @@
 #                            to nginx_start / exp_start_nginx), and writes
 #                            DIR/html/index.php for nginx's root DIR/html
 #   phpfpm_workers           the number of worker processes of the master now
+#   phpfpm_pm_is PM          PHP-FPM's status page (through nginx at
+#                            $NGINX_URL) says it runs process manager PM
 #   phpfpm_stop DIR          stops it by pid
 phpfpm_bin() { command -v php-fpm8.2 || echo /usr/sbin/php-fpm8.2; }
 
@@ -50,6 +53,7 @@ pm.min_spare_servers = 1
 pm.max_spare_servers = 3
 CONF
   fi
+  echo "pm.status_path = /fpm-status" >>"$dir/pool.d/www.conf"
   cat >"$dir/php-fpm.conf" <<CONF
 [global]
 pid = $dir/php-fpm.pid
@@ -80,11 +84,16 @@ phpfpm_nginx_directives() {
   chmod 755 "$dir" "$dir/html"
   printf '<?php\necho "php ok ", getmypid(), "\\n";\n' >"$dir/html/index.php"
   chmod 644 "$dir/html/index.php"
-  PHPFPM_LOCATION="location ~ \\.php\$ { include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name; fastcgi_pass 127.0.0.1:$PHPFPM_PORT; }"
+  PHPFPM_LOCATION="location ~ \\.php\$ { include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME \$document_root\$fastcgi_script_name; fastcgi_pass 127.0.0.1:$PHPFPM_PORT; }
+    location = /fpm-status { include /etc/nginx/fastcgi_params; fastcgi_param SCRIPT_FILENAME /fpm-status; fastcgi_pass 127.0.0.1:$PHPFPM_PORT; }"
 }
 
 phpfpm_workers() {
   pgrep -c -P "$PHPFPM_PID" || true
+}
+
+phpfpm_pm_is() {
+  curl -fsS --max-time 10 "${NGINX_URL}fpm-status" 2>/dev/null | grep -qx "process manager: *$1"
 }
 
 phpfpm_stop() {
