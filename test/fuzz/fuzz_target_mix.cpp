@@ -20,6 +20,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const smart::UsageError&) {
     return 0;
   }
+  // Written back, every target parses again to the same target.
+  for (const auto& target : targets) {
+    const auto again = smart::parse_targets_file(smart::format_target_line(target), "again");
+    if (again.size() != 1 || again[0].target.url != target.target.url || again[0].weight != target.weight ||
+        again[0].method != target.method || again[0].headers != target.headers ||
+        again[0].expect_status != target.expect_status || again[0].expect_body != target.expect_body ||
+        again[0].expect_min_bytes != target.expect_min_bytes) {
+      std::abort();
+    }
+  }
   std::vector<double> weights;
   for (const auto& target : targets) {
     weights.push_back(target.weight);

@@ -118,12 +118,14 @@ struct Outcome {
 
 Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
 {
-  ResponseChecks checks = checks_of(options);
-  checks.load_reference();
-  // One prober (one kept-alive connection) per target of the mix.
+  const ResponseChecks global = checks_of(options);
+  // One prober (one kept-alive connection) and its checks per target of the mix.
   std::vector<std::unique_ptr<Prober>> probers;
+  std::vector<ResponseChecks> checks;
   std::vector<double> weights;
   for (const MixTarget& target : mix) {
+    checks.push_back(checks_for(target, global));
+    checks.back().load_reference();
     ProbeOptions probe_options;
     probe_options.timeout = options.timeout;
     probe_options.insecure = options.insecure;
@@ -132,7 +134,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     probe_options.stop_requested = &stop_requested;
     probe_options.method = target.method;
     probe_options.headers = target.headers;
-    probe_options.keep_body = checks.needs_body() ? ResponseChecks::max_body_bytes : 0;
+    probe_options.keep_body = checks.back().needs_body() ? ResponseChecks::max_body_bytes : 0;
     probers.push_back(make_prober(target.target, probe_options));
     weights.push_back(target.weight);
   }
@@ -147,7 +149,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
   RowFormatter formatter(columns_of(options));
   ProgressLine progress(options.progress);
   Outcome outcome;
-  outcome.tally = SampleTally(checks.status);
+  outcome.tally = SampleTally(global.status);
   std::string line;
 
   const auto start = steady::now();
@@ -169,14 +171,14 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
       break; // a stop signal cut it short: not a measurement
     }
     if (result.response_code != 0 && mix[pick].target.scheme != Scheme::tcp) {
-      result.error = checks.check(result.response_code, result.body, result.body_bytes);
+      result.error = checks[pick].check(result.response_code, result.body, result.body_bytes);
     }
     line.clear();
     formatter.append(line,
                      Sample{timestamp, result.latency_ms, result.response_code, result.error, result.phases},
                      mix[pick].target.url);
     sink.write(line);
-    outcome.tally.add(result.latency_ms, result.response_code, result.error);
+    outcome.tally.add(result.latency_ms, result.response_code, result.error, checks[pick].status);
     progress.show(
       fmt::format("{} probes, {} errors, last {:.3f} ms {}{}", outcome.tally.count(), outcome.tally.errors(),
                   result.latency_ms, result.response_code,
@@ -383,7 +385,7 @@ int measure(const MeasureOptions& options)
   }
   const std::vector<MixTarget> mix = build_mix(options);
   if (options.print_targets) {
-    std::string text = "# URL WEIGHT [-X METHOD] [-H 'Name: value']...\n";
+    std::string text = "# URL WEIGHT [-X METHOD] [-H 'Name: value']... [--expect-* VALUE]...\n";
     for (const MixTarget& target : mix) {
       text += format_target_line(target) + "\n";
     }

@@ -8,8 +8,13 @@ namespace smart {
 
 void SampleTally::add(double latency_ms, int response_code, ProbeError error)
 {
+  add(latency_ms, response_code, error, m_ok);
+}
+
+void SampleTally::add(double latency_ms, int response_code, ProbeError error, const StatusSet& ok)
+{
   ++m_count;
-  const ProbeError kind = classify_sample(response_code, error, m_ok);
+  const ProbeError kind = classify_sample(response_code, error, ok);
   if (kind != ProbeError::none) {
     ++m_errors;
     if (kind == ProbeError::unexpected_status && response_code >= 500) {

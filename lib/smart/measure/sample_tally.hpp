@@ -20,6 +20,8 @@ public:
   // checked against.
   explicit SampleTally(StatusSet ok = {}) : m_ok(std::move(ok)) {}
   void add(double latency_ms, int response_code, ProbeError error);
+  // Same, classified against ok instead (a mix target's own --expect-status).
+  void add(double latency_ms, int response_code, ProbeError error, const StatusSet& ok);
   void merge(const SampleTally& other);
 
   std::uint64_t count() const { return m_count; }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -53,12 +54,70 @@ bool split_words(std::string_view line, std::vector<std::string>& words, std::st
   return true;
 }
 
+// A word split_words() reads back: bare when it can be, else quoted; a word
+// with both quotes is written as quoted parts that join ('it'"'"'s').
 std::string quote_if_needed(const std::string& word)
 {
-  if (word.find_first_of(" \t#'\"") == std::string::npos && !word.empty()) {
+  if (word.find_first_of(" \t\r#'\"") == std::string::npos && !word.empty()) {
     return word;
   }
-  return word.find('\'') == std::string::npos ? "'" + word + "'" : "\"" + word + "\"";
+  if (word.find('\'') == std::string::npos) {
+    return "'" + word + "'";
+  }
+  if (word.find('"') == std::string::npos) {
+    return "\"" + word + "\"";
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i < word.size()) {
+    const char quote = word[i] == '\'' ? '"' : '\'';
+    const auto end = word.find(quote, i);
+    const auto stop = std::min(end, word.size());
+    out += quote;
+    out.append(word, i, stop - i);
+    out += quote;
+    i = stop;
+  }
+  return out;
+}
+
+// A check option's value (--expect-status, --expect-body,
+// --expect-min-bytes) into target; the problem, empty when it is good.
+std::string take_check(const std::string& option, const std::string& value, MixTarget& target)
+{
+  if (option == "--expect-status") {
+    if (!StatusSet::parse(value)) {
+      return fmt::format("--expect-status '{}': expected codes and ranges such as 200-299,401 (100-599)",
+                         util::printable(value, 60));
+    }
+    target.expect_status = value;
+  } else if (option == "--expect-body") {
+    if (value.empty()) {
+      return "--expect-body must not be empty";
+    }
+    try {
+      ResponseChecks probe;
+      probe.set_expect_body(value);
+    } catch (const UsageError& error) {
+      return fmt::format("--expect-body: {}", error.what());
+    }
+    target.expect_body = value;
+  } else {
+    std::uint64_t bytes = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), bytes);
+    if (value.empty() || ec != std::errc() || end != value.data() + value.size()) {
+      return fmt::format("--expect-min-bytes '{}': expected a whole number of bytes",
+                         util::printable(value, 60));
+    }
+    target.expect_min_bytes = bytes;
+  }
+  return {};
+}
+
+bool is_value_option(const std::string& word)
+{
+  return word == "-H" || word == "-X" || word == "--expect-status" || word == "--expect-body" ||
+         word == "--expect-min-bytes";
 }
 
 } // namespace
@@ -92,13 +151,17 @@ std::vector<MixTarget> parse_targets_file(std::string_view content, std::string_
     bool weight_seen = false;
     for (std::size_t i = 1; i < words.size(); ++i) {
       const std::string& word = words[i];
-      if (word == "-H" || word == "-X") {
+      if (is_value_option(word)) {
         if (i + 1 >= words.size()) {
           problems.push_back(fmt::format("{}:{}: {} needs a value", name, line_number, word));
           break;
         }
         const std::string& value = words[++i];
-        if (word == "-X") {
+        if (word != "-X" && word != "-H") {
+          if (const std::string bad = take_check(word, value, target); !bad.empty()) {
+            problems.push_back(fmt::format("{}:{}: {}", name, line_number, bad));
+          }
+        } else if (word == "-X") {
           target.method = value;
         } else if (value.find(':') == std::string::npos || value.front() == ':') {
           problems.push_back(fmt::format("{}:{}: header '{}' is not 'Name: value'", name, line_number,
@@ -112,15 +175,18 @@ std::vector<MixTarget> parse_targets_file(std::string_view content, std::string_
       const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), weight);
       if (weight_seen || ec != std::errc() || end != word.data() + word.size() || !(weight > 0) ||
           !std::isfinite(weight)) {
-        problems.push_back(fmt::format("{}:{}: '{}' is not a weight (a number above 0), -H or -X", name,
-                                       line_number, util::printable(word, 80)));
+        problems.push_back(fmt::format("{}:{}: '{}' is not a weight (a number above 0), -H, -X or --expect-*",
+                                       name, line_number, util::printable(word, 80)));
         break;
       }
       weight_seen = true;
       target.weight = weight;
     }
-    if (target.target.scheme == Scheme::tcp && (!target.headers.empty() || target.method != "GET")) {
-      problems.push_back(fmt::format("{}:{}: tcp:// targets take no method or headers", name, line_number));
+    if (target.target.scheme == Scheme::tcp &&
+        (!target.headers.empty() || target.method != "GET" || target.expect_status || target.expect_body ||
+         target.expect_min_bytes)) {
+      problems.push_back(
+        fmt::format("{}:{}: tcp:// targets take no method, headers or response checks", name, line_number));
     }
     targets.push_back(std::move(target));
   }
@@ -159,7 +225,36 @@ std::string format_target_line(const MixTarget& target)
   for (const auto& header : target.headers) {
     line += " -H " + quote_if_needed(header);
   }
+  if (target.expect_status) {
+    line += " --expect-status " + quote_if_needed(*target.expect_status);
+  }
+  if (target.expect_body) {
+    line += " --expect-body " + quote_if_needed(*target.expect_body);
+  }
+  if (target.expect_min_bytes) {
+    line += fmt::format(" --expect-min-bytes {}", *target.expect_min_bytes);
+  }
   return line;
+}
+
+ResponseChecks checks_for(const MixTarget& target, const ResponseChecks& global)
+{
+  ResponseChecks checks = global;
+  if (target.expect_status) {
+    const auto set = StatusSet::parse(*target.expect_status);
+    if (!set) {
+      throw UsageError("--expect-status '{}': expected codes and ranges such as 200-299,401 (100-599)",
+                       util::printable(*target.expect_status, 60));
+    }
+    checks.status = *set;
+  }
+  if (target.expect_body) {
+    checks.set_expect_body(*target.expect_body);
+  }
+  if (target.expect_min_bytes) {
+    checks.min_bytes = target.expect_min_bytes;
+  }
+  return checks;
 }
 
 MixPicker::MixPicker(const std::vector<double>& weights) : m_weights(weights), m_current(weights.size(), 0.0)

@@ -151,7 +151,7 @@ Verdict SiblingTools::decide(const fs::path& base, const fs::path& var, const st
   if (look) {
     spec.argv.insert(spec.argv.end(), {"--look", fmt::format("{}/{}", look->first, look->second)});
   }
-  const auto checks = decide_check_args(m_exp.expect);
+  const auto checks = decide_check_args(with_target_codes(m_exp.expect, m_exp.targets));
   spec.argv.insert(spec.argv.end(), checks.begin(), checks.end());
   spec.cwd = m_dir;
   spec.env = tool_environment(m_ctx.config);

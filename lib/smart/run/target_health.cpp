@@ -25,6 +25,17 @@ std::vector<std::string> measure_check_args(const ResponseExpectations& expect,
   return args;
 }
 
+ResponseExpectations with_target_codes(const ResponseExpectations& expect, const std::vector<MixEntry>& mix)
+{
+  ResponseExpectations out = expect;
+  for (const MixEntry& entry : mix) {
+    if (entry.expect_status) {
+      out.status = out.status.value_or("200-399") + "," + *entry.expect_status;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> decide_check_args(const ResponseExpectations& expect)
 {
   if (!expect.status) {

@@ -18,6 +18,12 @@ namespace smart {
 std::vector<std::string> measure_check_args(const ResponseExpectations& expect,
                                             const std::filesystem::path& run_dir);
 
+// A request mix whose targets give their own expect_status: the codes
+// smart-decide counts as successes are the union of the experiment's
+// (2xx/3xx without one) and every target's. The rows smart-measure flagged
+// keep their per-target verdict only where the union does not list the code.
+ResponseExpectations with_target_codes(const ResponseExpectations& expect, const std::vector<MixEntry>& mix);
+
 // smart-decide's --ok-status for expect_status (empty without one).
 std::vector<std::string> decide_check_args(const ResponseExpectations& expect);
 

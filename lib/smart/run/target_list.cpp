@@ -1,11 +1,13 @@
 #include <smart/run/target_list.hpp>
 
+#include <smart/samples_csv.hpp>
 #include <smart/util/strings.hpp>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <cmath>
+#include <regex>
 
 namespace smart {
 
@@ -31,6 +33,16 @@ bool printable_line(std::string_view text)
     }
   }
   return true;
+}
+
+bool valid_regex(const std::string& text)
+{
+  try {
+    std::regex(text.substr(1, text.size() - 2), std::regex::ECMAScript);
+    return true;
+  } catch (const std::regex_error&) {
+    return false;
+  }
 }
 
 bool both_quotes(std::string_view text)
@@ -63,6 +75,39 @@ void parse_headers(const json::value& headers, MixEntry& entry, const Bad& bad)
   }
 }
 
+// The target's own expect_status, expect_body, expect_min_bytes.
+template<class Bad>
+void parse_checks(const json::object& object, MixEntry& entry, const Bad& bad)
+{
+  if (const auto* status = object.if_contains("expect_status")) {
+    if (!status->is_string() || !StatusSet::parse(status->as_string())) {
+      bad("expect_status", "expected a list of codes and ranges such as \"200-299,401\" (100-599)");
+    } else {
+      entry.expect_status = std::string(status->as_string());
+    }
+  }
+  if (const auto* body = object.if_contains("expect_body")) {
+    const std::string text = body->is_string() ? std::string(body->as_string()) : std::string();
+    if (text.empty() || !printable_line(text) || both_quotes(text)) {
+      bad("expect_body", "expected a non-empty text on one line (\"/RE/\" for a regular expression), "
+                         "not both kinds of quotes");
+    } else if (text.size() >= 2 && text.front() == '/' && text.back() == '/' && !valid_regex(text)) {
+      bad("expect_body", fmt::format("\"{}\" is not a regular expression", util::printable(text, 80)));
+    } else {
+      entry.expect_body = text;
+    }
+  }
+  if (const auto* bytes = object.if_contains("expect_min_bytes")) {
+    if (bytes->is_uint64()) {
+      entry.expect_min_bytes = bytes->as_uint64();
+    } else if (bytes->is_int64() && bytes->as_int64() >= 0) {
+      entry.expect_min_bytes = static_cast<std::uint64_t>(bytes->as_int64());
+    } else {
+      bad("expect_min_bytes", "expected a whole number of bytes, 0 or more");
+    }
+  }
+}
+
 } // namespace
 
 std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& problem)
@@ -86,8 +131,10 @@ std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& pro
       ok = false;
     };
     for (const auto& [key, item] : object) {
-      if (key != "url" && key != "weight" && key != "method" && key != "headers" && key != "comment") {
-        bad(std::string_view(key), "unknown key (url, weight, method, headers)");
+      if (key != "url" && key != "weight" && key != "method" && key != "headers" && key != "comment" &&
+          key != "expect_status" && key != "expect_body" && key != "expect_min_bytes") {
+        bad(std::string_view(key),
+            "unknown key (url, weight, method, headers, expect_status, expect_body, expect_min_bytes)");
       }
     }
     MixEntry entry;
@@ -125,6 +172,11 @@ std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& pro
     if (const auto* headers = object.if_contains("headers")) {
       parse_headers(*headers, entry, bad);
     }
+    parse_checks(object, entry, bad);
+    if (util::starts_with(entry.url, "tcp://") &&
+        (entry.expect_status || entry.expect_body || entry.expect_min_bytes)) {
+      bad("url", "a tcp:// target takes no expect_status, expect_body or expect_min_bytes");
+    }
     if (ok) {
       mix.push_back(std::move(entry));
     }
@@ -142,6 +194,15 @@ std::string targets_file_text(const std::vector<MixEntry>& mix)
     }
     for (const auto& header : entry.headers) {
       text += " -H " + quoted(header);
+    }
+    if (entry.expect_status) {
+      text += " --expect-status " + quoted(*entry.expect_status);
+    }
+    if (entry.expect_body) {
+      text += " --expect-body " + quoted(*entry.expect_body);
+    }
+    if (entry.expect_min_bytes) {
+      text += fmt::format(" --expect-min-bytes {}", *entry.expect_min_bytes);
     }
     text += "\n";
   }

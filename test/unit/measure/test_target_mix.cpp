@@ -49,3 +49,72 @@ TEST_CASE("mix picker: picks in proportion to the weights, spread out")
   }
   CHECK(picks == std::vector<std::size_t>{0, 0, 1, 0, 0, 0, 1, 0});
 }
+
+TEST_CASE("targets file: a target's own checks replace the global ones of their kind")
+{
+  const auto targets =
+    parse_targets_file("http://127.0.0.1/ 2 --expect-body '/w.rld/'\n"
+                       "http://127.0.0.1/api --expect-status 200,401 --expect-min-bytes 0\n",
+                       "mix.txt");
+  REQUIRE(targets.size() == 2);
+  CHECK(targets[0].expect_body == "/w.rld/");
+  CHECK_FALSE(targets[0].expect_status);
+  CHECK(targets[1].expect_status == "200,401");
+  CHECK(targets[1].expect_min_bytes == 0u);
+
+  ResponseChecks global;
+  global.status = *StatusSet::parse("200");
+  global.min_bytes = 10;
+  auto page = checks_for(targets[0], global);
+  CHECK(page.check(401, "hello world", 11) == ProbeError::unexpected_status);
+  CHECK(page.check(200, "hello world", 11) == ProbeError::none);
+  CHECK(page.check(200, "hello moon!", 11) == ProbeError::body_mismatch);
+  CHECK(page.check(200, "world", 5) == ProbeError::too_small);
+  auto api = checks_for(targets[1], global);
+  CHECK(api.check(401, "", 0) == ProbeError::none);
+  CHECK(api.check(403, "", 0) == ProbeError::unexpected_status);
+}
+
+TEST_CASE("targets file: checks and awkward words are written back as they were read")
+{
+  MixTarget target;
+  target.target = parse_target("http://127.0.0.1/x");
+  target.weight = 0.25;
+  target.method = "POST";
+  target.headers = {"X-A: it's \"quoted\" # not a comment"};
+  target.expect_status = "200-299,401";
+  target.expect_body = "say \"it's\"";
+  target.expect_min_bytes = 42;
+  const auto again = parse_targets_file(format_target_line(target), "again");
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].weight == 0.25);
+  CHECK(again[0].method == "POST");
+  CHECK(again[0].headers == target.headers);
+  CHECK(again[0].expect_status == target.expect_status);
+  CHECK(again[0].expect_body == target.expect_body);
+  CHECK(again[0].expect_min_bytes == target.expect_min_bytes);
+}
+
+TEST_CASE("targets file: a bad check is named with its line")
+{
+  try {
+    (void)parse_targets_file("http://a/ --expect-status 99\n"
+                             "http://a/ --expect-body '/(/'\n"
+                             "http://a/ --expect-min-bytes -3\n"
+                             "http://a/ --expect-body ''\n"
+                             "tcp://a:1 --expect-status 200\n"
+                             "http://a/ --expect-status\n",
+                             "m.txt");
+    FAIL("no error");
+  } catch (const UsageError& error) {
+    const std::string what = error.what();
+    CHECK(what.find("m.txt:1: --expect-status '99'") != std::string::npos);
+    CHECK(what.find("m.txt:2: --expect-body: expected body '/(/': not a regular expression") !=
+          std::string::npos);
+    CHECK(what.find("m.txt:3: --expect-min-bytes '-3'") != std::string::npos);
+    CHECK(what.find("m.txt:4: --expect-body must not be empty") != std::string::npos);
+    CHECK(what.find("m.txt:5: tcp:// targets take no method, headers or response checks") !=
+          std::string::npos);
+    CHECK(what.find("m.txt:6: --expect-status needs a value") != std::string::npos);
+  }
+}

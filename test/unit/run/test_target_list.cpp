@@ -1,4 +1,5 @@
 #include <smart/run/experiment.hpp>
+#include <smart/run/target_health.hpp>
 #include <smart/run/target_list.hpp>
 
 #include <catch2/catch.hpp>
@@ -50,4 +51,34 @@ TEST_CASE("target list: every problem of the targets is reported with its path")
   CHECK(problems.find("targets[3]: expected an object") != std::string::npos);
   CHECK(problems.find("targets: both targets and target_url") != std::string::npos);
   CHECK(problems.find("targets: a mix is measured by smart-measure's probes") != std::string::npos);
+}
+
+TEST_CASE("target list: a target's own checks reach the targets file")
+{
+  const auto exp = parse_experiment(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true",
+    "targets": [{"url": "http://127.0.0.1/", "expect_body": "it's /home/", "expect_min_bytes": 100},
+                {"url": "http://127.0.0.1/api", "weight": 2, "expect_status": "401"}]})",
+                                    "meta.json", "/x");
+  REQUIRE(exp.targets.size() == 2);
+  CHECK(exp.targets[1].expect_status == "401");
+  CHECK(targets_file_text(exp.targets) ==
+        "# the experiment's targets (meta.json), written by smart-run\n"
+        "http://127.0.0.1/ 1 --expect-body \"it's /home/\" --expect-min-bytes 100\n"
+        "http://127.0.0.1/api 2 --expect-status 401\n");
+  CHECK(with_target_codes(exp.expect, exp.targets).status == "200-399,401");
+}
+
+TEST_CASE("target list: a target's bad checks are named by their path")
+{
+  const auto problems = problems_of(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true",
+    "targets": [{"url": "http://127.0.0.1/"},
+                {"url": "http://127.0.0.1/a", "expect_min_bytes": -1},
+                {"url": "http://127.0.0.1/b", "expect_status": "2000", "expect_body": "/(/"},
+                {"url": "tcp://127.0.0.1:1", "expect_status": "200"}]})");
+  CHECK_THAT(problems, Catch::Contains("targets[1].expect_min_bytes"));
+  CHECK_THAT(problems, Catch::Contains("targets[2].expect_status"));
+  CHECK_THAT(problems, Catch::Contains("targets[2].expect_body: \"/(/\" is not a regular expression"));
+  CHECK_THAT(problems, Catch::Contains("targets[3].url: a tcp:// target takes no expect_status"));
 }
