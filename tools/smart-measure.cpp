@@ -131,7 +131,7 @@ void add_mix_options(po::options_description& mix)
   mix.add_options()(
     "targets", po::value<std::string>()->value_name("FILE"),
     "measure several URLs: 'URL [WEIGHT] [-X METHOD] [-H 'Name: value'] [--expect-* V]' a line "
-    "(a line's own check replaces the global one of its kind)")(
+    "(a line's own check replaces the global one of its kind); load mode: one origin")(
     "replay", po::value<std::string>()->value_name("LOG"),
     "measure the most requested GET/HEAD paths of an access log, on the --url base")(
     "log-format", po::value<std::string>()->value_name("FMT")->default_value("combined"),

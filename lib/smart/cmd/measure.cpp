@@ -194,10 +194,13 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
   return outcome;
 }
 
-Outcome run_load_mode(const MeasureOptions& options, const Target& target, SampleSink& sink)
+Outcome run_load_mode(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
 {
   LoadOptions load;
-  load.target = target;
+  load.target = mix.front().target;
+  if (columns_of(options).target) {
+    load.mix = mix; // every target on load.target's origin (LoadGenerator checks)
+  }
   load.concurrency = options.concurrency.value_or(16);
   load.rate = options.rate;
   load.threads = options.threads.value_or(1);
@@ -384,6 +387,9 @@ int measure(const MeasureOptions& options)
     return number != 0 ? 128 + number : 0;
   }
   const std::vector<MixTarget> mix = build_mix(options);
+  if (is_load_mode(options)) {
+    validate_load_mix(mix);
+  }
   if (options.print_targets) {
     std::string text = "# URL WEIGHT [-X METHOD] [-H 'Name: value']... [--expect-* VALUE]...\n";
     for (const MixTarget& target : mix) {
@@ -397,7 +403,7 @@ int measure(const MeasureOptions& options)
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
   const Outcome outcome =
-    is_load_mode(options) ? run_load_mode(options, mix.front().target, sink) : run_probes(options, mix, sink);
+    is_load_mode(options) ? run_load_mode(options, mix, sink) : run_probes(options, mix, sink);
 
   std::string line = outcome.tally.describe();
   if (outcome.not_sent > 0) {

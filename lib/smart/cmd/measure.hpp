@@ -1,6 +1,7 @@
 #pragma once
 
 #include <smart/measure/response_check.hpp>
+#include <smart/measure/target_mix.hpp>
 #include <smart/util/units.hpp>
 
 #include <cstdint>
@@ -72,6 +73,10 @@ util::Duration duration_option(std::string_view option, std::string_view text);
 
 // Checks the combination; throws smart::UsageError for the first problem.
 void validate(const MeasureOptions& options);
+
+// Load mode's mix: http(s):// targets on one origin (scheme://host:port),
+// whose keep-alive connections they share; smart::UsageError otherwise.
+void validate_load_mix(const std::vector<MixTarget>& mix);
 
 // --concurrency or --rate: load mode rather than probes.
 bool is_load_mode(const MeasureOptions& options);

@@ -86,14 +86,34 @@ void validate_mix_options(const MeasureOptions& options)
   }
 }
 
-// A targets file gives the URLs itself, and runs in probe mode.
+// Load mode's sizes (--concurrency, --rate, --threads); the target's scheme
+// is checked on its own (validate_load_mode, validate_load_mix).
+void validate_load_sizes(const MeasureOptions& options)
+{
+  if (options.fresh_connection) {
+    throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
+  }
+  if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {
+    throw UsageError("--concurrency must be between 1 and 10000");
+  }
+  if (options.rate && !(*options.rate > 0 && *options.rate <= 10'000'000)) {
+    throw UsageError("--rate must be more than 0 (requests per second)");
+  }
+  const unsigned connections = options.concurrency.value_or(16);
+  if (options.threads && (*options.threads < 1 || *options.threads > connections)) {
+    throw UsageError("--threads must be between 1 and the number of connections ({})", connections);
+  }
+}
+
+// A targets file gives the URLs itself; in load mode they must share an
+// origin (validate_load_mix, once the file is read).
 void validate_targets_file(const MeasureOptions& options)
 {
   if (!options.url.empty()) {
     throw UsageError("--targets gives the URLs; drop --url");
   }
   if (is_load_mode(options)) {
-    throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
+    validate_load_sizes(options);
   }
   (void)LogFormat::parse(options.log_format);
 }
@@ -114,9 +134,6 @@ Target validate_url(const MeasureOptions& options)
   if (options.replay) {
     if (target.scheme == Scheme::tcp) {
       throw UsageError("--replay needs an http:// or https:// --url");
-    }
-    if (is_load_mode(options)) {
-      throw UsageError("a request mix (--targets, --replay) runs in probe mode; load mode takes one --url");
     }
     (void)LogFormat::parse(options.log_format);
   }
@@ -174,22 +191,32 @@ void validate_load_mode(const MeasureOptions& options, const Target& target)
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
-  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis || target.scheme == Scheme::postgres) {
+  if (target.scheme != Scheme::http && target.scheme != Scheme::https) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
-  if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {
-    throw UsageError("--concurrency must be between 1 and 10000");
-  }
-  if (options.rate && !(*options.rate > 0 && *options.rate <= 10'000'000)) {
-    throw UsageError("--rate must be more than 0 (requests per second)");
-  }
-  const unsigned connections = options.concurrency.value_or(16);
-  if (options.threads && (*options.threads < 1 || *options.threads > connections)) {
-    throw UsageError("--threads must be between 1 and the number of connections ({})", connections);
-  }
+  validate_load_sizes(options);
 }
 
 } // namespace
+
+void validate_load_mix(const std::vector<MixTarget>& mix)
+{
+  const auto origin = [](const Target& target) {
+    return fmt::format("{}://{}", to_string(target.scheme), target.authority());
+  };
+  for (const MixTarget& target : mix) {
+    if (target.target.scheme != Scheme::http && target.target.scheme != Scheme::https) {
+      throw UsageError("load mode needs http:// or https:// targets: {}",
+                       util::printable(target.target.url, 120));
+    }
+    if (origin(target.target) != origin(mix.front().target)) {
+      throw UsageError(
+        "load mode takes a mix on one origin (scheme://host:port), whose keep-alive connections "
+        "its targets share: {} is not on {}",
+        util::printable(target.target.url, 120), origin(mix.front().target));
+    }
+  }
+}
 
 // The checks in this order: the first problem found is the one reported.
 void validate(const MeasureOptions& options)

@@ -161,7 +161,7 @@ HttpResponseParser::Status HttpResponseParser::on_headers_end()
   if (m_minor_version == 0 && !m_keep_alive_header) {
     m_close = true;
   }
-  if (m_code == 204 || m_code == 304) {
+  if (m_code == 204 || m_code == 304 || m_head) {
     m_state = State::done;
     return Status::complete;
   }

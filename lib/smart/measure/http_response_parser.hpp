@@ -39,6 +39,9 @@ public:
   // the response checks that read it.
   void keep_body(std::size_t limit) { m_keep_body = limit; }
   const std::string& body() const { return m_body; }
+  // The response answers a HEAD request: headers only, whatever
+  // Content-Length says. Kept across reset().
+  void head_request(bool head) { m_head = head; }
   bool started() const { return m_started; }
   const std::string& why() const { return m_why; }
 
@@ -72,6 +75,7 @@ private:
   int m_minor_version = 1;
   bool m_close = false;
   bool m_keep_alive_header = false;
+  bool m_head = false;
   bool m_chunked = false;
   bool m_has_length = false;
   bool m_started = false;

@@ -3,6 +3,7 @@
 #include <smart/error.hpp>
 #include <smart/measure/load_worker.hpp>
 #include <smart/measure/probe.hpp>
+#include <smart/util/strings.hpp>
 #include <smart/version.hpp>
 
 #include <fmt/format.h>
@@ -41,14 +42,56 @@ void resolve(const Target& target, LoadShared& shared)
   ::freeaddrinfo(result);
 }
 
-std::string build_request(const Target& target)
+std::string build_request(const Target& target, const std::string& method,
+                          const std::vector<std::string>& headers)
 {
   const bool default_port = (target.scheme == Scheme::http && target.port == 80) ||
                             (target.scheme == Scheme::https && target.port == 443);
   const bool v6 = target.host.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + target.host + "]" : target.host;
-  return fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: smart-measure/{}\r\nAccept: */*\r\n\r\n",
-                     target.path, default_port ? host : target.authority(), SMART_VERSION);
+  std::string request =
+    fmt::format("{} {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: smart-measure/{}\r\nAccept: */*\r\n", method,
+                target.path, default_port ? host : target.authority(), SMART_VERSION);
+  for (const auto& header : headers) {
+    request += header + "\r\n";
+  }
+  return request + "\r\n";
+}
+
+std::string origin_of(const Target& target)
+{
+  return fmt::format("{}://{}", to_string(target.scheme), target.authority());
+}
+
+// The requests of the run: the mix's, all on the origin of options.target,
+// or the one GET of options.target.
+std::vector<LoadRequest> requests_of(const LoadOptions& options)
+{
+  std::vector<LoadRequest> requests;
+  if (options.mix.empty()) {
+    LoadRequest only;
+    only.request = build_request(options.target, "GET", {});
+    only.url = options.target.url;
+    only.checks = options.checks;
+    requests.push_back(std::move(only));
+    return requests;
+  }
+  const std::string origin = origin_of(options.target);
+  for (const MixTarget& target : options.mix) {
+    if (origin_of(target.target) != origin) {
+      throw UsageError("load mode takes a mix on one origin (scheme://host:port), whose keep-alive "
+                       "connections its targets share: {} is not on {}",
+                       util::printable(target.target.url, 120), util::printable(origin, 120));
+    }
+    LoadRequest request;
+    request.request = build_request(target.target, target.method, target.headers);
+    request.url = target.target.url;
+    request.head = target.method == "HEAD";
+    request.weight = target.weight;
+    request.checks = checks_for(target, options.checks);
+    requests.push_back(std::move(request));
+  }
+  return requests;
 }
 
 std::unique_ptr<TransportKind> make_transport(const LoadOptions& options)
@@ -130,7 +173,7 @@ LoadResult LoadGenerator::run(const std::function<bool(const LoadProgress&)>& on
   resolve(m_options.target, shared);
   const auto transport = make_transport(m_options);
   shared.transport = transport.get();
-  shared.request = build_request(m_options.target);
+  shared.requests = requests_of(m_options);
   shared.wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (shared.wake_fd < 0) {
     throw Error("eventfd: {}", std::strerror(errno));

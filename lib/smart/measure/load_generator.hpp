@@ -4,12 +4,14 @@
 #include <smart/measure/sample_tally.hpp>
 #include <smart/measure/sample_writer.hpp>
 #include <smart/measure/target.hpp>
+#include <smart/measure/target_mix.hpp>
 #include <smart/util/units.hpp>
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <vector>
 
 // Load mode of smart-measure: many requests over kept-alive connections,
 // one samples-CSV row per request (or per --sample-every N).
@@ -28,11 +30,19 @@
 // timeout), reset (the connection died mid-response), other (a malformed
 // response); a response that fails its checks (LoadOptions::checks) is a row
 // with its code and the failed check's token.
+//
+// A request mix (LoadOptions::mix): each request goes to the target the
+// worker's MixPicker picks (in proportion to the weights), with that
+// target's method, headers and checks, and its row names the target. Every
+// target of the mix must be on the same origin (scheme://host:port), whose
+// kept-alive connections they share; a mix across origins is refused.
 
 namespace smart {
 
 struct LoadOptions {
-  Target target;
+  Target target; // the origin (and the request, without a mix)
+  // A request mix on target's origin; empty: target alone, GET, checks.
+  std::vector<MixTarget> mix;
   unsigned concurrency = 16;
   std::optional<double> rate; // none: closed loop
   unsigned threads = 1;
@@ -45,7 +55,7 @@ struct LoadOptions {
   int stop_fd = -1;      // readable: stop now (signal)
   bool insecure = false; // https
   std::optional<std::filesystem::path> cacert;
-  ResponseChecks checks; // applied to every response (each thread a copy)
+  ResponseChecks checks; // every response's (each thread a copy); a mix target's own replace them
 };
 
 struct LoadProgress {

@@ -10,9 +10,13 @@ LoadRecorder::LoadRecorder(const Output& output, LoadCounters& counters, SampleT
 }
 
 void LoadRecorder::record(Clock::time_point begin, double latency_ms, int code, ProbeError error,
-                          const Phases& phases)
+                          const Phases& phases, std::string_view target, const StatusSet* ok)
 {
-  m_tally.add(latency_ms, code, error);
+  if (ok != nullptr) {
+    m_tally.add(latency_ms, code, error, *ok);
+  } else {
+    m_tally.add(latency_ms, code, error);
+  }
   m_counters.requests.fetch_add(1, std::memory_order_relaxed);
   if (code == 0 || error != ProbeError::none) {
     m_counters.errors.fetch_add(1, std::memory_order_relaxed);
@@ -25,7 +29,7 @@ void LoadRecorder::record(Clock::time_point begin, double latency_ms, int code, 
     sample.response_code = code;
     sample.error = error;
     sample.phases = phases;
-    m_formatter.append(m_rows, sample);
+    m_formatter.append(m_rows, sample, target);
   }
 }
 

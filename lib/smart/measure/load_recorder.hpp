@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 // What a load worker does with a finished request: add it to the worker's
 // tally and to the run's progress counters, and format one samples-CSV row
@@ -40,8 +41,11 @@ public:
   LoadRecorder(const Output& output, LoadCounters& counters, SampleTally& tally,
                Clock::time_point now = Clock::now());
 
-  // One finished, recorded request: begin is its latency origin.
-  void record(Clock::time_point begin, double latency_ms, int code, ProbeError error, const Phases& phases);
+  // One finished, recorded request: begin is its latency origin, target the
+  // row's target column (a mix), ok the codes its checks took as successes
+  // (none: the tally's own).
+  void record(Clock::time_point begin, double latency_ms, int code, ProbeError error, const Phases& phases,
+              std::string_view target = {}, const StatusSet* ok = nullptr);
 
   // Writes the batch when it is due (flush_every after the last, or flush_bytes).
   void maybe_flush(Clock::time_point now);

@@ -2,6 +2,7 @@
 
 #include <smart/error.hpp>
 #include <smart/measure/http_response_parser.hpp>
+#include <smart/measure/target_mix.hpp>
 
 #include <pthread.h>
 #include <signal.h>
@@ -30,6 +31,15 @@ constexpr std::uint32_t wake_id = 0xffffffffu;
 // than a CPU-bound spin.
 constexpr auto connect_backoff = std::chrono::milliseconds(10);
 
+std::vector<double> weights_of(const std::vector<LoadRequest>& requests)
+{
+  std::vector<double> weights;
+  for (const LoadRequest& request : requests) {
+    weights.push_back(request.weight);
+  }
+  return weights;
+}
+
 double ms(steady::duration d)
 {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -45,11 +55,16 @@ public:
   HttpWorker(LoadShared& shared, unsigned index, LoadWorkerResult& result)
     : m_shared(shared), m_options(*shared.options), m_schedule(*shared.schedule), m_index(index),
       m_result(result), m_recorder(shared.output, shared.counters, result.tally),
-      m_conns(m_schedule.connections(index)), m_checks(shared.options->checks)
+      m_conns(m_schedule.connections(index)), m_picker(weights_of(shared.requests))
   {
-    m_checks.load_reference();
+    bool keep_body = false;
+    for (const LoadRequest& request : shared.requests) {
+      m_checks.push_back(request.checks);
+      m_checks.back().load_reference();
+      keep_body = keep_body || m_checks.back().needs_body();
+    }
     for (auto& conn : m_conns) {
-      conn.parser.keep_body(m_checks.needs_body() ? ResponseChecks::max_body_bytes : 0);
+      conn.parser.keep_body(keep_body ? ResponseChecks::max_body_bytes : 0);
       conn.io = shared.transport->make();
     }
     m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
@@ -125,6 +140,7 @@ private:
     bool fresh = false; // opened for the current request
     bool retried = false;
     bool recorded = false;
+    std::size_t target = 0; // the request's, in LoadShared::requests
     std::size_t written = 0;
     steady::time_point begin;      // latency origin: intended (open loop) or start (closed)
     steady::time_point dispatched; // when it really started (timeout origin)
@@ -196,7 +212,9 @@ private:
     conn.fresh = false;
     conn.connect_ms = 0;
     conn.tls_ms = 0;
+    conn.target = m_picker.next();
     conn.parser.reset();
+    conn.parser.head_request(m_shared.requests[conn.target].head);
     ++m_in_flight;
     if (conn.fd < 0) {
       open_conn(id, now);
@@ -244,7 +262,7 @@ private:
   void continue_write(std::uint32_t id)
   {
     Conn& conn = m_conns[id];
-    const std::string& request = m_shared.request;
+    const std::string& request = m_shared.requests[conn.target].request;
     while (conn.written < request.size()) {
       const IoResult r = conn.io->write(request.data() + conn.written, request.size() - conn.written);
       switch (r.status) {
@@ -459,14 +477,15 @@ private:
     // is as good as any: only a transport failure (code 0) closes it.
     const bool failed = code == 0;
     if (!failed) {
-      error = m_checks.check(code, conn.parser.body(), conn.parser.body_bytes());
+      error = m_checks[conn.target].check(code, conn.parser.body(), conn.parser.body_bytes());
     }
     if (conn.recorded) {
       Phases phases;
       phases.connect_ms = conn.fresh ? conn.connect_ms : 0.0;
       phases.tls_ms = conn.fresh ? conn.tls_ms : 0.0;
       phases.ttfb_ms = conn.first_byte != steady::time_point{} ? ms(conn.first_byte - conn.sent) : 0.0;
-      m_recorder.record(conn.begin, ms(now - conn.begin), code, error, phases);
+      m_recorder.record(conn.begin, ms(now - conn.begin), code, error, phases,
+                        m_shared.requests[conn.target].url, &m_checks[conn.target].status);
     }
     if (failed || conn.parser.close_after()) {
       close_conn(conn);
@@ -543,7 +562,8 @@ private:
   LoadWorkerResult& m_result;
   LoadRecorder m_recorder;
   std::vector<Conn> m_conns;
-  ResponseChecks m_checks;
+  MixPicker m_picker;                   // which target each request goes to
+  std::vector<ResponseChecks> m_checks; // per target, this thread's copies
   std::vector<std::uint32_t> m_idle;
   std::vector<std::pair<steady::time_point, std::uint32_t>> m_backoff;
   std::vector<char> m_buffer;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <vector>
 
 // One thread of a load run: an epoll loop over its connections, each a
 // small state machine (idle, connecting, handshaking, writing, reading)
@@ -18,6 +19,15 @@
 // takes the finished ones.
 
 namespace smart {
+
+// One target of the run, as the workers send and check it.
+struct LoadRequest {
+  std::string request; // the whole request, sent as is each time
+  std::string url;     // the row's target column
+  bool head = false;   // HEAD: the response has no body
+  double weight = 1;
+  ResponseChecks checks;
+};
 
 // What the workers share; immutable after the start but for the atomics.
 struct LoadShared {
@@ -28,7 +38,7 @@ struct LoadShared {
   int wake_fd = -1; // readable: look at stop
   sockaddr_storage address{};
   socklen_t address_length = 0;
-  std::string request; // the whole GET request, sent as is on every request
+  std::vector<LoadRequest> requests; // one per target of the mix (one without a mix)
 
   std::atomic<bool> stop{false};
   std::atomic<std::uint64_t> claimed{0}; // recorded requests started (--count)

@@ -14,6 +14,16 @@ void ResponseChecks::set_expect_body(const std::string& text)
   m_body_text = text;
   m_body_regex.reset();
   if (text.size() >= 2 && text.front() == '/' && text.back() == '/') {
+    // libstdc++ reads a back-reference or a {n,m} count into a long without
+    // an overflow check: a run of digits that long is no regex anyone means.
+    std::size_t digits = 0;
+    for (const char c : text) {
+      digits = (c >= '0' && c <= '9') ? digits + 1 : 0;
+      if (digits > 9) {
+        throw UsageError("expected body '{}': not a regular expression: a number of more than 9 digits",
+                         util::printable(text, 80));
+      }
+    }
     try {
       m_body_regex =
         std::make_shared<const std::regex>(text.substr(1, text.size() - 2), std::regex::ECMAScript);

@@ -197,8 +197,11 @@ void parse_targets(Validator& v, const json::object& object, Experiment& exp)
     } else if (!exp.targets.empty()) {
       exp.target_url = exp.targets.front().url; // for logs and $SMART_TARGET_URL
     }
-    if (member(object, "load") || member(object, "measure")) {
-      v.problem("targets", "a mix is measured by smart-measure's probes: no load, no measure");
+    if (member(object, "measure")) {
+      v.problem("targets", "a mix is measured by smart-measure's requests (probes or load): no measure");
+    }
+    if (member(object, "load")) {
+      check_load_mix(exp.targets, [&](std::string_view path, std::string_view why) { v.problem(path, why); });
     }
   }
   const auto url = v.string(member(object, "target_url"), "target_url",

@@ -184,6 +184,25 @@ std::vector<MixEntry> parse_mix(const json::value& value, const TargetIssue& pro
   return mix;
 }
 
+void check_load_mix(const std::vector<MixEntry>& mix, const TargetIssue& problem)
+{
+  // "http://host:port/path" up to the path: the origin.
+  const auto origin = [](const std::string& url) {
+    const auto scheme_end = url.find("://");
+    return scheme_end == std::string::npos ? url : url.substr(0, url.find('/', scheme_end + 3));
+  };
+  for (std::size_t i = 0; i < mix.size(); ++i) {
+    const std::string at = fmt::format("targets[{}].url", i);
+    if (util::starts_with(mix[i].url, "tcp://")) {
+      problem(at, "load mode needs http:// or https:// targets");
+    } else if (origin(mix[i].url) != origin(mix.front().url)) {
+      problem(at, fmt::format("load mode takes a mix on one origin, whose keep-alive connections its targets "
+                              "share: \"{}\" is not on {}",
+                              util::printable(mix[i].url, 80), util::printable(origin(mix.front().url), 80)));
+    }
+  }
+}
+
 std::string targets_file_text(const std::vector<MixEntry>& mix)
 {
   std::string text = "# the experiment's targets (meta.json), written by smart-run\n";

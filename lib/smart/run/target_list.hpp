@@ -35,6 +35,10 @@ using TargetIssue = std::function<void(std::string_view path, std::string_view w
 // is left out).
 std::vector<MixEntry> parse_mix(const boost::json::value& value, const TargetIssue& problem);
 
+// A mix in load mode: http(s):// targets on the first one's origin
+// (scheme://host:port), whose keep-alive connections they share.
+void check_load_mix(const std::vector<MixEntry>& mix, const TargetIssue& problem);
+
 // The mix as smart-measure's --targets file: "URL WEIGHT [-X METHOD]
 // [-H 'Name: value']... [--expect-status LIST] [--expect-body TEXT]
 // [--expect-min-bytes N]" lines.

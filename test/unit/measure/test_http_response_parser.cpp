@@ -99,3 +99,16 @@ TEST_CASE("HttpResponseParser: malformed responses are errors, not hangs")
   HttpResponseParser long_line;
   CHECK(long_line.feed("HTTP/1.1 200 OK\r\nX: " + std::string(20000, 'a')) == Status::error);
 }
+
+TEST_CASE("HttpResponseParser: the response to a HEAD request has no body")
+{
+  HttpResponseParser parser;
+  parser.head_request(true);
+  CHECK(parser.feed("HTTP/1.1 401 Unauthorized\r\nContent-Length: 179\r\n\r\n") == Status::complete);
+  CHECK(parser.status_code() == 401);
+  CHECK_FALSE(parser.close_after());
+  parser.reset();
+  parser.head_request(false);
+  CHECK(parser.feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n") == Status::incomplete);
+  CHECK(parser.feed("ok") == Status::complete);
+}

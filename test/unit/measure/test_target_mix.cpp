@@ -103,7 +103,8 @@ TEST_CASE("targets file: a bad check is named with its line")
                              "http://a/ --expect-min-bytes -3\n"
                              "http://a/ --expect-body ''\n"
                              "tcp://a:1 --expect-status 200\n"
-                             "http://a/ --expect-status\n",
+                             "http://a/ --expect-status\n"
+                             "http://a/ --expect-body '/\\11111111111/'\n",
                              "m.txt");
     FAIL("no error");
   } catch (const UsageError& error) {
@@ -116,5 +117,8 @@ TEST_CASE("targets file: a bad check is named with its line")
     CHECK(what.find("m.txt:5: tcp:// targets take no method, headers or response checks") !=
           std::string::npos);
     CHECK(what.find("m.txt:6: --expect-status needs a value") != std::string::npos);
+    CHECK(
+      what.find("m.txt:7: --expect-body: expected body '/\\11111111111/': not a regular expression: a number "
+                "of more than 9 digits") != std::string::npos);
   }
 }

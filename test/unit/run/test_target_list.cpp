@@ -40,7 +40,7 @@ TEST_CASE("target list: every problem of the targets is reported with its path")
 {
   const auto problems = problems_of(R"({
     "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true",
-    "target_url": "http://127.0.0.1/", "load": {"concurrency": 2},
+    "target_url": "http://127.0.0.1/", "measure": {"source": "access_log"},
     "targets": [{"url": "ftp://x/"}, {"url": "http://127.0.0.1/", "weight": 0},
                 {"url": "http://127.0.0.1/", "method": "get", "headers": ["no colon", 3]}, "x"]})");
   CHECK(problems.find("targets[0].url: \"ftp://x/\" is not") != std::string::npos);
@@ -50,7 +50,9 @@ TEST_CASE("target list: every problem of the targets is reported with its path")
   CHECK(problems.find("targets[2].headers[1]") != std::string::npos);
   CHECK(problems.find("targets[3]: expected an object") != std::string::npos);
   CHECK(problems.find("targets: both targets and target_url") != std::string::npos);
-  CHECK(problems.find("targets: a mix is measured by smart-measure's probes") != std::string::npos);
+  CHECK(
+    problems.find("targets: a mix is measured by smart-measure's requests (probes or load): no measure") !=
+    std::string::npos);
 }
 
 TEST_CASE("target list: a target's own checks reach the targets file")
@@ -81,4 +83,19 @@ TEST_CASE("target list: a target's bad checks are named by their path")
   CHECK_THAT(problems, Catch::Contains("targets[2].expect_status"));
   CHECK_THAT(problems, Catch::Contains("targets[2].expect_body: \"/(/\" is not a regular expression"));
   CHECK_THAT(problems, Catch::Contains("targets[3].url: a tcp:// target takes no expect_status"));
+}
+
+TEST_CASE("target list: a mix in load mode stays on one origin")
+{
+  const auto ok = parse_experiment(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true", "load": {"rate": 100},
+    "targets": [{"url": "http://127.0.0.1:8080/"}, {"url": "http://127.0.0.1:8080/api", "method": "HEAD"}]})",
+                                   "meta.json", "/x");
+  CHECK(ok.targets.size() == 2);
+  const auto problems = problems_of(R"({
+    "id": "m", "variants": [{"name": "a", "apply": "true"}], "revert": "true", "load": {"rate": 100},
+    "targets": [{"url": "http://127.0.0.1:8080/"}, {"url": "http://127.0.0.1:8081/"},
+                {"url": "tcp://127.0.0.1:8080"}]})");
+  CHECK_THAT(problems, Catch::Contains("targets[1].url: load mode takes a mix on one origin"));
+  CHECK_THAT(problems, Catch::Contains("targets[2].url: load mode needs http:// or https:// targets"));
 }
