@@ -72,7 +72,8 @@ int minutes_of(std::string_view hhmm, std::string_view window)
 } // namespace
 
 std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::object>& runs,
-                                             const std::string& now_utc, long recheck_days)
+                                             const std::string& now_utc, long recheck_days,
+                                             std::string_view managed_now)
 {
   if (runs.empty()) {
     return std::nullopt;
@@ -97,6 +98,10 @@ std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::obje
         return std::nullopt; // inconclusive: worth another run
       }
     }
+  }
+  if (const auto recorded = text_of(last, "managed_fingerprint");
+      !managed_now.empty() && !recorded.empty() && recorded != managed_now) {
+    return std::nullopt; // the files changed since it settled: a new baseline to try
   }
   const auto started = util::parse_rfc3339(text_of(last, "started_at"));
   const auto now = util::parse_rfc3339(now_utc);
