@@ -24,8 +24,9 @@ namespace smart {
 namespace {
 
 constexpr std::array<std::string_view, probe_error_count> error_tokens = {
-  "",      "dns",   "connect",           "tls",           "timeout",
-  "reset", "other", "unexpected_status", "body_mismatch", "too_small"};
+  "",         "dns",      "connect",           "tls",           "timeout",
+  "reset",    "other",    "unexpected_status", "body_mismatch", "too_small",
+  "nxdomain", "servfail", "refused",           "dns_rcode"};
 
 // Splits a line on commas into at most fields.size() views; returns the count
 // (which may exceed fields.size(): the extra fields are counted, not kept).
