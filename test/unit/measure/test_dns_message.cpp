@@ -115,7 +115,7 @@ TEST_CASE("dns reply: NOERROR with the question echoed is an answer, RCODEs are 
   CHECK(dns_check_reply(mixed, query).verdict == DnsReply::Verdict::answer);
 }
 
-TEST_CASE("dns reply: another ID or a query is not ours; a garbled reply of ours is an error")
+TEST_CASE("dns reply: another ID or a query is not ours, a garbled reply of ours is an error")
 {
   const auto query = dns_encode_query({"smart.test", 1}, 0x1234);
   const auto good = reply_to(query, 0x81, 0x80, 1, a_record);
