@@ -34,9 +34,9 @@ constexpr const char* footer = R"(Targets:
   is recorded as response code 200), redis://host[:port][/COMMAND/ARG...],
   postgres://[user@]host[:port][/db][?query=SQL], icmp://host (one echo
   round trip; a ping socket allowed by net.ipv4.ping_group_range, else a raw
-  socket with CAP_NET_RAW), dns://server-ip[:port]/name[?type=A] (one UDP
-  query; NXDOMAIN, SERVFAIL, REFUSED are errors nxdomain, servfail,
-  refused, other RCODEs dns_rcode).
+  socket with CAP_NET_RAW), dns://server-ip[:port]/name[?type=A][&expect=N]
+  (one UDP query; NXDOMAIN, SERVFAIL, REFUSED are errors nxdomain, servfail,
+  refused, other RCODEs dns_rcode; fewer than N answers too_small).
 
 Examples:
   smart-measure --url http://127.0.0.1/ --duration 5m --interval 1s -o a.csv

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # dns://SERVER:PORT/NAME?type=T measures one UDP query per probe against a
 # real dnsmasq: a name it answers is a success (200) with a latency, and the
-# query really reached it; a name it says does not exist is error nxdomain,
+# query really reached it; fewer answers than ?expect=N is too_small; a name it says does not exist is error nxdomain,
 # a query it will not answer is refused; a stopped (SIGSTOP) server gives
 # timeout rows, a server gone (port closed) connect rows. Bad URLs name the
 # field, exit 2, and write nothing.
@@ -16,6 +16,11 @@ expect_eq "$(head -1 "$TMP/a.csv")" "timestamp,latency_ms,response_code,error" "
 expect_eq "$(tail -n +2 "$TMP/a.csv" | cut -d, -f3,4 | sort -u)" "200,"
 expect_eq "$(tail -n +2 "$TMP/a.csv" | awk -F, '$2 > 0' | wc -l)" 3 "rows with a latency"
 expect_eq "$(grep -c 'query\[A\] www.smart.test from 127.0.0.1' "$DNS_LOG")" 3 "queries dnsmasq saw"
+# ?expect=N: fewer answer records than N is too_small, the code kept
+expect_exit 0 smart-measure --url "$url/www.smart.test?type=A&expect=1" --count 2 --interval 10ms
+expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "200,"
+expect_exit 0 smart-measure --url "$url/www.smart.test?expect=2" --count 2 --interval 10ms
+expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "200,too_small"
 
 expect_exit 0 smart-measure --url "$url/host.nx.test" --count 2 --interval 10ms
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,4 | sort -u)" "0,nxdomain"

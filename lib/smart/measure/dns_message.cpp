@@ -171,6 +171,17 @@ bool same_question(std::string_view reply, std::string_view query)
   return true;
 }
 
+std::uint16_t parse_expect(std::string_view value)
+{
+  unsigned n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || n < 1 || n > 65535) {
+    throw util::Failure(
+      fmt::format("expect '{}': the fewest answer records, 1-65535", util::printable(value, 40)));
+  }
+  return static_cast<std::uint16_t>(n);
+}
+
 } // namespace
 
 DnsQuestion parse_dns_question(std::string_view path)
@@ -196,11 +207,15 @@ DnsQuestion parse_dns_question(std::string_view path)
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     const auto eq = param.find('=');
     const auto key = param.substr(0, eq);
-    if (key != "type") {
-      throw util::Failure(
-        fmt::format("unknown parameter '{}' (expected type=A, AAAA, MX, ...)", util::printable(key, 40)));
-    }
     const auto value = eq == std::string_view::npos ? std::string_view{} : param.substr(eq + 1);
+    if (key == "expect") {
+      question.expect = parse_expect(value);
+      continue;
+    }
+    if (key != "type") {
+      throw util::Failure(fmt::format("unknown parameter '{}' (expected type=A, AAAA, MX, ... or expect=N)",
+                                      util::printable(key, 40)));
+    }
     const auto type = dns_type_number(value);
     if (!type) {
       throw util::Failure(fmt::format("type '{}': not a DNS record type (A, AAAA, MX, TXT, ... or TYPEnnn)",

@@ -13,14 +13,16 @@
 namespace smart {
 
 struct DnsQuestion {
-  std::string name;       // without the final dot, "" for the root
-  std::uint16_t type = 1; // A
+  std::string name;         // without the final dot, "" for the root
+  std::uint16_t type = 1;   // A
+  std::uint16_t expect = 0; // at least this many answer records (?expect=N)
 };
 
 // The question of a dns:// URL's path and query: "/NAME" or
-// "/NAME?type=AAAA" (a type by name, case-insensitive, or TYPEnnn).
-// Throws util::Failure saying which part is wrong (the name, a label, the
-// type, an unknown parameter).
+// "/NAME?type=AAAA&expect=2" (a type by name, case-insensitive, or
+// TYPEnnn; the fewest answer records a success has). Throws util::Failure
+// saying which part is wrong (the name, a label, the type, expect, an
+// unknown parameter).
 DnsQuestion parse_dns_question(std::string_view path);
 
 // The type's name ("A", "AAAA", "TYPE65"), and the number of a name

@@ -4,8 +4,10 @@
 #include <smart/measure/dns_message.hpp>
 #include <smart/measure/socket_probe.hpp>
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <unistd.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -95,8 +97,13 @@ private:
         result.detail = reply.detail;
         return;
       }
-      result.error = ProbeError::none;
       result.response_code = 200;
+      result.error = ProbeError::none;
+      if (reply.answers < m_question.expect) {
+        result.error = ProbeError::too_small; // a check failed on an answer that came: code kept
+        result.detail =
+          fmt::format("{} answer records, expected at least {}", reply.answers, m_question.expect);
+      }
       return;
     }
   }

@@ -160,3 +160,14 @@ TEST_CASE("dns reply: another ID or a query is not ours, a garbled reply of ours
   more[7] = 2;
   CHECK_THAT(failed(more), Catch::Contains("record 2 of 2"));
 }
+
+TEST_CASE("dns question: ?expect=N is the fewest answer records")
+{
+  CHECK(parse_dns_question("/x").expect == 0);
+  CHECK(parse_dns_question("/x?type=A&expect=2").expect == 2);
+  CHECK(parse_dns_question("/x?expect=1&type=MX").type == 15);
+  CHECK_THROWS_WITH(parse_dns_question("/x?expect=0"), Catch::Contains("expect '0'"));
+  CHECK_THROWS_WITH(parse_dns_question("/x?expect=two"), Catch::Contains("expect 'two'"));
+  CHECK_THROWS_WITH(parse_dns_question("/x?expect="), Catch::Contains("expect ''"));
+  CHECK_THROWS_WITH(parse_target("dns://127.0.0.1/x?expect=70000"), Catch::Contains("expect '70000'"));
+}
