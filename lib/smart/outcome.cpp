@@ -126,6 +126,39 @@ std::string_view verdict_explanation(std::string_view outcome)
   return {};
 }
 
+std::string_view verdict_label(std::string_view outcome, std::string_view mode)
+{
+  if (mode == "calibrate") {
+    if (outcome == "keep")
+      return "false keep";
+    if (outcome == "revert" || outcome == "inconclusive")
+      return "no difference";
+  }
+  return verdict_label(outcome);
+}
+
+Tone verdict_tone(std::string_view outcome, std::string_view mode)
+{
+  if (mode == "calibrate") {
+    if (outcome == "keep")
+      return Tone::warn;
+    if (outcome == "revert" || outcome == "inconclusive")
+      return Tone::neutral;
+  }
+  return verdict_tone(outcome);
+}
+
+std::string_view verdict_explanation(std::string_view outcome, std::string_view mode)
+{
+  if (mode == "calibrate") {
+    if (outcome == "keep")
+      return "false keep: a difference found between the baseline and itself";
+    if (outcome == "revert" || outcome == "inconclusive")
+      return "no difference: as expected of the baseline against itself";
+  }
+  return verdict_explanation(outcome);
+}
+
 bool target_unhealthy(std::string_view status, std::string_view reason)
 {
   return status == "failed" && reason.starts_with("target unhealthy");

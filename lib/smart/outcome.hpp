@@ -45,6 +45,16 @@ Tone verdict_tone(std::string_view outcome);
 // noisy samples)", "reverted: below the threshold"; empty for keep.
 std::string_view verdict_explanation(std::string_view outcome);
 
+// The same three for a variant of a run in MODE ("run", "advise",
+// "calibrate"; empty: run). In a calibration (A/A) run the "variant" is the
+// baseline measured again and nothing was applied, so its verdicts read as
+// what they mean there: "no difference" (revert, inconclusive: as it
+// should be) and "false keep" (keep: a difference that is not there);
+// failed, aborted and skipped as in any run.
+std::string_view verdict_label(std::string_view outcome, std::string_view mode);
+Tone verdict_tone(std::string_view outcome, std::string_view mode);
+std::string_view verdict_explanation(std::string_view outcome, std::string_view mode);
+
 // A run that stopped at its baseline because the target failed (status
 // "failed", reason "target unhealthy: ..."): read by the health check and the
 // alerts alike, so both tell the same run the same way.

@@ -30,9 +30,9 @@ std::string_view status_class(const RunSummary& run)
   return outcome::to_string(outcome::run_tone(run.status, run.mode));
 }
 
-std::string_view outcome_class(std::string_view verdict)
+std::string_view outcome_class(std::string_view verdict, std::string_view mode)
 {
-  return outcome::to_string(outcome::verdict_tone(verdict));
+  return outcome::to_string(outcome::verdict_tone(verdict, mode));
 }
 
 void run_link(Html& html, const std::string& run_id, std::string_view file)
@@ -48,7 +48,8 @@ void run_link(Html& html, const std::string& run_id, std::string_view file)
 // Δ p50 as a latency change: negative is faster. Green only when the
 // variant was kept: a faster number that was not kept says why (an
 // inconclusive verdict is not a win).
-void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, bool with_verdict)
+void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, std::string_view mode,
+                bool with_verdict)
 {
   if (!improve_pct) {
     html.raw("<td class=\"num col-delta\">–</td>");
@@ -57,13 +58,14 @@ void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, boo
   const double change = -*improve_pct;
   const bool kept = verdict == "keep";
   html.f("<td class=\"num col-delta {}\"", change < 0 && kept ? "good-text" : change > 0 ? "bad-text" : "");
-  const bool explain = change < 0 && !kept && !outcome::verdict_explanation(verdict).empty();
+  const bool explain = change < 0 && !kept && !outcome::verdict_explanation(verdict, mode).empty();
   if (explain) {
-    html.raw(" title=\"").text(outcome::verdict_explanation(verdict)).raw("\"");
+    html.raw(" title=\"").text(outcome::verdict_explanation(verdict, mode)).raw("\"");
   }
   html.raw(">").text(outcome::signed_pct(change));
   if (explain && with_verdict) {
-    html.f(" <span class=\"pill {}\">{}</span>", outcome_class(verdict), outcome::verdict_label(verdict));
+    html.f(" <span class=\"pill {}\">{}</span>", outcome_class(verdict, mode),
+           outcome::verdict_label(verdict, mode));
   }
   html.raw("</td>");
 }
@@ -214,7 +216,8 @@ void over_time_card(Html& html, const Model& model, const RenderContext& context
   }
   html.raw("<section class=\"card over-time\" id=\"over-time\"><h2>Over time</h2>\n"
            "<p class=\"muted\">What the server ran after each run (the kept variant after a keep, else the "
-           "baseline), every experiment, on a time axis.</p>\n<div class=\"trend-grid\">\n");
+           "baseline; no point after a failed revert, when it is not known), every experiment, on a time "
+           "axis.</p>\n<div class=\"trend-grid\">\n");
   auto server_chart = [&](std::string_view id, std::string_view caption, std::string_view y_label,
                           OptNumber (*value_of)(const RunSummary&), std::string_view unit) {
     TimeChart chart{"trend", std::string(caption), std::string(y_label), {{"s1", {}}}};
@@ -292,7 +295,10 @@ void trends_card(Html& html, const Model& model, const RenderContext& context)
             run->status == "kept" && run->mode != "advise" && run->kept_variant == result->name;
           html.f("<td class=\"num {}{}\" title=\"", kept ? "good-text" : "",
                  column < cells - 2 ? " col-old" : "");
-          html.text(run->run_id).raw(" · ").text(outcome::verdict_label(result->outcome)).raw("\">");
+          html.text(run->run_id)
+            .raw(" · ")
+            .text(outcome::verdict_label(result->outcome, run->mode))
+            .raw("\">");
           html.text(change_text(*result)).raw(kept ? " ★" : "").raw("</td>");
         }
         html.raw("</tr>\n");
@@ -344,7 +350,8 @@ void history_card(Html& html, const Model& model, const RenderContext& context)
     const auto* chosen = run.chosen();
     html.f("<td class=\"num col-base\">{}</td><td class=\"num col-var\">{}</td>",
            format_ms(run.baseline.p50_ms), format_ms(chosen ? chosen->stats.p50_ms : std::nullopt));
-    delta_cell(html, chosen ? chosen->improve_pct : std::nullopt, chosen ? chosen->outcome : "", true);
+    delta_cell(html, chosen ? chosen->improve_pct : std::nullopt, chosen ? chosen->outcome : "", run.mode,
+               true);
     html.raw("<td class=\"col-reason\">").text(run.reason).raw("</td><td class=\"col-files\">");
     run_link(html, run.run_id, "summary.json");
     html.raw(" ");

@@ -45,7 +45,7 @@ std::string_view status_label(const RunSummary& run);
 std::string_view status_class(const RunSummary& run);
 
 // A verdict's CSS class token.
-std::string_view outcome_class(std::string_view verdict);
+std::string_view outcome_class(std::string_view verdict, std::string_view mode);
 
 // A link to the run's directory, or to one file in it; the plain id when
 // the id is not a safe name.
@@ -53,7 +53,8 @@ void run_link(Html& html, const std::string& run_id, std::string_view file = {})
 
 // A <td> with Δ p50 as a latency change (negative is faster); the verdict's
 // pill beside it when with_verdict and the verdict needs explaining.
-void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, bool with_verdict);
+void delta_cell(Html& html, OptNumber improve_pct, std::string_view verdict, std::string_view mode,
+                bool with_verdict);
 
 // An experiment's risk class (meta.json "risk") as a pill.
 void risk_pill(Html& html, const std::string& risk);

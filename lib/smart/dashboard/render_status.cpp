@@ -101,9 +101,9 @@ void variant_row(Html& html, const RunSummary& run, const VariantResult& variant
   }
   html.raw("</th>");
   stats_cells(html, variant.stats);
-  delta_cell(html, estimates ? variant.estimate_pct : variant.improve_pct, variant.outcome, false);
-  html.f("<td><span class=\"pill {}\">{}</span>", outcome_class(variant.outcome),
-         outcome::verdict_label(variant.outcome));
+  delta_cell(html, estimates ? variant.estimate_pct : variant.improve_pct, variant.outcome, run.mode, false);
+  html.f("<td><span class=\"pill {}\">{}</span>", outcome_class(variant.outcome, run.mode),
+         outcome::verdict_label(variant.outcome, run.mode));
   if (variant.borderline) {
     html.raw(
       " <span class=\"flag\" title=\"the data could not tell; the coach was asked\">borderline</span>");
@@ -151,13 +151,13 @@ void reasons_list(Html& html, const RunSummary& run)
     }
     html.raw("<dt>")
       .text(variant.name)
-      .f(" <span class=\"pill {}\">{}</span> ", outcome_class(variant.outcome),
-         outcome::verdict_label(variant.outcome));
+      .f(" <span class=\"pill {}\">{}</span> ", outcome_class(variant.outcome, run.mode),
+         outcome::verdict_label(variant.outcome, run.mode));
     confidence_text(html, variant);
     html.raw("</dt><dd>");
     if (variant.improve_pct && *variant.improve_pct > 0 && variant.outcome != "keep" &&
-        !outcome::verdict_explanation(variant.outcome).empty()) {
-      html.raw("<b>").text(outcome::verdict_explanation(variant.outcome)).raw(".</b> ");
+        !outcome::verdict_explanation(variant.outcome, run.mode).empty()) {
+      html.raw("<b>").text(outcome::verdict_explanation(variant.outcome, run.mode)).raw(".</b> ");
     }
     for (std::size_t i = 0; i < variant.reasons.size(); ++i) {
       html.raw(i ? "; " : "").text(variant.reasons[i]);

@@ -175,8 +175,8 @@ void variants_text(std::string& out, const Painter& paint, const RunSummary& run
   for (const auto& variant : run.variants) {
     const OptNumber shown = estimates ? variant.estimate_pct : variant.improve_pct;
     std::string delta = shown ? outcome::signed_pct(-*shown) : "–";
-    std::string verdict =
-      paint(tone_color(outcome::verdict_tone(variant.outcome)), outcome::verdict_label(variant.outcome));
+    std::string verdict = paint(tone_color(outcome::verdict_tone(variant.outcome, run.mode)),
+                                outcome::verdict_label(variant.outcome, run.mode));
     if (variant.borderline) {
       verdict += " borderline";
     }
@@ -203,8 +203,8 @@ void reasons_text(std::string& out, const RunSummary& run)
     const std::string confidence = confidence_summary(variant);
     const bool looks_better = variant.improve_pct && *variant.improve_pct > 0 && variant.outcome != "keep";
     line(out, "  {}: {}{}{}{}{}", safe(variant.name),
-         looks_better ? outcome::verdict_explanation(variant.outcome) : "", looks_better ? "; " : "", reasons,
-         confidence.empty() ? "" : "; ", confidence);
+         looks_better ? outcome::verdict_explanation(variant.outcome, run.mode) : "",
+         looks_better ? "; " : "", reasons, confidence.empty() ? "" : "; ", confidence);
   }
 }
 

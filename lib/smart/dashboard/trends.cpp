@@ -86,12 +86,18 @@ std::string change_text(const VariantResult& result)
 
 OptNumber server_p50_after(const RunSummary& run)
 {
+  if (run.status == "revert_failed") {
+    return std::nullopt; // the server may still run the variant: not known
+  }
   const auto* kept = kept_result(run);
   return kept && kept->stats.p50_ms ? kept->stats.p50_ms : run.baseline.p50_ms;
 }
 
 OptNumber server_err_after(const RunSummary& run)
 {
+  if (run.status == "revert_failed") {
+    return std::nullopt;
+  }
   const auto* kept = kept_result(run);
   return kept && kept->stats.err_pct ? kept->stats.err_pct : run.baseline.err_pct;
 }

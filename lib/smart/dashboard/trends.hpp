@@ -36,7 +36,8 @@ std::string held_phrase(const VariantHistory& variant);
 std::string change_text(const VariantResult& result);
 
 // The metric of what the server ran after each run: the kept variant's
-// after a keep, else the baseline's (every run of every experiment).
+// after a keep, else the baseline's (every run of every experiment); none
+// after a failed revert, when what the server runs is not known.
 OptNumber server_p50_after(const RunSummary& run);
 OptNumber server_err_after(const RunSummary& run);
 

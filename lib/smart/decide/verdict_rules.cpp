@@ -156,8 +156,12 @@ void decide_original(Decision& d, const std::int64_t base_metric, const std::int
   const bool err_ok =
     (ev * nb - eb * nv) * 100 * 1'000'000 <= static_cast<Int128>(o.max_err_delta_pct.micros) * nv * nb;
 
-  d.reasons.push_back(fmt::format("{} improved {}% {} {}%", metric, number(d.improve_pct),
-                                  improve_ok ? ">=" : "<", o.improve_pct.text()));
+  // The original system's wording for a gain ("p50 improved 4.2% < 10%");
+  // a loss says it was slower rather than "improved -5.4%".
+  d.reasons.push_back(d.improve_pct < 0 ? fmt::format("{} {}% slower (needs an improvement >= {}%)", metric,
+                                                      number(-d.improve_pct), o.improve_pct.text())
+                                        : fmt::format("{} improved {}% {} {}%", metric, number(d.improve_pct),
+                                                      improve_ok ? ">=" : "<", o.improve_pct.text()));
   d.reasons.push_back(fmt::format("error rate {} pp {} {} pp", signed_number(d.err_delta_pct),
                                   err_ok ? "<=" : ">", o.max_err_delta_pct.text()));
   if (improve_ok && err_ok) {

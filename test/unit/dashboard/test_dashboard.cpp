@@ -299,6 +299,23 @@ TEST_CASE("dashboard: a failed revert never reads as 'baseline restored'")
   CHECK(page_kept == "kept: " + text_kept.substr(text_kept.find("kept: ") + 6));
 }
 
+TEST_CASE("dashboard: after a failed revert the 'what the server ran' charts plot nothing for that run")
+{
+  const auto r = render_fixture("revert_failed");
+  REQUIRE(r.model.last);
+  REQUIRE(r.model.last->status == "revert_failed");
+  const std::string id = r.model.last->run_id;
+  for (const char* chart : {"id=\"trend-latency\"", "id=\"trend-errors\""}) {
+    const auto start = r.html.find(chart);
+    REQUIRE(start != std::string::npos);
+    const auto figure = r.html.substr(start, r.html.find("</figure>", start) - start);
+    INFO(chart);
+    CHECK(figure.find("<title>" + id) == std::string::npos);
+    // The runs before it are still plotted.
+    CHECK(figure.find("<title>20261122T173000Z") != std::string::npos);
+  }
+}
+
 TEST_CASE("dashboard: a calibration run is neither 'reverted' nor plotted as a chosen variant")
 {
   const auto r = render_fixture("calibration");
@@ -312,6 +329,17 @@ TEST_CASE("dashboard: a calibration run is neither 'reverted' nor plotted as a c
   const auto trends = r.html.substr(r.html.find("id=\"trends\""));
   CHECK(trends.find(r.model.last->run_id + " calibration") == std::string::npos);
   CHECK(trends.find(": aa ") == std::string::npos);
+  // The A/A comparison's verdict reads as what it means there: nothing was
+  // applied, so nothing was "reverted".
+  const auto card = r.html.substr(0, r.html.find("id=\"trends\""));
+  CHECK(card.find(">revert</span>") == std::string::npos);
+  CHECK(card.find("reverted:") == std::string::npos);
+  CHECK(card.find("<span class=\"pill neutral\">no difference</span>") != std::string::npos);
+  const std::string row = line_of(r.text, "  aa ");
+  CHECK(row.find("no difference") != std::string::npos);
+  CHECK(row.find("revert") == std::string::npos);
+  CHECK(line_of(r.text, "  aa:").find("no difference: as expected of the baseline against itself") !=
+        std::string::npos);
 }
 
 TEST_CASE("dashboard: an advice-only run says what it would have kept, not 'reverted'")

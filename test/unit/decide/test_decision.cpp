@@ -207,12 +207,16 @@ TEST_CASE("smart rule: reasons are short, rounded, and say each number once")
   }
 }
 
-TEST_CASE("original rule: reasons keep their wording")
+TEST_CASE("original rule: a gain keeps the original wording, a loss says slower")
 {
   const auto d = decide(samples(100, 20), samples(100, 15), original());
   REQUIRE(d.reasons.size() == 2);
   CHECK(d.reasons[0] == "p50 improved 25% >= 10%");
   CHECK(d.reasons[1] == "error rate +0 pp <= 2 pp");
+  // A loss is said as one, not as a negative improvement.
+  const auto slower = decide(samples(100, 16), samples(100, 20), original());
+  CHECK(slower.reasons[0] == "p50 25% slower (needs an improvement >= 10%)");
+  CHECK(decide(samples(100, 20), samples(100, 19), original()).reasons[0] == "p50 improved 5% < 10%");
 }
 
 TEST_CASE("smart rule: a gain with +5 points of errors reverts")
