@@ -25,8 +25,9 @@ Measures the latency of a target and writes one samples-CSV row per probe
 flushed as measured. Probe mode sends one request every --interval on a fixed
 grid over a kept-alive connection; load mode (--concurrency and/or --rate)
 drives the target like wrk, one row per request. A failed probe is a row with
-response_code 0 and an error (dns, connect, tls, timeout, reset, other), never
-the end of the run. Durations: 300, 300s, 5m, 250ms.)";
+response_code 0 and an error (dns, connect, tls, timeout, reset, other, and
+for dns:// targets nxdomain, servfail, refused, dns_rcode), never the end of
+the run. Durations: 300, 300s, 5m, 250ms.)";
 
 constexpr const char* footer = R"(Targets:
   http://host[:port]/path, https://host[:port]/path (TLS verified against the

@@ -381,7 +381,8 @@ void SamplesParser::parse_line(std::string_view line)
       token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
     if (!parsed) {
       fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other, "
-                       "unexpected_status, body_mismatch, too_small or empty)",
+                       "unexpected_status, body_mismatch, too_small, nxdomain, servfail, refused, dns_rcode "
+                       "or empty)",
                        util::printable(token, 40)));
     }
     err = *parsed;
