@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # icmp://HOST measures one echo round trip per probe, in a network namespace
 # of the test's own (unshare -n; the host's sysctls are never touched):
-# 127.0.0.1 answers through a raw socket (CAP_NET_RAW, ping sockets not
+# 127.0.0.1 (and ::1) answers through a raw socket (CAP_NET_RAW, ping sockets not
 # allowed) and through an unprivileged ping socket (net.ipv4.ping_group_range
 # allows the group, CAP_NET_RAW dropped); with echo replies switched off
 # every probe is a timeout (a raw socket on loopback also sees its own
@@ -26,6 +26,10 @@ sysctl -qw net.ipv4.ping_group_range="1 0"
 expect_exit 0 smart-measure --url icmp://127.0.0.1 --count 3 --interval 10ms -o "$TMP/raw.csv"
 expect_eq "$(rows "$TMP/raw.csv")" "3 200,"
 expect_eq "$(tail -n +2 "$TMP/raw.csv" | awk -F, '$2 > 0' | wc -l)" 3 "rows with a latency"
+if [ -s /proc/net/if_inet6 ]; then # ICMPv6 to ::1, where IPv6 is on
+  expect_exit 0 smart-measure --url 'icmp://[::1]' --count 2 --interval 10ms
+  expect_eq "$(rows "$TMP/out")" "2 200,"
+fi
 
 # neither: no group allowed, no CAP_NET_RAW
 expect_exit 2 "${no_raw[@]}" smart-measure --url icmp://127.0.0.1 --count 1 -o "$TMP/none.csv"
@@ -37,6 +41,10 @@ expect_in "$TMP/err" "CAP_NET_RAW"
 sysctl -qw net.ipv4.ping_group_range="0 0"
 expect_exit 0 "${no_raw[@]}" smart-measure --url icmp://localhost --count 3 --interval 10ms -o "$TMP/ping.csv"
 expect_eq "$(rows "$TMP/ping.csv")" "3 200,"
+if [ -s /proc/net/if_inet6 ]; then
+  expect_exit 0 "${no_raw[@]}" smart-measure --url 'icmp://[::1]' --count 2 --interval 10ms
+  expect_eq "$(rows "$TMP/out")" "2 200,"
+fi
 
 # no echo replies: timeouts, on both kinds of socket
 sysctl -qw net.ipv4.icmp_echo_ignore_all=1
