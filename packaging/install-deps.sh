@@ -31,6 +31,8 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # postgresql (initdb, pg_ctl) and postgresql-client (psql): the postgres://
 # probe's and the PostgreSQL experiments' tests start their own cluster in a
 # temp dir on 127.0.0.1.
+# php8.2-fpm: the PHP-FPM experiments' tests start their own php-fpm8.2
+# (a copy of Debian's pool file, listening on 127.0.0.1) behind their nginx.
 # faketime (libfaketime): a test jumps the wall clock of one smart-run (and
 # its children) during a run, without touching the machine's clock.
 # dnsmasq-base (the dnsmasq binary without the system service): the dns://
@@ -40,6 +42,7 @@ test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian 
 test_deps+=(clang libclang-rt-14-dev)
 test_deps+=(postgresql postgresql-client)
 test_deps+=(faketime)
+test_deps+=(php8.2-fpm)
 test_deps+=(dnsmasq-base)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
@@ -115,5 +118,16 @@ if [ "${1:-}" = "--tests" ] && printf '%s\n' "${missing[@]}" | grep -qx postgres
     systemctl disable --now postgresql >/dev/null 2>&1 || true
   else
     update-rc.d postgresql disable >/dev/null 2>&1 || true
+  fi
+fi
+# Debian's php8.2-fpm package starts (and enables) the machine's own
+# PHP-FPM; the tests start their own, so one installed here for the tests is
+# stopped and not started at boot.
+if [ "${1:-}" = "--tests" ] && printf '%s\n' "${missing[@]}" | grep -qx php8.2-fpm; then
+  service php8.2-fpm stop >/dev/null 2>&1 || true
+  if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+    systemctl disable --now php8.2-fpm >/dev/null 2>&1 || true
+  else
+    update-rc.d php8.2-fpm disable >/dev/null 2>&1 || true
   fi
 fi

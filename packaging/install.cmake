@@ -10,7 +10,7 @@ set(SMART_DOCDIR "${CMAKE_INSTALL_DATADIR}/doc/smart")
 
 install(PROGRAMS packaging/nginx-directive packaging/nginx-experiment packaging/sysctl-setting
                  packaging/sysctl-experiment packaging/redis-experiment
-                 packaging/postgres-experiment
+                 packaging/postgres-experiment packaging/phpfpm-experiment
         DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/smart)
 install(FILES timers/smart-run.service timers/smart-run.timer timers/smart-heartbeat.service
               timers/smart-heartbeat.timer

@@ -105,6 +105,11 @@ constexpr std::array key_table{
   KeySpec{"PGUSER", "smart", Kind::string},
   KeySpec{"PGDATABASE", "postgres", Kind::string},
   KeySpec{"PG_RESTART", "sudo -n /usr/bin/pg_ctlcluster 15 main restart", Kind::string},
+  // Variables of the shipped PHP-FPM experiments: the one pool file they
+  // edit, its config test and the graceful reload.
+  KeySpec{"PHPFPM_POOL_CONF", "/etc/php/8.2/fpm/pool.d/www.conf", Kind::path},
+  KeySpec{"PHPFPM_TEST", "sudo -n /usr/sbin/php-fpm8.2 -t", Kind::string},
+  KeySpec{"PHPFPM_RELOAD", "sudo -n /usr/bin/systemctl reload php8.2-fpm", Kind::string},
 };
 
 constexpr std::size_t max_value_bytes = 65536;

@@ -71,6 +71,59 @@ public:
   std::filesystem::path path(std::string_view key) const;
   bool has(std::string_view key) const;
 
+  // Typed accessors, one per key the tools read: a mistyped key is a compile
+  // error, not an empty value at run time. Each returns the value as the
+  // key table validated it at load; describe(KEY) says where it came from.
+  // paths
+  std::filesystem::path var_dir() const;
+  std::filesystem::path runs_dir() const;
+  std::filesystem::path state_file() const;
+  std::filesystem::path dash_dir() const;
+  std::filesystem::path experiments_dir() const;
+  std::filesystem::path smart_bin_dir() const;
+  std::filesystem::path textfile_dir() const;
+  std::filesystem::path dash_assets_dir() const;
+  std::filesystem::path target_pid_file() const;
+  std::filesystem::path cgroup_root() const;
+  // text
+  const std::string& allow_risk() const;
+  const std::string& run_window() const;
+  const std::string& notify_url() const;
+  const std::string& notify_command() const;
+  const std::string& notify_format() const;
+  const std::string& coach_token_file() const;
+  const std::string& coach_token() const;
+  const std::string& coach_url() const;
+  const std::string& coach_mode() const;
+  const std::string& coach_model() const;
+  const std::string& coach_ca_file() const;
+  const std::string& measure_ca_file() const;
+  const std::string& target_service() const;
+  // integers
+  long recheck_days() const;
+  long coach_outbox_max() const;
+  long retain_days() const;
+  long retain_runs() const;
+  long coach_retries() const;
+  // numbers
+  double improve_pct() const;
+  double max_err_delta_pct() const;
+  double abort_err_pct() const;
+  double max_cpu_increase_pct() const;
+  double max_memory_increase_pct() const;
+  double coach_min_confidence() const;
+  // durations
+  util::Duration timer_interval() const;
+  util::Duration coach_timeout() const;
+  util::Duration coach_outbox_max_age() const;
+  util::Duration baseline_seconds() const;
+  util::Duration experiment_seconds() const;
+  util::Duration cooldown_seconds() const;
+  util::Duration coach_retry_max_wait() const;
+  // switches (0 or 1)
+  bool notify_on_keep() const;
+  bool measure_insecure() const;
+
   const std::map<std::string, ConfigValue, std::less<>>& values() const { return m_values; }
   const std::vector<std::string>& warnings() const { return m_warnings; }
   // With Check::collect: every problem found (the lines first, then the

@@ -33,6 +33,7 @@ has '-rwxr-xr-x' /usr/libexec/smart/sysctl-setting
 has '-rwxr-xr-x' /usr/libexec/smart/sysctl-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/redis-experiment
 has '-rwxr-xr-x' /usr/libexec/smart/postgres-experiment
+has '-rwxr-xr-x' /usr/libexec/smart/phpfpm-experiment
 has '-rw-r--r--' /usr/share/doc/smart/copyright
 has '-rw-r--r--' /usr/share/doc/smart/changelog.gz
 for exp in "$SMART_SOURCE_DIR"/experiments/*/; do

@@ -68,6 +68,31 @@ TEST_CASE("config: the environment overrides the file, and references follow it"
   CHECK(config.describe("IMPROVE_PCT") == "(environment) IMPROVE_PCT = \"5\"");
 }
 
+TEST_CASE("config: typed accessors give each key's validated value, its type and its default")
+{
+  const auto config = Config::parse("BASE_DIR=/srv/smart\nIMPROVE_PCT=7.5\nRETAIN_RUNS=40\n"
+                                    "COOLDOWN_SECONDS=2m\nNOTIFY_ON_KEEP=1\nCOACH_URL=http://127.0.0.1:9/\n",
+                                    "smart.conf", env_of({{"MEASURE_INSECURE", "1"}}));
+  CHECK(config.improve_pct() == Approx(7.5));
+  CHECK(config.retain_runs() == 40);
+  CHECK(config.cooldown_seconds().count() == Approx(120));
+  CHECK(config.notify_on_keep());
+  CHECK(config.measure_insecure());
+  CHECK(config.coach_url() == "http://127.0.0.1:9/");
+  // Paths follow BASE_DIR as the key table says.
+  CHECK(config.var_dir() == std::filesystem::path("/srv/smart/var"));
+  CHECK(config.state_file() == std::filesystem::path("/srv/smart/var/state.json"));
+  CHECK(config.dash_dir() == std::filesystem::path("/srv/smart/www"));
+  // Defaults where nothing was said.
+  const auto defaults = Config::parse("", "smart.conf", env_of({}));
+  CHECK(defaults.max_err_delta_pct() == Approx(2));
+  CHECK(defaults.baseline_seconds().count() == Approx(300));
+  CHECK_FALSE(defaults.notify_on_keep());
+  CHECK_FALSE(defaults.measure_insecure());
+  CHECK(defaults.coach_url().empty());
+  CHECK(defaults.improve_pct() == Approx(defaults.number("IMPROVE_PCT")));
+}
+
 TEST_CASE("config: command line beats environment beats file beats default")
 {
   const auto config = Config::parse("IMPROVE_PCT=7\nMAX_ERR_DELTA_PCT=3\n", "smart.conf",

@@ -30,8 +30,8 @@ namespace fs = std::filesystem;
 // /usr/local/share, whatever prefix the package used.
 fs::path assets_dir(const Config& config)
 {
-  if (!config.get("DASH_ASSETS_DIR").empty()) {
-    return config.path("DASH_ASSETS_DIR");
+  if (!config.dash_assets_dir().empty()) {
+    return config.dash_assets_dir();
   }
   std::error_code ec;
   const fs::path self = fs::read_symlink("/proc/self/exe", ec);
@@ -128,10 +128,10 @@ void link_runs(const fs::path& runs_dir, const fs::path& dash_dir)
 // not exist means no node_exporter here: nothing written, no warning.
 void write_textfile(const Config& config, const std::string& metrics)
 {
-  if (config.get("TEXTFILE_DIR").empty()) {
+  if (config.textfile_dir().empty()) {
     return;
   }
-  const fs::path dir = config.path("TEXTFILE_DIR");
+  const fs::path dir = config.textfile_dir();
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return;
@@ -154,9 +154,8 @@ int dashboard(const DashboardOptions& options)
   for (const auto& warning : config.warnings()) {
     warn(warning);
   }
-  const dashboard::StatePaths paths{config.path("STATE_FILE"), config.path("VAR_DIR"),
-                                    config.path("RUNS_DIR")};
-  const dashboard::HealthPolicy policy{config.duration("TIMER_INTERVAL"), 2};
+  const dashboard::StatePaths paths{config.state_file(), config.var_dir(), config.runs_dir()};
+  const dashboard::HealthPolicy policy{config.timer_interval(), 2};
 
   const auto model = dashboard::load_model(paths);
   for (const auto& warning : model.warnings) {
@@ -171,7 +170,7 @@ int dashboard(const DashboardOptions& options)
     return to_int(ExitCode::ok);
   }
 
-  const fs::path dash_dir = options.out ? *options.out : config.path("DASH_DIR");
+  const fs::path dash_dir = options.out ? *options.out : config.dash_dir();
   std::error_code ec;
   fs::create_directories(dash_dir, ec);
   if (ec) {

@@ -29,7 +29,7 @@ int fleet_dashboard(const DashboardOptions& options)
   }
   const auto dirs = dashboard::fleet_host_dirs(options.fleet);
   const auto now = std::chrono::system_clock::now();
-  const dashboard::HealthPolicy policy{config.duration("TIMER_INTERVAL"), 2};
+  const dashboard::HealthPolicy policy{config.timer_interval(), 2};
   const auto fleet = dashboard::load_fleet(dirs, now, policy);
   for (const auto& host : fleet.hosts) {
     for (const auto& warning : host.warnings) {
@@ -40,7 +40,7 @@ int fleet_dashboard(const DashboardOptions& options)
     std::cout << dashboard::render_fleet_text(fleet, use_color()) << std::flush;
     return to_int(ExitCode::ok);
   }
-  const fs::path out = options.out ? *options.out : config.path("DASH_DIR") / "fleet";
+  const fs::path out = options.out ? *options.out : config.dash_dir() / "fleet";
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) {

@@ -19,9 +19,9 @@ namespace json = boost::json;
 Paths paths_of(const Config& config)
 {
   Paths paths;
-  paths.var_dir = config.path("VAR_DIR");
-  paths.runs_dir = config.path("RUNS_DIR");
-  paths.state_file = config.path("STATE_FILE");
+  paths.var_dir = config.var_dir();
+  paths.runs_dir = config.runs_dir();
+  paths.state_file = config.state_file();
   paths.outbox_dir = state_paths::outbox(paths.var_dir);
   return paths;
 }

@@ -47,24 +47,23 @@ struct NotifySettings {
 NotifySettings notify_settings(const Config& config)
 {
   NotifySettings settings;
-  settings.url = config.get("NOTIFY_URL");
-  settings.command = std::string(util::trim(config.get("NOTIFY_COMMAND")));
-  const auto& format = config.get("NOTIFY_FORMAT");
+  settings.url = config.notify_url();
+  settings.command = std::string(util::trim(config.notify_command()));
+  const auto& format = config.notify_format();
   const auto parsed = parse_notify_format(format);
   if (!parsed) {
     throw UsageError("NOTIFY_FORMAT: '{}' is not json, slack or discord", util::printable(format, 40));
   }
   settings.format = *parsed;
-  settings.on_keep = config.integer("NOTIFY_ON_KEEP") != 0;
+  settings.on_keep = config.notify_on_keep();
   if (!settings.url.empty() && !util::starts_with(settings.url, "http://") &&
       !util::starts_with(settings.url, "https://")) {
     throw UsageError("NOTIFY_URL: '{}' is not an http:// or https:// URL", util::printable(settings.url, 80));
   }
-  settings.dir = config.path("VAR_DIR") / "notify";
+  settings.dir = config.var_dir() / "notify";
   settings.sent_dir = settings.dir / "sent";
-  settings.limits.max_entries = static_cast<std::size_t>(std::max(1L, config.integer("COACH_OUTBOX_MAX")));
-  settings.limits.max_age =
-    std::chrono::seconds(static_cast<long>(config.duration("COACH_OUTBOX_MAX_AGE").count()));
+  settings.limits.max_entries = static_cast<std::size_t>(std::max(1L, config.coach_outbox_max()));
+  settings.limits.max_age = std::chrono::seconds(static_cast<long>(config.coach_outbox_max_age().count()));
   return settings;
 }
 
@@ -360,7 +359,7 @@ int heartbeat(const Config& config, const PhoneOptions& options)
     document["disk_free_bytes"] = nullptr;
   }
   document["health"] = nullptr;
-  const fs::path health_file = config.path("DASH_DIR") / "health.json";
+  const fs::path health_file = config.dash_dir() / "health.json";
   if (fs::exists(health_file, ec)) {
     boost::system::error_code json_ec;
     auto health = json::parse(util::read_file(health_file), json_ec);

@@ -162,8 +162,8 @@ FlushResult flush(Outbox& outbox, const CoachSettings& settings, const Paths& pa
 OutboxLimits outbox_limits(const Config& config)
 {
   OutboxLimits limits;
-  limits.max_entries = static_cast<std::size_t>(std::max(1L, config.integer("COACH_OUTBOX_MAX")));
-  limits.max_age = std::chrono::seconds(static_cast<long>(config.duration("COACH_OUTBOX_MAX_AGE").count()));
+  limits.max_entries = static_cast<std::size_t>(std::max(1L, config.coach_outbox_max()));
+  limits.max_age = std::chrono::seconds(static_cast<long>(config.coach_outbox_max_age().count()));
   return limits;
 }
 

@@ -38,7 +38,7 @@ struct KeyFile {
 // may be written to.
 KeyFile key_file_of(const Config& config, const PhoneOptions& options)
 {
-  const std::string configured = config.get("COACH_TOKEN_FILE");
+  const std::string configured = config.coach_token_file();
   const fs::path key_file = configured.empty() ? fs::path(default_token_file) : fs::path(configured);
   std::error_code ec;
   if (fs::exists(key_file, ec) && !options.force) {

@@ -34,8 +34,8 @@ namespace {
 
 fs::path bin_dir_of(const Config& config)
 {
-  if (config.has("SMART_BIN_DIR")) {
-    return config.path("SMART_BIN_DIR");
+  if (!config.smart_bin_dir().empty()) {
+    return config.smart_bin_dir();
   }
   std::error_code ec;
   const auto self = fs::read_symlink("/proc/self/exe", ec);
@@ -70,10 +70,10 @@ fs::path locate(const std::string& name, const Config& config)
       "experiment '{}': not a directory and not a valid experiment id ([A-Za-z0-9._-]{{1,64}})",
       util::printable(name, 80));
   }
-  const auto dir = config.path("EXPERIMENTS_DIR") / name;
+  const auto dir = config.experiments_dir() / name;
   if (!fs::exists(dir / "meta.json", ec)) {
     throw UsageError("experiment '{}': not found (no {}; EXPERIMENTS_DIR is {})", name,
-                     (dir / "meta.json").string(), config.get("EXPERIMENTS_DIR"));
+                     (dir / "meta.json").string(), config.experiments_dir().string());
   }
   return dir;
 }
@@ -100,7 +100,7 @@ std::vector<Listed> list_all(const Config& config, const RunStore& store)
     }
   }
   std::vector<Listed> out;
-  for (const auto& dir : list_experiment_dirs(config.path("EXPERIMENTS_DIR"))) {
+  for (const auto& dir : list_experiment_dirs(config.experiments_dir())) {
     Listed item;
     item.dir = dir;
     try {
@@ -199,7 +199,7 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
                           : field(item.last, "kept_variant"));
   }
   if (items.empty()) {
-    say(fmt::format("no experiments under {}\n", config.get("EXPERIMENTS_DIR")));
+    say(fmt::format("no experiments under {}\n", config.experiments_dir().string()));
   }
   return 0;
 }
@@ -210,8 +210,8 @@ int do_list(const Config& config, const RunStore& store, bool as_json)
 // Experiments whose risk class smart.conf does not allow are passed over.
 std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
 {
-  const auto allowed = parse_allowed_risks(config.get("ALLOW_RISK"));
-  const auto recheck_days = config.integer("RECHECK_DAYS");
+  const auto allowed = parse_allowed_risks(config.allow_risk());
+  const auto recheck_days = config.recheck_days();
   std::map<std::string, std::vector<json::object>> runs;
   for (auto& line : store.history()) {
     if (const auto* e = line.if_contains("experiment"); e && e->is_string()) {
@@ -361,7 +361,7 @@ int do_dry_run(const RunOptions& o, const Config& config, const RunStore& store)
 {
   const std::optional<fs::path> where = find_experiment(o, config, store);
   if (!where) {
-    say(fmt::format("smart-run: no enabled experiment under {}\n", config.get("EXPERIMENTS_DIR")));
+    say(fmt::format("smart-run: no enabled experiment under {}\n", config.experiments_dir().string()));
     return 0;
   }
   const auto exp = load_for_run(*where, o);
@@ -402,9 +402,9 @@ bool outside_run_window(const Config& config, RunLog& log)
   const auto t = std::time(nullptr);
   std::tm local{};
   ::localtime_r(&t, &local);
-  if (!in_run_window(config.get("RUN_WINDOW"), local.tm_hour * 60 + local.tm_min)) {
-    log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do",
-                         config.get("RUN_WINDOW"), local.tm_hour, local.tm_min));
+  if (!in_run_window(config.run_window(), local.tm_hour * 60 + local.tm_min)) {
+    log.line(fmt::format("outside RUN_WINDOW {} (local time {:02}:{:02}); nothing to do", config.run_window(),
+                         local.tm_hour, local.tm_min));
     return true;
   }
   return false;
@@ -483,7 +483,7 @@ int do_run(const RunOptions& o, const Config& config, const RunStore& store)
   }
   const std::optional<fs::path> where = find_experiment(o, config, store);
   if (!where) {
-    log.line(fmt::format("no enabled experiment under {}; nothing to do", config.get("EXPERIMENTS_DIR")));
+    log.line(fmt::format("no enabled experiment under {}; nothing to do", config.experiments_dir().string()));
     return 0;
   }
   const auto exp = load_for_run(*where, o);
@@ -512,7 +512,7 @@ int run(const RunOptions& o)
   if (o.show_config) {
     return do_show_config(config);
   }
-  const RunStore store(config.path("VAR_DIR"), config.path("RUNS_DIR"), config.path("STATE_FILE"));
+  const RunStore store(config.var_dir(), config.runs_dir(), config.state_file());
   if (o.list) {
     return do_list(config, store, o.json);
   }

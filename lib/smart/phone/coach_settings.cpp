@@ -64,7 +64,7 @@ std::optional<CoachToken> token_from_file(const fs::path& file, const std::strin
 
 std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& getenv)
 {
-  if (const auto& value = config.get("COACH_TOKEN"); !value.empty()) {
+  if (const auto& value = config.coach_token(); !value.empty()) {
     const auto& entry = config.values().find("COACH_TOKEN")->second;
     const std::string origin = entry.origin == Origin::file
                                  ? fmt::format("{}:{}: COACH_TOKEN", entry.file, entry.line)
@@ -74,7 +74,7 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
       return CoachToken{std::move(token), origin, std::nullopt};
     }
   }
-  if (const auto& file = config.get("COACH_TOKEN_FILE"); !file.empty()) {
+  if (const auto& file = config.coach_token_file(); !file.empty()) {
     return token_from_file(file, fmt::format("COACH_TOKEN_FILE {}", file), true);
   }
   if (auto dir = getenv("CREDENTIALS_DIRECTORY"); dir && !dir->empty()) {
@@ -92,12 +92,12 @@ std::optional<CoachToken> load_coach_token(const Config& config, const GetEnv& g
 CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadToken load_token)
 {
   CoachSettings settings;
-  settings.url = config.get("COACH_URL");
+  settings.url = config.coach_url();
   if (!settings.url.empty() && !util::starts_with(settings.url, "http://") &&
       !util::starts_with(settings.url, "https://")) {
     throw UsageError("{}: COACH_URL must start with http:// or https://", config.describe("COACH_URL"));
   }
-  const auto& mode = config.get("COACH_MODE");
+  const auto& mode = config.coach_mode();
   if (mode == "api" || mode.empty()) {
     settings.mode = CoachMode::api;
   } else if (mode == "openai") {
@@ -105,20 +105,20 @@ CoachSettings coach_settings(const Config& config, const GetEnv& getenv, LoadTok
   } else {
     throw UsageError("{}: unknown COACH_MODE (expected api or openai)", config.describe("COACH_MODE"));
   }
-  settings.model = config.get("COACH_MODEL");
+  settings.model = config.coach_model();
   if (load_token == LoadToken::yes) {
     settings.token = load_coach_token(config, getenv);
   }
-  settings.ca_file = config.get("COACH_CA_FILE");
+  settings.ca_file = config.coach_ca_file();
   if (!settings.ca_file.empty() && !fs::exists(settings.ca_file)) {
     throw UsageError("{}: CA file not found", config.describe("COACH_CA_FILE"));
   }
-  settings.timeout = Seconds(config.duration("COACH_TIMEOUT").count());
+  settings.timeout = Seconds(config.coach_timeout().count());
   if (settings.timeout.count() <= 0) {
     throw UsageError("{}: must be more than 0", config.describe("COACH_TIMEOUT"));
   }
-  settings.retry.max_attempts = static_cast<int>(std::min(config.integer("COACH_RETRIES"), 20L)) + 1;
-  settings.retry.max_retry_after = Seconds(config.duration("COACH_RETRY_MAX_WAIT").count());
+  settings.retry.max_attempts = static_cast<int>(std::min(config.coach_retries(), 20L)) + 1;
+  settings.retry.max_retry_after = Seconds(config.coach_retry_max_wait().count());
   return settings;
 }
 

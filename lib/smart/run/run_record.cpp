@@ -63,7 +63,7 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
   if (!exp.manages.empty() && summary.status != "revert_failed") {
     save_fingerprint(ctx.store, exp, ctx.config);
   }
-  const auto removed = ctx.store.prune(ctx.config.integer("RETAIN_DAYS"), ctx.config.integer("RETAIN_RUNS"),
+  const auto removed = ctx.store.prune(ctx.config.retain_days(), ctx.config.retain_runs(),
                                        std::chrono::system_clock::now(), summary.run_id);
   if (!removed.empty()) {
     ctx.log.line(

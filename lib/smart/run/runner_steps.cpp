@@ -112,7 +112,7 @@ Verdict Runner::decide(const fs::path& base, const fs::path& var, const std::str
 // enough confidence turns the verdict into keep. No answer => revert.
 void Runner::coach(const std::string& label, Verdict& decision)
 {
-  if (!m_ctx.config.has("COACH_URL") || m_s.mode == RunMode::calibrate) {
+  if (m_ctx.config.coach_url().empty() || m_s.mode == RunMode::calibrate) {
     return;
   }
   const auto ruling = m_tools->consult_coach(label, join(decision.reasons));

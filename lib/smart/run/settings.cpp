@@ -23,26 +23,26 @@ std::string_view to_string(RunMode mode)
 RunSettings resolve_settings(const Experiment& exp, const Config& config, const SettingsOverrides& o)
 {
   RunSettings s;
-  s.baseline = o.baseline.value_or(exp.baseline_seconds.value_or(config.duration("BASELINE_SECONDS")));
-  s.variant = o.variant.value_or(exp.variant_seconds.value_or(config.duration("EXPERIMENT_SECONDS")));
-  s.cooldown = o.cooldown.value_or(exp.cooldown_seconds.value_or(config.duration("COOLDOWN_SECONDS")));
+  s.baseline = o.baseline.value_or(exp.baseline_seconds.value_or(config.baseline_seconds()));
+  s.variant = o.variant.value_or(exp.variant_seconds.value_or(config.experiment_seconds()));
+  s.cooldown = o.cooldown.value_or(exp.cooldown_seconds.value_or(config.cooldown_seconds()));
   s.timeout = o.timeout.value_or(exp.timeout);
   // Blocks: 30 s, or a quarter of the variant's time when that is shorter,
   // so even a short run has four pairs to compare.
   s.block = o.block.value_or(exp.block_seconds.value_or(std::min(Duration(30), s.variant / 4)));
   // Warm-up after each switch: the cooldown, but never longer than a block.
   s.warmup = o.warmup.value_or(exp.warmup_seconds.value_or(std::min(s.cooldown, s.block)));
-  s.improve_pct = exp.thresholds.improve_pct.value_or(config.number("IMPROVE_PCT"));
-  s.max_err_delta_pct = exp.thresholds.max_err_delta_pct.value_or(config.number("MAX_ERR_DELTA_PCT"));
+  s.improve_pct = exp.thresholds.improve_pct.value_or(config.improve_pct());
+  s.max_err_delta_pct = exp.thresholds.max_err_delta_pct.value_or(config.max_err_delta_pct());
   s.metric = exp.thresholds.metric.value_or("p50");
-  s.abort_err_pct = config.number("ABORT_ERR_PCT");
-  s.service = !exp.service.empty() || !exp.pid_file.empty() ? exp.service : config.get("TARGET_SERVICE");
-  s.pid_file = !exp.service.empty() || !exp.pid_file.empty() ? exp.pid_file : config.path("TARGET_PID_FILE");
-  s.cgroup_root = config.path("CGROUP_ROOT");
+  s.abort_err_pct = config.abort_err_pct();
+  s.service = !exp.service.empty() || !exp.pid_file.empty() ? exp.service : config.target_service();
+  s.pid_file = !exp.service.empty() || !exp.pid_file.empty() ? exp.pid_file : config.target_pid_file();
+  s.cgroup_root = config.cgroup_root();
   s.resource_limits.max_cpu_increase_pct =
-    exp.thresholds.max_cpu_increase_pct.value_or(config.number("MAX_CPU_INCREASE_PCT"));
+    exp.thresholds.max_cpu_increase_pct.value_or(config.max_cpu_increase_pct());
   s.resource_limits.max_memory_increase_pct =
-    exp.thresholds.max_memory_increase_pct.value_or(config.number("MAX_MEMORY_INCREASE_PCT"));
+    exp.thresholds.max_memory_increase_pct.value_or(config.max_memory_increase_pct());
   s.design = o.design.value_or(exp.design);
   s.strategy = exp.strategy;
   s.looks = plan_blocks(s).looks;

@@ -115,10 +115,10 @@ util::ProcessSpec SiblingTools::measure_spec(const std::string& label, const fs:
     spec.argv.insert(spec.argv.end(), {"--abort-err-pct", fmt::format("{:g}", m_s.abort_err_pct),
                                        "--abort-after", std::to_string(m_s.abort_after)});
   }
-  if (const auto ca = m_ctx.config.get("MEASURE_CA_FILE"); !ca.empty()) {
+  if (const auto ca = m_ctx.config.measure_ca_file(); !ca.empty()) {
     spec.argv.insert(spec.argv.end(), {"--cacert", ca});
   }
-  if (m_ctx.config.number("MEASURE_INSECURE") != 0) {
+  if (m_ctx.config.measure_insecure()) {
     spec.argv.emplace_back("--insecure");
   }
   const auto checks = measure_check_args(m_exp.expect, m_dir);
@@ -223,7 +223,7 @@ std::optional<CoachAnswer> SiblingTools::ask_coach(const std::string& label, con
   spec.env = tool_environment(m_ctx.config);
   spec.stdout_file = m_dir / fmt::format(".coach.{}.json", label);
   spec.log_file = m_dir / "coach-exchange.log";
-  spec.timeout = m_ctx.config.duration("COACH_TIMEOUT") + Duration(2);
+  spec.timeout = m_ctx.config.coach_timeout() + Duration(2);
   note_coach(fmt::format("{}: borderline ({}); asking the coach: {}", label, util::printable(reasons, 300),
                          phone.filename().string()));
   m_ctx.log.line(fmt::format("coach: borderline verdict on {}; asking (timeout {})", label,
@@ -273,7 +273,7 @@ std::optional<CoachRuling> SiblingTools::consult_coach(const std::string& label,
     return std::nullopt;
   }
   const auto confidence = answer->confidence;
-  const double min_confidence = m_ctx.config.number("COACH_MIN_CONFIDENCE");
+  const double min_confidence = m_ctx.config.coach_min_confidence();
   CoachRuling ruling;
   ruling.keep = answer->verdict == "keep" && confidence >= min_confidence;
   ruling.record = json::object{{"variant", label},
