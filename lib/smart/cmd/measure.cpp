@@ -116,13 +116,14 @@ struct Outcome {
   std::uint64_t not_sent = 0; // open loop: due, never sent before the end
 };
 
-Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
+// One prober (one kept-alive connection) per target of the mix, made before
+// any output: a prober that cannot be made (no ICMP socket allowed) leaves
+// nothing behind.
+std::vector<std::unique_ptr<Prober>> make_probers(const MeasureOptions& options,
+                                                  const std::vector<MixTarget>& mix)
 {
-  ResponseChecks checks = checks_of(options);
-  checks.load_reference();
-  // One prober (one kept-alive connection) per target of the mix.
+  const bool needs_body = checks_of(options).needs_body();
   std::vector<std::unique_ptr<Prober>> probers;
-  std::vector<double> weights;
   for (const MixTarget& target : mix) {
     ProbeOptions probe_options;
     probe_options.timeout = options.timeout;
@@ -132,8 +133,25 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     probe_options.stop_requested = &stop_requested;
     probe_options.method = target.method;
     probe_options.headers = target.headers;
-    probe_options.keep_body = checks.needs_body() ? ResponseChecks::max_body_bytes : 0;
+    probe_options.keep_body = needs_body ? ResponseChecks::max_body_bytes : 0;
     probers.push_back(make_prober(target.target, probe_options));
+  }
+  return probers;
+}
+
+// No response checks on what carries no response to check.
+bool checks_apply(Scheme scheme)
+{
+  return scheme != Scheme::tcp && scheme != Scheme::icmp && scheme != Scheme::dns;
+}
+
+Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix,
+                   std::vector<std::unique_ptr<Prober>>& probers, SampleSink& sink)
+{
+  ResponseChecks checks = checks_of(options);
+  checks.load_reference();
+  std::vector<double> weights;
+  for (const MixTarget& target : mix) {
     weights.push_back(target.weight);
   }
   MixPicker picker(weights);
@@ -168,7 +186,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     if (result.interrupted) {
       break; // a stop signal cut it short: not a measurement
     }
-    if (result.response_code != 0 && mix[pick].target.scheme != Scheme::tcp) {
+    if (result.response_code != 0 && checks_apply(mix[pick].target.scheme)) {
       result.error = checks.check(result.response_code, result.body, result.body_bytes);
     }
     line.clear();
@@ -391,11 +409,15 @@ int measure(const MeasureOptions& options)
     std::fflush(stdout);
     return 0;
   }
+  std::vector<std::unique_ptr<Prober>> probers;
+  if (!is_load_mode(options)) {
+    probers = make_probers(options, mix);
+  }
   util::signals::install(); // SIGINT/SIGTERM/SIGHUP: stop cleanly, rows written
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
-  const Outcome outcome =
-    is_load_mode(options) ? run_load_mode(options, mix.front().target, sink) : run_probes(options, mix, sink);
+  const Outcome outcome = is_load_mode(options) ? run_load_mode(options, mix.front().target, sink)
+                                                : run_probes(options, mix, probers, sink);
 
   std::string line = outcome.tally.describe();
   if (outcome.not_sent > 0) {

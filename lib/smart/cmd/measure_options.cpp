@@ -105,14 +105,15 @@ Target validate_url(const MeasureOptions& options)
     throw UsageError(
       options.replay
         ? "--replay needs --url, the base URL the log's paths are requested on"
-        : "--url is required (http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
+        : "--url is required (http://, https://, tcp://host:port, redis://host:port, postgres://host/db, "
+          "icmp://host or dns://server/name)");
   }
   Target target = parse_target(options.url);
   if (target.scheme == Scheme::postgres) {
     (void)postgres_request(options.url); // libpq takes the URL
   }
   if (options.replay) {
-    if (target.scheme == Scheme::tcp) {
+    if (target.scheme != Scheme::http && target.scheme != Scheme::https) {
       throw UsageError("--replay needs an http:// or https:// --url");
     }
     if (is_load_mode(options)) {
@@ -160,8 +161,10 @@ void validate_common(const MeasureOptions& options, const Target& target)
     throw UsageError("--sample-every must be at least 1");
   }
   (void)checks_of(options); // the --expect-* values parse
-  if (target.scheme == Scheme::tcp && (options.expect_status || options.expect_body ||
-                                       options.expect_min_bytes || options.expect_same_body)) {
+  const bool no_body =
+    target.scheme == Scheme::tcp || target.scheme == Scheme::icmp || target.scheme == Scheme::dns;
+  if (no_body && (options.expect_status || options.expect_body || options.expect_min_bytes ||
+                  options.expect_same_body)) {
     throw UsageError("--expect-* options apply to http:// and https:// targets only");
   }
 }
@@ -174,7 +177,7 @@ void validate_load_mode(const MeasureOptions& options, const Target& target)
   if (options.fresh_connection) {
     throw UsageError("--fresh-connection is for probe mode; load mode keeps its connections alive");
   }
-  if (target.scheme == Scheme::tcp || target.scheme == Scheme::redis || target.scheme == Scheme::postgres) {
+  if (target.scheme != Scheme::http && target.scheme != Scheme::https) {
     throw UsageError("load mode needs an http:// or https:// target");
   }
   if (options.concurrency && (*options.concurrency < 1 || *options.concurrency > 10000)) {
