@@ -7,6 +7,7 @@
 #include <smart/run/confirmation.hpp>
 #include <smart/run/fingerprint.hpp>
 #include <smart/run/selection.hpp>
+#include <smart/run/undo.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
@@ -322,9 +323,12 @@ int do_clear_revert_failed(const RunStore& store)
 void check_options(const RunOptions& o)
 {
   const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0) +
-                      (o.clear_revert_failed ? 1 : 0) + (o.recover ? 1 : 0);
+                      (o.clear_revert_failed ? 1 : 0) + (o.recover ? 1 : 0) + (o.undo ? 1 : 0);
   if (o.recover && (actions > 1 || o.dry_run || o.advise || o.calibrate || o.confirm || o.accept_changes)) {
     throw UsageError("--recover takes no experiment and no other action");
+  }
+  if (o.undo && (actions > 1 || o.dry_run || o.advise || o.calibrate || o.confirm || o.accept_changes)) {
+    throw UsageError("--undo RUN_ID takes no experiment and no other action");
   }
   if (o.clear_revert_failed && actions > 1) {
     throw UsageError("--clear-revert-failed takes no experiment and no other action");
@@ -482,6 +486,9 @@ int do_run(const RunOptions& o, const Config& config, const RunStore& store)
   }
   if (o.recover) {
     return 0;
+  }
+  if (o.undo) {
+    return undo_run(ctx, plan_undo(ctx, *o.undo));
   }
 
   if (o.next && outside_run_window(config, log)) {

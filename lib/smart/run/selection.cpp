@@ -85,6 +85,16 @@ std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::obje
                        text_of(runs[runs.size() - 2], "run_id"), text_of(last, "run_id"));
   }
   const auto status = text_of(last, "status");
+  if (text_of(last, "mode") == "undo" && status == "reverted") {
+    const auto started = util::parse_rfc3339(text_of(last, "started_at"));
+    const auto now = util::parse_rfc3339(now_utc);
+    if (started && now && *now - *started < std::chrono::hours(24) * recheck_days) {
+      return fmt::format("settled: run {} undid run {} (smart-run --undo); rechecked {} day(s) after it "
+                         "(RECHECK_DAYS={})",
+                         text_of(last, "run_id"), text_of(last, "undid"), recheck_days, recheck_days);
+    }
+    return std::nullopt;
+  }
   if (text_of(last, "mode") == "advise" || (status != "kept" && status != "reverted")) {
     return std::nullopt;
   }
