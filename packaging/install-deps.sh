@@ -35,12 +35,15 @@ run_deps=(nginx-light curl ca-certificates openssl python3 procps iproute2 wrk)
 # (a copy of Debian's pool file, listening on 127.0.0.1) behind their nginx.
 # faketime (libfaketime): a test jumps the wall clock of one smart-run (and
 # its children) during a run, without touching the machine's clock.
+# dnsmasq-base (the dnsmasq binary without the system service): the dns://
+# probe's test starts its own DNS server on 127.0.0.1.
 test_deps=(chromium fonts-dejavu-core sudo systemd jq time hey goaccess lintian debootstrap systemd-container
   prometheus-node-exporter cloud-init redis-server redis-tools ansible-core)
 test_deps+=(clang libclang-rt-14-dev)
 test_deps+=(postgresql postgresql-client)
 test_deps+=(faketime)
 test_deps+=(php8.2-fpm)
+test_deps+=(dnsmasq-base)
 
 want=("${build_deps[@]}" "${run_deps[@]}")
 if [ "${1:-}" = "--tests" ]; then

@@ -25,18 +25,25 @@ Measures the latency of a target and writes one samples-CSV row per probe
 flushed as measured. Probe mode sends one request every --interval on a fixed
 grid over a kept-alive connection; load mode (--concurrency and/or --rate)
 drives the target like wrk, one row per request. A failed probe is a row with
-response_code 0 and an error (dns, connect, tls, timeout, reset, other), never
-the end of the run. Durations: 300, 300s, 5m, 250ms.)";
+response_code 0 and an error (dns, connect, tls, timeout, reset, other, and
+for dns:// targets nxdomain, servfail, refused, dns_rcode), never the end of
+the run. Durations: 300, 300s, 5m, 250ms.)";
 
 constexpr const char* footer = R"(Targets:
   http://host[:port]/path, https://host[:port]/path (TLS verified against the
   system store or --cacert), tcp://host:port (the time to connect; a connect
-  is recorded as response code 200).
+  is recorded as response code 200), redis://host[:port][/COMMAND/ARG...],
+  postgres://[user@]host[:port][/db][?query=SQL], icmp://host (one echo
+  round trip; a ping socket allowed by net.ipv4.ping_group_range, else a raw
+  socket with CAP_NET_RAW), dns://server-ip[:port]/name[?type=A][&expect=N]
+  (one UDP query; NXDOMAIN, SERVFAIL, REFUSED are errors nxdomain, servfail,
+  refused, other RCODEs dns_rcode; fewer than N answers too_small).
 
 Examples:
   smart-measure --url http://127.0.0.1/ --duration 5m --interval 1s -o a.csv
   smart-measure --url https://example.org/ --count 20 --interval 250ms
   smart-measure --url tcp://127.0.0.1:5432 --duration 30s
+  smart-measure --url 'dns://127.0.0.1/example.org?type=AAAA' --count 60
   smart-measure --url http://127.0.0.1/ -c 16 --duration 30s --sample-every 10
   smart-measure --url http://127.0.0.1/ --rate 2000 --duration 1m --phases
   smart-measure --targets mix.txt --duration 5m -o mix.csv
@@ -79,7 +86,7 @@ std::optional<smart::util::Duration> optional_duration(const po::variables_map& 
 void add_probe_options(po::options_description& probe)
 {
   probe.add_options()("url,u", po::value<std::string>()->value_name("URL"),
-                      "target: http://, https:// or tcp://host:port (required)")(
+                      "target: http(s)://, tcp://, redis://, postgres://, icmp:// or dns:// (required)")(
     "duration,d", po::value<std::string>()->value_name("D"), "stop after D (no new probe starts after it)")(
     "interval,i", po::value<std::string>()->value_name("I"),
     "one probe every I on a fixed grid (default 1s; ignored in load mode)")(

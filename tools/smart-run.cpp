@@ -30,6 +30,7 @@ constexpr const char* footer = R"(Examples:
   smart-run --next                      # what the timer runs
   smart-run --calibrate 002_nginx_keepalive
   smart-run --recover                   # after a crash: revert, run nothing
+  smart-run --undo 20261122T232318Z     # take back what that run kept
   smart-run --clear-revert-failed       # after fixing the server by hand
 
 See smart-run(1) and docs/run.md.)";
@@ -64,6 +65,8 @@ int main(int argc, char** argv)
       "show-config", "print every configuration value with its origin")(
       "clear-revert-failed", "after a failed revert (exit 3) and a manual fix: allow runs again")(
       "recover", "only revert what an interrupted run left applied (pending.json), then stop")(
+      "undo", po::value<std::string>()->value_name("RUN_ID"),
+      "revert what run RUN_ID kept, with the values it replaced; recorded in history")(
       "accept-changes", "adopt a change made outside smart to the files EXPERIMENT manages")(
       "advise", "run fully but always revert; report what would have been kept")(
       "confirm", po::value<std::string>()->value_name("VARIANT"),
@@ -101,6 +104,9 @@ int main(int argc, char** argv)
     options.show_config = vm.count("show-config") > 0;
     options.clear_revert_failed = vm.count("clear-revert-failed") > 0;
     options.recover = vm.count("recover") > 0;
+    if (vm.count("undo")) {
+      options.undo = vm["undo"].as<std::string>();
+    }
     options.accept_changes = vm.count("accept-changes") > 0;
     options.advise = vm.count("advise") > 0;
     options.calibrate = vm.count("calibrate") > 0;

@@ -46,6 +46,8 @@ std::string_view run_label(std::string_view status, std::string_view mode)
     return "calibration (A/A)";
   if (is_mode(mode, "advise"))
     return "advice only";
+  if (is_mode(mode, "undo"))
+    return "undone";
   if (status == "kept")
     return "kept";
   if (status == "reverted")
@@ -86,6 +88,8 @@ std::string kept_text(std::string_view status, std::string_view mode, std::strin
              ? std::string("nothing — advice only (would have kept nothing)")
              : fmt::format("nothing — advice only (would have kept {})", would_keep);
   }
+  if (is_mode(mode, "undo"))
+    return "nothing — a kept change undone (smart-run --undo)";
   if (!kept_variant.empty() && kept_variant != "none")
     return std::string(kept_variant);
   return "nothing (baseline restored)";

@@ -24,8 +24,9 @@ namespace smart {
 namespace {
 
 constexpr std::array<std::string_view, probe_error_count> error_tokens = {
-  "",      "dns",   "connect",           "tls",           "timeout",
-  "reset", "other", "unexpected_status", "body_mismatch", "too_small"};
+  "",         "dns",      "connect",           "tls",           "timeout",
+  "reset",    "other",    "unexpected_status", "body_mismatch", "too_small",
+  "nxdomain", "servfail", "refused",           "dns_rcode"};
 
 // Splits a line on commas into at most fields.size() views; returns the count
 // (which may exceed fields.size(): the extra fields are counted, not kept).
@@ -380,7 +381,8 @@ void SamplesParser::parse_line(std::string_view line)
       token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
     if (!parsed) {
       fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other, "
-                       "unexpected_status, body_mismatch, too_small or empty)",
+                       "unexpected_status, body_mismatch, too_small, nxdomain, servfail, refused, dns_rcode "
+                       "or empty)",
                        util::printable(token, 40)));
     }
     err = *parsed;

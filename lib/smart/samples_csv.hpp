@@ -24,8 +24,9 @@
 namespace smart {
 
 // Why a probe failed (the CSV "error" token): the first six mean no HTTP
-// response came (code 0); the last three are failed response checks on a
-// response that did come (smart-measure's --expect-* options).
+// response came (code 0); the next three are failed response checks on a
+// response that did come (smart-measure's --expect-* options); the last
+// four are a dns:// server's answer other than NOERROR (code 0).
 enum class ProbeError : std::uint8_t {
   none,
   dns,
@@ -36,9 +37,13 @@ enum class ProbeError : std::uint8_t {
   other,
   unexpected_status, // the code is not an expected one
   body_mismatch,     // the body lacks the expected text, or differs from the baseline's
-  too_small          // the body is shorter than the expected minimum
+  too_small,         // the body is shorter than the expected minimum
+  nxdomain,          // dns://: the name does not exist (RCODE 3)
+  servfail,          // dns://: the server failed to answer (RCODE 2)
+  refused,           // dns://: the server refused the query (RCODE 5)
+  dns_rcode          // dns://: any other RCODE but NOERROR (FORMERR, NOTIMP, ...)
 };
-inline constexpr std::size_t probe_error_count = 10;
+inline constexpr std::size_t probe_error_count = 14;
 
 std::string_view to_token(ProbeError error);
 std::optional<ProbeError> probe_error_from_token(std::string_view token);

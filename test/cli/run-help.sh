@@ -2,7 +2,7 @@
 # --help is rich and exits 0; --version; usage errors exit 2 with a hint.
 . "$(dirname "$0")/../lib/common.sh"
 expect_exit 0 smart-run --help
-for word in --next --list --dry-run --json --show-config --recover --clear-revert-failed --advise --calibrate \
+for word in --next --list --dry-run --json --show-config --recover --undo --clear-revert-failed --advise --calibrate \
   --variant-seconds --design "Exit status" "REVERT FAILED" Examples; do
   expect_in "$TMP/out" "$word"
 done

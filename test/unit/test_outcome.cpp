@@ -31,3 +31,13 @@ TEST_CASE("outcome: in a calibration (A/A) run nothing is reverted or kept")
   CHECK(outcome::verdict_tone("failed", "calibrate") == outcome::Tone::bad);
   CHECK(outcome::verdict_label("aborted", "calibrate") == "aborted");
 }
+
+TEST_CASE("outcome: an undo reads 'undone', and kept nothing")
+{
+  CHECK(outcome::run_label("reverted", "undo") == "undone");
+  CHECK(outcome::run_tone("reverted", "undo") == outcome::Tone::neutral);
+  CHECK(outcome::kept_text("reverted", "undo", "none", "", "") ==
+        "nothing — a kept change undone (smart-run --undo)");
+  // A failed undo is a failed revert first.
+  CHECK(outcome::run_label("revert_failed", "undo") == "revert failed");
+}

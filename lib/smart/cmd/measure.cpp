@@ -116,16 +116,16 @@ struct Outcome {
   std::uint64_t not_sent = 0; // open loop: due, never sent before the end
 };
 
-Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix, SampleSink& sink)
+// One prober (one kept-alive connection) per target of the mix, made before
+// any output: a prober that cannot be made (no ICMP socket allowed) leaves
+// nothing behind.
+std::vector<std::unique_ptr<Prober>> make_probers(const MeasureOptions& options,
+                                                  const std::vector<MixTarget>& mix)
 {
   const ResponseChecks global = checks_of(options);
-  // One prober (one kept-alive connection) and its checks per target of the mix.
   std::vector<std::unique_ptr<Prober>> probers;
-  std::vector<ResponseChecks> checks;
-  std::vector<double> weights;
   for (const MixTarget& target : mix) {
-    checks.push_back(checks_for(target, global));
-    checks.back().load_reference();
+    const bool needs_body = checks_for(target, global).needs_body();
     ProbeOptions probe_options;
     probe_options.timeout = options.timeout;
     probe_options.insecure = options.insecure;
@@ -134,8 +134,28 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     probe_options.stop_requested = &stop_requested;
     probe_options.method = target.method;
     probe_options.headers = target.headers;
-    probe_options.keep_body = checks.back().needs_body() ? ResponseChecks::max_body_bytes : 0;
+    probe_options.keep_body = needs_body ? ResponseChecks::max_body_bytes : 0;
     probers.push_back(make_prober(target.target, probe_options));
+  }
+  return probers;
+}
+
+// No response checks on what carries no response to check.
+bool checks_apply(Scheme scheme)
+{
+  return scheme != Scheme::tcp && scheme != Scheme::icmp && scheme != Scheme::dns;
+}
+
+Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& mix,
+                   std::vector<std::unique_ptr<Prober>>& probers, SampleSink& sink)
+{
+  const ResponseChecks global = checks_of(options);
+  // Each target's checks: the global ones, but where its line gives its own.
+  std::vector<ResponseChecks> checks;
+  std::vector<double> weights;
+  for (const MixTarget& target : mix) {
+    checks.push_back(checks_for(target, global));
+    checks.back().load_reference();
     weights.push_back(target.weight);
   }
   MixPicker picker(weights);
@@ -170,7 +190,7 @@ Outcome run_probes(const MeasureOptions& options, const std::vector<MixTarget>& 
     if (result.interrupted) {
       break; // a stop signal cut it short: not a measurement
     }
-    if (result.response_code != 0 && mix[pick].target.scheme != Scheme::tcp) {
+    if (result.response_code != 0 && checks_apply(mix[pick].target.scheme)) {
       result.error = checks[pick].check(result.response_code, result.body, result.body_bytes);
     }
     line.clear();
@@ -399,11 +419,15 @@ int measure(const MeasureOptions& options)
     std::fflush(stdout);
     return 0;
   }
+  std::vector<std::unique_ptr<Prober>> probers;
+  if (!is_load_mode(options)) {
+    probers = make_probers(options, mix);
+  }
   util::signals::install(); // SIGINT/SIGTERM/SIGHUP: stop cleanly, rows written
   SampleSink sink(options.output, columns_of(options), options.append ? Append::yes : Append::no);
 
   const Outcome outcome =
-    is_load_mode(options) ? run_load_mode(options, mix, sink) : run_probes(options, mix, sink);
+    is_load_mode(options) ? run_load_mode(options, mix, sink) : run_probes(options, mix, probers, sink);
 
   std::string line = outcome.tally.describe();
   if (outcome.not_sent > 0) {

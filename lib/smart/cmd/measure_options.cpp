@@ -125,14 +125,15 @@ Target validate_url(const MeasureOptions& options)
     throw UsageError(
       options.replay
         ? "--replay needs --url, the base URL the log's paths are requested on"
-        : "--url is required (http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
+        : "--url is required (http://, https://, tcp://host:port, redis://host:port, postgres://host/db, "
+          "icmp://host or dns://server/name)");
   }
   Target target = parse_target(options.url);
   if (target.scheme == Scheme::postgres) {
     (void)postgres_request(options.url); // libpq takes the URL
   }
   if (options.replay) {
-    if (target.scheme == Scheme::tcp) {
+    if (target.scheme != Scheme::http && target.scheme != Scheme::https) {
       throw UsageError("--replay needs an http:// or https:// --url");
     }
     (void)LogFormat::parse(options.log_format);
@@ -177,8 +178,10 @@ void validate_common(const MeasureOptions& options, const Target& target)
     throw UsageError("--sample-every must be at least 1");
   }
   (void)checks_of(options); // the --expect-* values parse
-  if (target.scheme == Scheme::tcp && (options.expect_status || options.expect_body ||
-                                       options.expect_min_bytes || options.expect_same_body)) {
+  const bool no_body =
+    target.scheme == Scheme::tcp || target.scheme == Scheme::icmp || target.scheme == Scheme::dns;
+  if (no_body && (options.expect_status || options.expect_body || options.expect_min_bytes ||
+                  options.expect_same_body)) {
     throw UsageError("--expect-* options apply to http:// and https:// targets only");
   }
 }

@@ -5,7 +5,9 @@
 #include <smart/error.hpp>
 #include <smart/outcome.hpp>
 #include <smart/run/confirmation.hpp>
+#include <smart/run/fingerprint.hpp>
 #include <smart/run/selection.hpp>
+#include <smart/run/undo.hpp>
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/file_lock.hpp>
 #include <smart/util/signals.hpp>
@@ -233,7 +235,18 @@ std::optional<fs::path> pick_next(const Config& config, const RunStore& store)
       warn(fmt::format("skipping {}: {}", item.exp->id, *why));
       continue;
     }
-    if (const auto why = lifecycle_refusal(runs[item.exp->id], now, recheck_days)) {
+    // Files changed outside smart and not adopted: the run would step
+    // aside, so --next passes over it rather than failing every time.
+    const auto managed = item.exp->manages.empty() ? std::string() : fingerprint(*item.exp, config);
+    if (const auto saved = saved_fingerprint(store, item.exp->id);
+        !managed.empty() && saved && *saved != managed) {
+      warn(
+        fmt::format("skipping {}: the files it manages changed outside smart since its last run; adopt the "
+                    "change with: smart-run --accept-changes {}",
+                    item.exp->id, item.exp->id));
+      continue;
+    }
+    if (const auto why = lifecycle_refusal(runs[item.exp->id], now, recheck_days, managed)) {
       warn(fmt::format("skipping {}: {}", item.exp->id, *why));
       continue;
     }
@@ -310,9 +323,12 @@ int do_clear_revert_failed(const RunStore& store)
 void check_options(const RunOptions& o)
 {
   const int actions = (o.experiment ? 1 : 0) + (o.next ? 1 : 0) + (o.list ? 1 : 0) + (o.show_config ? 1 : 0) +
-                      (o.clear_revert_failed ? 1 : 0) + (o.recover ? 1 : 0);
+                      (o.clear_revert_failed ? 1 : 0) + (o.recover ? 1 : 0) + (o.undo ? 1 : 0);
   if (o.recover && (actions > 1 || o.dry_run || o.advise || o.calibrate || o.confirm || o.accept_changes)) {
     throw UsageError("--recover takes no experiment and no other action");
+  }
+  if (o.undo && (actions > 1 || o.dry_run || o.advise || o.calibrate || o.confirm || o.accept_changes)) {
+    throw UsageError("--undo RUN_ID takes no experiment and no other action");
   }
   if (o.clear_revert_failed && actions > 1) {
     throw UsageError("--clear-revert-failed takes no experiment and no other action");
@@ -418,23 +434,17 @@ void step_aside_or_adopt(const Experiment& exp, const RunOptions& o, const Confi
   if (exp.manages.empty()) {
     return;
   }
-  const auto file = store.fingerprint_path(exp.id);
-  std::error_code ec;
   const auto now = fingerprint(exp, config);
-  if (fs::exists(file, ec)) {
-    const auto before = std::string(util::trim(util::read_file(file)));
-    if (before != now && !o.accept_changes) {
-      throw Error(
-        fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
-                    "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant to "
-                    "stay, adopt it with: smart-run --accept-changes {}",
-                    exp.id, before, now, exp.id),
-        ExitCode::failed);
-    }
+  if (const auto before = saved_fingerprint(store, exp.id); before && *before != now && !o.accept_changes) {
+    throw Error(
+      fmt::format("stepping aside: the files {} manages changed outside smart since its last run "
+                  "(was: {}; now: {}). Not overwriting an operator's change. If the change is meant "
+                  "to stay, adopt it with: smart-run --accept-changes {}",
+                  exp.id, *before, now, exp.id),
+      ExitCode::failed);
   }
   if (o.accept_changes) {
-    fs::create_directories(file.parent_path(), ec);
-    util::write_file_atomically(file, now + "\n");
+    save_fingerprint(store, exp.id, now);
     log.line(fmt::format("adopted the current state of the files {} manages", exp.id));
   }
 }
@@ -476,6 +486,9 @@ int do_run(const RunOptions& o, const Config& config, const RunStore& store)
   }
   if (o.recover) {
     return 0;
+  }
+  if (o.undo) {
+    return undo_run(ctx, plan_undo(ctx, *o.undo));
   }
 
   if (o.next && outside_run_window(config, log)) {

@@ -19,8 +19,9 @@ struct RunOptions {
   bool json = false;
   bool show_config = false;
   bool clear_revert_failed = false;
-  bool recover = false;        // only the recovery of an interrupted run, then stop
-  bool accept_changes = false; // step aside: adopt the operator's change
+  bool recover = false;            // only the recovery of an interrupted run, then stop
+  std::optional<std::string> undo; // --undo RUN_ID: revert what that run kept
+  bool accept_changes = false;     // step aside: adopt the operator's change
   bool advise = false;
   bool calibrate = false;
   std::optional<std::string> confirm; // --confirm VARIANT: only it, kept unless shown worse

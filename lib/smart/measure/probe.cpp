@@ -4,6 +4,8 @@
 
 #include <smart/error.hpp>
 #include <smart/measure/curl_easy.hpp>
+#include <smart/measure/dns_probe.hpp>
+#include <smart/measure/icmp_probe.hpp>
 #include <smart/measure/postgres_probe.hpp>
 #include <smart/measure/redis_probe.hpp>
 
@@ -205,6 +207,12 @@ std::unique_ptr<Prober> make_prober(const Target& target, const ProbeOptions& op
   }
   if (target.scheme == Scheme::postgres) {
     return make_postgres_prober(target, options);
+  }
+  if (target.scheme == Scheme::icmp) {
+    return make_icmp_prober(target, options);
+  }
+  if (target.scheme == Scheme::dns) {
+    return make_dns_prober(target, options);
   }
   return std::make_unique<CurlProber>(target, options);
 }

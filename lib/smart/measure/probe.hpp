@@ -12,11 +12,14 @@
 #include <vector>
 
 // One probe of a target: an HTTP(S) request through libcurl (one easy handle
-// kept for the whole run, so its connection is reused: keep-alive), or a TCP
-// connect for tcp://host:port.
+// kept for the whole run, so its connection is reused: keep-alive), or a
+// native probe: a TCP connect for tcp://host:port, redis://, postgres://,
+// an ICMP echo for icmp:// (icmp_probe.hpp), a DNS query for dns://
+// (dns_probe.hpp).
 //
 // A failed probe is a result, never an exception: response_code 0 and the
-// error kind (dns, connect, tls, timeout, reset, other). latency_ms is what
+// error kind (dns, connect, tls, timeout, reset, other; dns:// adds the
+// RCODE kinds nxdomain, servfail, refused, dns_rcode). latency_ms is what
 // libcurl reports as CURLINFO_TOTAL_TIME_T, so it agrees with curl's own
 // time_total; for tcp:// it is name resolution plus connect, and a
 // successful connect is recorded as response code 200.

@@ -1,9 +1,12 @@
 #include <smart/measure/target.hpp>
 
 #include <smart/error.hpp>
+#include <smart/measure/dns_message.hpp>
+#include <smart/util/failure.hpp>
 #include <smart/util/strings.hpp>
 
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include <charconv>
@@ -32,6 +35,10 @@ std::string_view to_string(Scheme scheme)
     return "redis";
   case Scheme::postgres:
     return "postgres";
+  case Scheme::icmp:
+    return "icmp";
+  case Scheme::dns:
+    return "dns";
   }
   return "?";
 }
@@ -75,9 +82,14 @@ void parse_scheme(std::string_view url, std::size_t sep, Target& target)
   } else if (scheme == "postgres" || scheme == "postgresql") {
     target.scheme = Scheme::postgres;
     target.port = 5432;
+  } else if (scheme == "icmp") {
+    target.scheme = Scheme::icmp;
+  } else if (scheme == "dns") {
+    target.scheme = Scheme::dns;
+    target.port = 53;
   } else {
     bad(url, "unsupported scheme '" + util::printable(scheme, 40) +
-               "' (expected http, https, tcp, redis or postgres)");
+               "' (expected http, https, tcp, redis, postgres, icmp or dns)");
   }
 }
 
@@ -164,6 +176,32 @@ void check_scheme_rules(std::string_view url, const Target& target, std::string_
   if (target.scheme == Scheme::redis && path.find_first_of("?%") != std::string_view::npos) {
     bad(url, "redis:// takes its command as /WORD/WORD... (no query, no %-escapes)");
   }
+  if (target.scheme == Scheme::icmp) {
+    if (!port_text.empty()) {
+      bad(url, "icmp:// takes no port (icmp://host)");
+    }
+    if (!path.empty() && path != "/") {
+      bad(url, "icmp:// takes no path (icmp://host)");
+    }
+  }
+}
+
+// dns://SERVER[:PORT]/NAME[?type=TYPE]: the server is asked directly, so it
+// is an address; the question must be one a query can carry.
+void check_dns(std::string_view url, std::string_view host, std::string_view path)
+{
+  const std::string server(host);
+  unsigned char address[16];
+  if (::inet_pton(AF_INET, server.c_str(), address) != 1 &&
+      ::inet_pton(AF_INET6, server.c_str(), address) != 1) {
+    bad(url, "server '" + util::printable(server, 60) +
+               "': an IP address (dns://SERVER[:PORT]/NAME asks that server, it is never looked up)");
+  }
+  try {
+    (void)parse_dns_question(path);
+  } catch (const util::Failure& e) {
+    bad(url, e.what());
+  }
 }
 
 } // namespace
@@ -177,8 +215,8 @@ Target parse_target(std::string_view url)
     bad(url, "empty URL");
   }
   if (sep == std::string_view::npos) {
-    bad(url,
-        "no scheme (expected http://, https://, tcp://host:port, redis://host:port or postgres://host/db)");
+    bad(url, "no scheme (expected http://, https://, tcp://host:port, redis://host:port, postgres://host/db, "
+             "icmp://host or dns://server/name)");
   }
   parse_scheme(url, sep, target);
   std::string_view rest = url.substr(sep + 3);
@@ -199,6 +237,9 @@ Target parse_target(std::string_view url)
     target.port = parse_port(url, port_text);
   }
   check_scheme_rules(url, target, port_text, path);
+  if (target.scheme == Scheme::dns) {
+    check_dns(url, host, path);
+  }
   target.host = std::string(host);
   target.path = path.empty() ? std::string("/") : std::string(path);
   if (target.path.front() == '?') {

@@ -182,11 +182,12 @@ std::vector<MixTarget> parse_targets_file(std::string_view content, std::string_
       weight_seen = true;
       target.weight = weight;
     }
-    if (target.target.scheme == Scheme::tcp &&
+    const Scheme scheme = target.target.scheme;
+    if ((scheme == Scheme::tcp || scheme == Scheme::icmp || scheme == Scheme::dns) &&
         (!target.headers.empty() || target.method != "GET" || target.expect_status || target.expect_body ||
          target.expect_min_bytes)) {
-      problems.push_back(
-        fmt::format("{}:{}: tcp:// targets take no method, headers or response checks", name, line_number));
+      problems.push_back(fmt::format("{}:{}: {}:// targets take no method, headers or response checks", name,
+                                     line_number, to_string(scheme)));
     }
     targets.push_back(std::move(target));
   }

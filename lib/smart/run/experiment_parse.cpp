@@ -211,10 +211,12 @@ void parse_targets(Validator& v, const json::object& object, Experiment& exp)
     const bool known_scheme = util::starts_with(*url, "http://") || util::starts_with(*url, "https://") ||
                               util::starts_with(*url, "tcp://") || util::starts_with(*url, "redis://") ||
                               util::starts_with(*url, "postgres://") ||
-                              util::starts_with(*url, "postgresql://");
+                              util::starts_with(*url, "postgresql://") ||
+                              util::starts_with(*url, "icmp://") || util::starts_with(*url, "dns://");
     if (!known_scheme) {
       v.problem("target_url",
-                fmt::format("\"{}\" is not an http://, https://, tcp://, redis:// or postgres:// URL",
+                fmt::format("\"{}\" is not an http://, https://, tcp://, redis://, postgres://, icmp:// or "
+                            "dns:// URL",
                             util::printable(*url, 80)));
     } else if (url->find_first_of(" \t\r\n") != std::string::npos) {
       v.problem("target_url", "contains white space");

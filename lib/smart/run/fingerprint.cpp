@@ -2,6 +2,7 @@
 
 #include <smart/util/atomic_file.hpp>
 #include <smart/util/failure.hpp>
+#include <smart/util/strings.hpp>
 
 #include <fmt/format.h>
 
@@ -44,12 +45,13 @@ std::string expand(std::string text, const Config& config)
 
 } // namespace
 
-std::string fingerprint(const Experiment& exp, const Config& config)
+std::vector<std::pair<std::string, std::string>> managed_entries(const Experiment& exp, const Config& config)
 {
-  std::string out;
+  std::vector<std::pair<std::string, std::string>> out;
   for (const auto& raw : exp.manages) {
     const fs::path path(expand(raw.string(), config));
-    const auto full = path.is_absolute() ? path : exp.dir / path;
+    // Normal form: two experiments naming one file the same way or not.
+    const auto full = (path.is_absolute() ? path : exp.dir / path).lexically_normal();
     std::string content;
     bool present = true;
     try {
@@ -57,19 +59,96 @@ std::string fingerprint(const Experiment& exp, const Config& config)
     } catch (const util::Failure&) {
       present = false;
     }
-    out += fmt::format("{}{}={}", out.empty() ? "" : " ", full.string(),
-                       present ? fmt::format("{}:{:016x}", content.size(), fnv1a(content))
-                               : std::string("missing"));
+    out.emplace_back(full.string(), present ? fmt::format("{}:{:016x}", content.size(), fnv1a(content))
+                                            : std::string("missing"));
   }
   return out;
 }
 
-void save_fingerprint(const RunStore& store, const Experiment& exp, const Config& config)
+std::string fingerprint(const Experiment& exp, const Config& config)
 {
-  const auto file = store.fingerprint_path(exp.id);
+  std::string out;
+  for (const auto& [path, value] : managed_entries(exp, config)) {
+    out += fmt::format("{}{}={}", out.empty() ? "" : " ", path, value);
+  }
+  return out;
+}
+
+namespace {
+
+// PATH's value in a fingerprint ("PATH=VALUE" entries separated by blanks),
+// or nothing when it has no entry for PATH.
+std::optional<std::string> entry_of(const std::string& fingerprint, const std::string& path)
+{
+  const std::string key = path + "=";
+  for (auto at = fingerprint.find(key); at != std::string::npos; at = fingerprint.find(key, at + 1)) {
+    if (at == 0 || fingerprint[at - 1] == ' ') {
+      const auto from = at + key.size();
+      const auto end = fingerprint.find(' ', from);
+      return fingerprint.substr(from, end == std::string::npos ? std::string::npos : end - from);
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace
+
+void follow_shared_files(const RunStore& store, const Experiment& exp, const Config& config,
+                         const std::string& before)
+{
+  const auto after = managed_entries(exp, config);
+  for (const auto& dir : list_experiment_dirs(config.experiments_dir())) {
+    std::optional<Experiment> other;
+    try {
+      other = load_experiment(dir);
+    } catch (const std::exception&) {
+      continue; // an invalid experiment is reported when it is run or listed
+    }
+    if (other->id == exp.id || other->manages.empty()) {
+      continue;
+    }
+    const auto saved = saved_fingerprint(store, other->id);
+    if (!saved) {
+      continue;
+    }
+    std::string updated = *saved;
+    bool changed = false;
+    bool theirs = true;
+    for (const auto& [path, now] : after) {
+      const auto recorded = entry_of(updated, path);
+      if (!recorded) {
+        continue;
+      }
+      if (*recorded != entry_of(before, path).value_or("")) {
+        theirs = false; // they saw something else: an operator's change stays flagged
+        break;
+      }
+      const auto at = updated.find(path + "=" + *recorded);
+      updated.replace(at + path.size() + 1, recorded->size(), now);
+      changed = changed || *recorded != now;
+    }
+    if (theirs && changed) {
+      save_fingerprint(store, other->id, updated);
+    }
+  }
+}
+
+void save_fingerprint(const RunStore& store, const std::string& id, const std::string& fingerprint)
+{
+  const auto file = store.fingerprint_path(id);
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  util::write_file_atomically(file, fingerprint(exp, config) + "\n");
+  util::write_file_atomically(file, fingerprint + "\n");
+}
+
+std::optional<std::string> saved_fingerprint(const RunStore& store, const std::string& id)
+{
+  const auto file = store.fingerprint_path(id);
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    return std::nullopt;
+  }
+  return std::string(util::trim(util::read_file(file)));
 }
 
 } // namespace smart

@@ -41,28 +41,27 @@ std::optional<Experiment> load_interrupted(const RunContext& ctx, const Pending&
   return std::nullopt;
 }
 
-struct RevertOutcome {
-  bool ok = false;
-  std::string why;
-};
+} // namespace
 
-RevertOutcome revert(const RunContext& ctx, const Pending& pending, const Experiment& exp,
-                     const fs::path& run_dir)
+RevertOutcome revert_recorded(const RunContext& ctx, const Pending& pending, const Experiment& exp,
+                              const fs::path& run_dir, std::string_view why)
 {
   const CommandSite site{ctx.config, pending.experiment, pending.experiment_dir, pending.run_id, run_dir};
   ctx.log.line(fmt::format("revert {}: {}", pending.variant, exp.revert.display()));
   auto result = ctx.processes.run(command_spec(site, exp.revert, pending.variant,
-                                               fmt::format("revert.{}.recovery.log", pending.variant),
+                                               fmt::format("revert.{}.{}.log", pending.variant, why),
                                                exp.timeout, util::Interruptible::no));
   RevertOutcome outcome{result.ok(), result.describe()};
   if (outcome.ok && !exp.check.empty()) {
     result = ctx.processes.run(command_spec(site, exp.check, pending.variant,
-                                            fmt::format("check.{}.recovery.log", pending.variant),
-                                            exp.timeout, util::Interruptible::no));
+                                            fmt::format("check.{}.{}.log", pending.variant, why), exp.timeout,
+                                            util::Interruptible::no));
     outcome = {result.ok(), "check after revert " + result.describe()};
   }
   return outcome;
 }
+
+namespace {
 
 // What the interrupted run started may still be running: a command's child
 // outlives the kill of smart-run (it is in the command's own group) and
@@ -100,7 +99,7 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
       ? RevertOutcome{false, fmt::format("the interrupted run's process group {} survived SIGKILL for 10 s; "
                                          "a revert now could be overwritten by it",
                                          pending.pgid)}
-    : exp ? revert(ctx, pending, *exp, run_dir)
+    : exp ? revert_recorded(ctx, pending, *exp, run_dir, "recovery")
           : RevertOutcome{false, "the experiment could not be loaded"};
 
   // Record the interrupted run as aborted (unless it managed to finish).

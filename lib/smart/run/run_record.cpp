@@ -40,7 +40,8 @@ void log_run_start(RunLog& log, const RunSummary& summary, const Experiment& exp
 }
 
 void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Experiment& exp,
-                    const RunSummary& summary, const std::filesystem::path& run_dir)
+                    const RunSummary& summary, const std::filesystem::path& run_dir,
+                    const std::string& managed_before)
 {
   ctx.log.clear_progress();
   ctx.log.line("");
@@ -49,10 +50,19 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
                            util::printable(summary.reason, 400)));
   ctx.log.line("================================");
   test_pause_point("state-write");
+  // The managed files' fingerprint as this run leaves them, in its record
+  // too: a settled experiment whose files changed since (an adopted
+  // operator's change) is run again by --next.
+  const bool fingerprinted = !exp.manages.empty() && summary.status != "revert_failed";
+  RunSummary recorded = summary;
+  const std::string managed = fingerprinted ? fingerprint(exp, ctx.config) : std::string();
+  if (fingerprinted) {
+    recorded.extra["managed_fingerprint"] = managed;
+  }
   try {
-    ctx.store.write_summary(run_dir, summary);
-    ctx.store.write_state(summary);
-    ctx.store.append_history(summary);
+    ctx.store.write_summary(run_dir, recorded);
+    ctx.store.write_state(recorded);
+    ctx.store.append_history(recorded);
   } catch (const std::exception& e) {
     if (summary.status != "revert_failed") {
       throw;
@@ -60,8 +70,9 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
     // The alarm was raised; exit 3 must not turn into a write error's exit 1.
     ctx.log.line(fmt::format("cannot record the run: {}", e.what()));
   }
-  if (!exp.manages.empty() && summary.status != "revert_failed") {
-    save_fingerprint(ctx.store, exp, ctx.config);
+  if (fingerprinted) {
+    save_fingerprint(ctx.store, exp.id, managed);
+    follow_shared_files(ctx.store, exp, ctx.config, managed_before);
   }
   const auto removed = ctx.store.prune(ctx.config.retain_days(), ctx.config.retain_runs(),
                                        std::chrono::system_clock::now(), summary.run_id);

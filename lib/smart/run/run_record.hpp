@@ -7,6 +7,7 @@
 #include <smart/run_store.hpp>
 
 #include <filesystem>
+#include <string>
 
 // How a run is recorded at its start and its end: the banner in the run
 // log, then summary.json, state.json, history.jsonl, the fingerprint of the
@@ -20,7 +21,10 @@ void log_run_start(RunLog& log, const RunSummary& summary, const Experiment& exp
                    const std::filesystem::path& run_dir);
 
 // Everything a finished run leaves behind, in order; the hooks never fail it.
+// MANAGED_BEFORE: the fingerprint of the files EXP manages when the run
+// began (before anything was applied).
 void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Experiment& exp,
-                    const RunSummary& summary, const std::filesystem::path& run_dir);
+                    const RunSummary& summary, const std::filesystem::path& run_dir,
+                    const std::string& managed_before);
 
 } // namespace smart

@@ -3,6 +3,7 @@
 
 #include <smart/exit_code.hpp>
 #include <smart/run/calibration.hpp>
+#include <smart/run/fingerprint.hpp>
 #include <smart/run/flow.hpp>
 #include <smart/run/measurement.hpp>
 #include <smart/run/outcome_text.hpp>
@@ -63,6 +64,7 @@ RunSummary Runner::run()
   m_summary.mode = std::string(to_string(m_s.mode));
 
   log_run_start(m_ctx.log, m_summary, m_exp, m_s, m_dir);
+  m_managed_before = m_exp.manages.empty() ? std::string() : fingerprint(m_exp, m_ctx.config);
   m_ctx.log.run_progress().set_plan(plan_run(m_s, m_exp.variants.size()));
 
   try {
@@ -92,7 +94,7 @@ RunSummary Runner::run()
   }
   m_summary.finished_at = now_text();
   m_summary.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir);
+  record_run_end(m_ctx, *m_tools, m_exp, m_summary, m_dir, m_managed_before);
   return m_summary;
 }
 

@@ -105,6 +105,7 @@ private:
   std::optional<PassiveSource> m_passive;   // meta.json's passive measure, once the first block starts
   std::optional<ResourceWatch> m_resources; // the target's CPU and memory, when watched
   RunSummary m_summary;
+  std::string m_managed_before; // fingerprint of the managed files as the run found them
   std::string m_current;
   std::string m_pending_variant;
   std::string m_would_keep;

@@ -72,7 +72,8 @@ int minutes_of(std::string_view hhmm, std::string_view window)
 } // namespace
 
 std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::object>& runs,
-                                             const std::string& now_utc, long recheck_days)
+                                             const std::string& now_utc, long recheck_days,
+                                             std::string_view managed_now)
 {
   if (runs.empty()) {
     return std::nullopt;
@@ -84,6 +85,16 @@ std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::obje
                        text_of(runs[runs.size() - 2], "run_id"), text_of(last, "run_id"));
   }
   const auto status = text_of(last, "status");
+  if (text_of(last, "mode") == "undo" && status == "reverted") {
+    const auto started = util::parse_rfc3339(text_of(last, "started_at"));
+    const auto now = util::parse_rfc3339(now_utc);
+    if (started && now && *now - *started < std::chrono::hours(24) * recheck_days) {
+      return fmt::format("settled: run {} undid run {} (smart-run --undo); rechecked {} day(s) after it "
+                         "(RECHECK_DAYS={})",
+                         text_of(last, "run_id"), text_of(last, "undid"), recheck_days, recheck_days);
+    }
+    return std::nullopt;
+  }
   if (text_of(last, "mode") == "advise" || (status != "kept" && status != "reverted")) {
     return std::nullopt;
   }
@@ -97,6 +108,10 @@ std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::obje
         return std::nullopt; // inconclusive: worth another run
       }
     }
+  }
+  if (const auto recorded = text_of(last, "managed_fingerprint");
+      !managed_now.empty() && !recorded.empty() && recorded != managed_now) {
+    return std::nullopt; // the files changed since it settled: a new baseline to try
   }
   const auto started = util::parse_rfc3339(text_of(last, "started_at"));
   const auto now = util::parse_rfc3339(now_utc);

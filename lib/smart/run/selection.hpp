@@ -28,9 +28,13 @@ std::optional<std::string> next_refusal(const Experiment& exp, const std::set<Ri
 // Paused: its last two runs failed (a run by name that does not fail ends
 // the pause). Settled: its last run (not an advise run) kept a variant, or
 // reverted with every variant conclusively worse; it is not re-run until
-// RECHECK_DAYS days after that run started.
+// RECHECK_DAYS days after that run started, or until the files it manages
+// change: MANAGED_NOW is their fingerprint now, and a last run that
+// recorded another (`managed_fingerprint`) settled a server that is no
+// longer there. Empty MANAGED_NOW: the experiment manages no files.
 std::optional<std::string> lifecycle_refusal(const std::vector<boost::json::object>& runs,
-                                             const std::string& now_utc, long recheck_days);
+                                             const std::string& now_utc, long recheck_days,
+                                             std::string_view managed_now = {});
 
 // RUN_WINDOW "HH:MM-HH:MM" (local time; may wrap midnight; empty: always):
 // whether MINUTES (since local midnight) is inside. Throws UsageError on a

@@ -83,6 +83,21 @@ TEST_CASE("experiment: every addition parses")
   CHECK(Command{false, "", {"/bin/echo", "a b"}}.display() == R"(["/bin/echo", "a b"])");
 }
 
+TEST_CASE("experiment: target_url may be any scheme smart-measure probes")
+{
+  for (const char* url : {"icmp://127.0.0.1", "dns://127.0.0.1/smart.test?type=A", "redis://127.0.0.1"}) {
+    const auto exp =
+      parse_experiment(fmt::format(R"({{"id": "x", "variants": [{{"name": "a", "apply": "true"}}],
+      "revert": "true", "target_url": "{}"}})",
+                                   url),
+                       "meta.json", "/x");
+    CHECK(exp.target_url == url);
+  }
+  CHECK(has_problem(problems_of(R"({"id": "x", "variants": [{"name": "a", "apply": "true"}],
+    "revert": "true", "target_url": "ping://h"})"),
+                    "icmp:// or dns:// URL"));
+}
+
 TEST_CASE("experiment: the default design is interleaved")
 {
   const auto exp = parse_experiment(R"({"id": "x", "variants": [{"name": "a", "apply": "true"}],

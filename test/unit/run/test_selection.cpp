@@ -104,6 +104,18 @@ TEST_CASE(
     lifecycle_refusal({run_record("r1", "kept", "2026-12-01T03:00:00Z", "keep", "advise")}, now, 30));
 }
 
+TEST_CASE("selection: a settled experiment is run again once the files it manages changed since it settled")
+{
+  const std::string now = "2026-12-03T09:00:00Z";
+  auto kept = run_record("r1", "kept", "2026-12-01T03:00:00Z", "keep");
+  kept["managed_fingerprint"] = "/etc/nginx/nginx.conf=2048:00000000000000aa";
+  CHECK(lifecycle_refusal({kept}, now, 30, "/etc/nginx/nginx.conf=2048:00000000000000aa"));
+  CHECK_FALSE(lifecycle_refusal({kept}, now, 30, "/etc/nginx/nginx.conf=2050:00000000000000bb"));
+  // Manages nothing, or a record from before fingerprints were recorded: the days decide.
+  CHECK(lifecycle_refusal({kept}, now, 30, ""));
+  CHECK(lifecycle_refusal({run_record("r1", "kept", "2026-12-01T03:00:00Z", "keep")}, now, 30, "/x=1:0"));
+}
+
 TEST_CASE("selection: two failed runs in a row pause an experiment; a run that does not fail ends the pause")
 {
   const std::string now = "2026-12-03T09:00:00Z";
