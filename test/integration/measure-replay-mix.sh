@@ -3,8 +3,9 @@
 . "$(dirname "$0")/../lib/common.sh"
 # --replay builds the mix from a generated combined log: the most requested
 # GET/HEAD paths weighted by count, POSTs never replayed, --exclude'd paths
-# never requested, a malformed line counted and named; the probes then
-# request the mix on a real nginx and every row names its target.
+# never requested, a malformed line counted and named; smart-measure then
+# request the mix on a real nginx (probes, then load mode) and every row
+# names its target.
 
 nginx_start "$TMP/nginx" "location /site/ { alias $TMP/nginx/html/; }"
 on_exit "nginx_stop '$TMP/nginx'"
@@ -42,3 +43,9 @@ expect_eq "$(head -1 "$TMP/out")" "timestamp,latency_ms,response_code,error,targ
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f5 | sort | uniq -c | awk '{print $1, $2}')" "3 $base/site/big.html
 6 $base/site/small.html"
 expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3 | sort -u)" "200"
+
+# In load mode too: 90 requests at a fixed rate on the same 6:3 mix.
+expect_exit 0 smart-measure --url "$base" --replay "$log" --top 2 --exclude '/admin/*' --rate 300 --count 90 \
+  --concurrency 2
+expect_eq "$(tail -n +2 "$TMP/out" | cut -d, -f3,5 | sort | uniq -c | awk '{print $1, $2}')" "30 200,$base/site/big.html
+60 200,$base/site/small.html"
