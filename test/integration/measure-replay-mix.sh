@@ -4,7 +4,7 @@
 # --replay builds the mix from a generated combined log: the most requested
 # GET/HEAD paths weighted by count, POSTs never replayed, --exclude'd paths
 # never requested, a malformed line counted and named; smart-measure then
-# request the mix on a real nginx (probes, then load mode) and every row
+# requests the mix on a real nginx (probes, then load mode) and every row
 # names its target.
 
 nginx_start "$TMP/nginx" "location /site/ { alias $TMP/nginx/html/; }"
