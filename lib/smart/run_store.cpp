@@ -137,7 +137,7 @@ json::object to_json(const VariantResult& result)
     reasons.emplace_back(reason);
   }
   json::object out{{"name", result.name},
-                   {"outcome", result.outcome},
+                   {"outcome", to_string(result.outcome)},
                    {"reasons", std::move(reasons)},
                    {"borderline", result.borderline}};
   out["stats"] = result.stats ? json::value(to_json(*result.stats)) : json::value(nullptr);
@@ -151,12 +151,56 @@ json::object to_json(const VariantResult& result)
   return out;
 }
 
+std::string_view to_string(VariantOutcome outcome)
+{
+  switch (outcome) {
+  case VariantOutcome::keep:
+    return "keep";
+  case VariantOutcome::revert:
+    return "revert";
+  case VariantOutcome::inconclusive:
+    return "inconclusive";
+  case VariantOutcome::failed:
+    return "failed";
+  case VariantOutcome::aborted:
+    return "aborted";
+  case VariantOutcome::skipped:
+    return "skipped";
+  }
+  return "skipped";
+}
+
+VariantOutcome outcome_of_decision(std::string_view decision)
+{
+  if (decision == "keep") {
+    return VariantOutcome::keep;
+  }
+  return decision == "inconclusive" ? VariantOutcome::inconclusive : VariantOutcome::revert;
+}
+
+std::string_view to_string(RunStatus status)
+{
+  switch (status) {
+  case RunStatus::kept:
+    return "kept";
+  case RunStatus::reverted:
+    return "reverted";
+  case RunStatus::aborted:
+    return "aborted";
+  case RunStatus::failed:
+    return "failed";
+  case RunStatus::revert_failed:
+    return "revert_failed";
+  }
+  return "failed";
+}
+
 json::object to_json(const RunSummary& s)
 {
   json::object out{{"run_id", s.run_id},
                    {"experiment", s.experiment},
                    {"description", s.description},
-                   {"status", s.status},
+                   {"status", to_string(s.status)},
                    {"kept_variant", s.kept_variant},
                    {"reason", s.reason},
                    {"started_at", s.started_at},
@@ -203,7 +247,7 @@ json::object state_json(const RunSummary& s)
                    {"kept_variant", s.kept_variant},
                    {"metrics", std::move(metrics)},
                    {"updated_at", s.finished_at},
-                   {"status", s.status},
+                   {"status", to_string(s.status)},
                    {"reason", s.reason},
                    {"mode", s.mode}};
   json::array variants;

@@ -26,9 +26,17 @@ struct StatsBrief {
   std::optional<double> p50_ms, p95_ms, p99_ms, mean_ms;
 };
 
+// What became of one variant ("keep", "revert", "inconclusive", "failed",
+// "aborted", "skipped": not measured).
+enum class VariantOutcome { keep, revert, inconclusive, failed, aborted, skipped };
+std::string_view to_string(VariantOutcome outcome);
+// smart-decide's decision ("keep", "revert", "inconclusive") as an outcome;
+// anything else is revert (uncertain means revert).
+VariantOutcome outcome_of_decision(std::string_view decision);
+
 struct VariantResult {
   std::string name;
-  std::string outcome = "skipped"; // revert keep inconclusive failed aborted skipped
+  VariantOutcome outcome = VariantOutcome::skipped;
   std::vector<std::string> reasons;
   bool borderline = false;
   std::optional<StatsBrief> stats;
@@ -41,11 +49,16 @@ struct VariantResult {
   std::optional<ResourceComparison> resources = std::nullopt;
 };
 
+// How a run ended, as summary.json, state.json and history.jsonl spell it
+// ("kept", "reverted", "aborted", "failed", "revert_failed").
+enum class RunStatus { kept, reverted, aborted, failed, revert_failed };
+std::string_view to_string(RunStatus status);
+
 struct RunSummary {
   std::string run_id;
   std::string experiment;
   std::string description;
-  std::string status; // kept reverted aborted failed revert_failed
+  RunStatus status = RunStatus::failed; // set by every ending; failed claims nothing
   std::string kept_variant = "none";
   std::string reason;
   std::string started_at;

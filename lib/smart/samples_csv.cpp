@@ -335,6 +335,25 @@ void SamplesParser::parse_header(std::string_view line)
   m_columns = static_cast<int>(count);
 }
 
+ProbeError SamplesParser::error_of(std::string_view token, bool present, unsigned code) const
+{
+  ProbeError err = ProbeError::none;
+  if (present && !token.empty()) {
+    const auto parsed = probe_error_from_token(token);
+    if (!parsed) {
+      fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other, "
+                       "unexpected_status, body_mismatch, too_small, nxdomain, servfail, refused, dns_rcode "
+                       "or empty)",
+                       util::printable(token, 40)));
+    }
+    err = *parsed;
+  }
+  if (code == 0 && err == ProbeError::none) {
+    err = ProbeError::other; // the original's "000": no response, cause unknown
+  }
+  return err;
+}
+
 void SamplesParser::parse_line(std::string_view line)
 {
   ++m_line;
@@ -374,22 +393,10 @@ void SamplesParser::parse_line(std::string_view line)
   }
   const unsigned code = *parsed_code;
 
-  ProbeError err = ProbeError::none;
-  if (m_col_error >= 0 && static_cast<std::size_t>(m_col_error) < count) {
-    const auto token = field_text(fields[static_cast<std::size_t>(m_col_error)]);
-    const auto parsed =
-      token.empty() ? std::optional<ProbeError>(ProbeError::none) : probe_error_from_token(token);
-    if (!parsed) {
-      fail(fmt::format("invalid error token '{}' (expected dns, connect, tls, timeout, reset, other, "
-                       "unexpected_status, body_mismatch, too_small, nxdomain, servfail, refused, dns_rcode "
-                       "or empty)",
-                       util::printable(token, 40)));
-    }
-    err = *parsed;
-  }
-  if (code == 0 && err == ProbeError::none) {
-    err = ProbeError::other; // the original's "000": no response, cause unknown
-  }
+  const bool has_error = m_col_error >= 0 && static_cast<std::size_t>(m_col_error) < count;
+  const ProbeError err =
+    error_of(has_error ? field_text(fields[static_cast<std::size_t>(m_col_error)]) : std::string_view{},
+             has_error, code);
 
   const auto latency_text = field_text(fields[static_cast<std::size_t>(m_col_latency)]);
   double latency = 0;

@@ -132,6 +132,8 @@ public:
 private:
   void parse_line(std::string_view line);
   void parse_header(std::string_view line);
+  // The row's error column (none when absent or empty) given its CODE.
+  ProbeError error_of(std::string_view token, bool present, unsigned code) const;
   [[noreturn]] void fail(std::string_view why) const;
 
   std::string m_name;

@@ -55,13 +55,29 @@ TEST_CASE("run_store: state.json keeps the original fields first, then the addit
   RunSummary s;
   s.run_id = "20261122T232318Z";
   s.experiment = "001_nginx_workers";
-  s.status = "reverted";
+  s.status = RunStatus::reverted;
   s.finished_at = "2026-11-22T23:23:27Z";
   s.baseline = StatsBrief{60, 0, 17.0, 20.0, 21.0, 17.2};
-  VariantResult a{
-    "workers_auto", "revert", {"p50 worse"}, false, StatsBrief{60, 0, 18.0, 20, 22, 18}, -5.9, 0, "", "", {}};
-  VariantResult b{"workers_2", "revert", {}, false, StatsBrief{60, 1.6667, 14.5, 20, 22, 15},
-                  14.7,        1.67,     "", "",    {}};
+  VariantResult a{"workers_auto",
+                  VariantOutcome::revert,
+                  {"p50 worse"},
+                  false,
+                  StatsBrief{60, 0, 18.0, 20, 22, 18},
+                  -5.9,
+                  0,
+                  "",
+                  "",
+                  {}};
+  VariantResult b{"workers_2",
+                  VariantOutcome::revert,
+                  {},
+                  false,
+                  StatsBrief{60, 1.6667, 14.5, 20, 22, 15},
+                  14.7,
+                  1.67,
+                  "",
+                  "",
+                  {}};
   VariantResult c;
   c.name = "workers_4";
   s.variants = {a, b, c};
@@ -218,4 +234,26 @@ TEST_CASE("run_store: a history append that fails midway leaves no half line")
   s.run_id = "c";
   store.append_history(s);
   REQUIRE(store.history().size() == 2);
+}
+
+TEST_CASE("run store: statuses and outcomes are spelled as the files have always spelled them")
+{
+  CHECK(to_string(RunStatus::kept) == "kept");
+  CHECK(to_string(RunStatus::reverted) == "reverted");
+  CHECK(to_string(RunStatus::aborted) == "aborted");
+  CHECK(to_string(RunStatus::failed) == "failed");
+  CHECK(to_string(RunStatus::revert_failed) == "revert_failed");
+  for (const auto outcome : {VariantOutcome::keep, VariantOutcome::revert, VariantOutcome::inconclusive,
+                             VariantOutcome::failed, VariantOutcome::aborted, VariantOutcome::skipped}) {
+    const auto text = to_string(outcome);
+    CHECK(text != "");
+    if (outcome == VariantOutcome::keep || outcome == VariantOutcome::revert ||
+        outcome == VariantOutcome::inconclusive) {
+      CHECK(outcome_of_decision(text) == outcome);
+    }
+  }
+  // Anything smart-decide did not say plainly is a revert.
+  CHECK(outcome_of_decision("") == VariantOutcome::revert);
+  CHECK(outcome_of_decision("maybe") == VariantOutcome::revert);
+  CHECK(to_json(RunSummary{}).at("status") == "failed");
 }

@@ -81,7 +81,8 @@ std::string nothing_kept_reason(const std::vector<VariantResult>& variants)
     }
   }
   for (const auto& v : variants) {
-    if (v.outcome == "inconclusive" && !v.reasons.empty() && v.reasons.front().starts_with("inconclusive:")) {
+    if (v.outcome == VariantOutcome::inconclusive && !v.reasons.empty() &&
+        v.reasons.front().starts_with("inconclusive:")) {
       return fmt::format("nothing kept; {}: {}", v.name, v.reasons.front());
     }
   }

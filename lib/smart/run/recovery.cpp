@@ -116,18 +116,18 @@ bool recover_pending(const RunContext& ctx, const Pending& pending)
   summary.design = exp ? std::string(to_string(exp->design)) : "";
   VariantResult variant;
   variant.name = pending.variant;
-  variant.outcome = "aborted";
+  variant.outcome = VariantOutcome::aborted;
   variant.reasons.push_back("smart-run died while it was applied; reverted by the next run");
   summary.variants.push_back(variant);
   if (outcome.ok) {
-    summary.status = "aborted";
+    summary.status = RunStatus::aborted;
     summary.reason =
       fmt::format("interrupted: smart-run (pid {}) died while {} was applied; reverted by the next run",
                   pending.pid, pending.variant);
     ctx.store.clear_pending();
     ctx.log.line(fmt::format("reverted {}; run {} recorded as aborted", pending.variant, pending.run_id));
   } else {
-    summary.status = "revert_failed";
+    summary.status = RunStatus::revert_failed;
     summary.reason = fmt::format("recovery revert of {} failed: {}", pending.variant, outcome.why);
     const json::object record{{"run_id", pending.run_id},
                               {"experiment", pending.experiment},

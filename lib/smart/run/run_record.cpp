@@ -46,14 +46,14 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
   ctx.log.clear_progress();
   ctx.log.line("");
   ctx.log.line("================================");
-  ctx.log.line(fmt::format("run {}: {} — kept: {} — {}", summary.run_id, summary.status, summary.kept_variant,
-                           util::printable(summary.reason, 400)));
+  ctx.log.line(fmt::format("run {}: {} — kept: {} — {}", summary.run_id, to_string(summary.status),
+                           summary.kept_variant, util::printable(summary.reason, 400)));
   ctx.log.line("================================");
   test_pause_point("state-write");
   // The managed files' fingerprint as this run leaves them, in its record
   // too: a settled experiment whose files changed since (an adopted
   // operator's change) is run again by --next.
-  const bool fingerprinted = !exp.manages.empty() && summary.status != "revert_failed";
+  const bool fingerprinted = !exp.manages.empty() && summary.status != RunStatus::revert_failed;
   RunSummary recorded = summary;
   const std::string managed = fingerprinted ? fingerprint(exp, ctx.config) : std::string();
   if (fingerprinted) {
@@ -64,7 +64,7 @@ void record_run_end(const RunContext& ctx, const SiblingTools& tools, const Expe
     ctx.store.write_state(recorded);
     ctx.store.append_history(recorded);
   } catch (const std::exception& e) {
-    if (summary.status != "revert_failed") {
+    if (summary.status != RunStatus::revert_failed) {
       throw;
     }
     // The alarm was raised; exit 3 must not turn into a write error's exit 1.

@@ -77,7 +77,7 @@ RunSummary Runner::run()
     on_interrupted();
   } catch (const StepFailed& failure) {
     if (!failure.variant_reason.empty() && !m_current.empty()) {
-      current().outcome = "failed";
+      current().outcome = VariantOutcome::failed;
       current().reasons.push_back(failure.variant_reason);
     }
     on_failed(failure.reason);
@@ -121,7 +121,7 @@ void Runner::execute()
       }
     }
   }
-  m_summary.status = m_summary.kept_variant != "none" ? "kept" : "reverted";
+  m_summary.status = m_summary.kept_variant != "none" ? RunStatus::kept : RunStatus::reverted;
   if (m_summary.reason.empty()) {
     m_summary.reason = m_summary.kept_variant != "none" ? fmt::format("kept {}: {}", m_summary.kept_variant,
                                                                       first_reason(m_summary.kept_variant))
@@ -167,7 +167,7 @@ void Runner::strategy_best()
     if (may_keep) {
       m_summary.kept_variant = best->name;
       auto& result = result_of(best->name);
-      result.outcome = "keep";
+      result.outcome = VariantOutcome::keep;
       result.reasons.push_back("confirmed: " + first_reason(label));
     } else {
       m_would_keep = best->name;
@@ -226,12 +226,13 @@ std::string Runner::compare(const Variant& variant, const std::string& label, do
     test_pause_point("keep");
     m_ctx.store.clear_pending();
     m_applied = false;
-    result.outcome = "keep";
+    result.outcome = VariantOutcome::keep;
     log(fmt::format("✓ KEEP {}: {}", variant.name, util::printable(join(result.reasons), 400)));
     return "keep";
   }
-  if (result.outcome == "skipped") {
-    result.outcome = decision.decision == "keep" ? "revert" : decision.decision;
+  if (result.outcome == VariantOutcome::skipped) {
+    result.outcome =
+      decision.decision == "keep" ? VariantOutcome::revert : outcome_of_decision(decision.decision);
   }
   log(fmt::format("✗ REVERT {}{}", variant.name,
                   decision.decision == "keep" ? " (would keep; not kept in this mode)" : ""));
@@ -255,7 +256,7 @@ Verdict Runner::compare_sequential(const Variant& variant, const std::string& la
   const auto samples = measure(label, m_dir / (label + ".csv"), m_s.variant, std::nullopt, true, {});
   auto& result = current();
   result.stats = brief_of(samples);
-  if (result.outcome == "aborted") {
+  if (result.outcome == VariantOutcome::aborted) {
     return Verdict{"revert", false, result.reasons, {}, {}, "abort guard"};
   }
   return decide(m_dir / "baseline.csv", m_dir / (label + ".csv"), label, confidence, std::nullopt);
@@ -303,7 +304,7 @@ Verdict Runner::compare_interleaved(const Variant& variant, const std::string& l
           throw StepFailed{*unhealthy};
         }
       }
-      if (variant_arm && current().outcome == "aborted") {
+      if (variant_arm && current().outcome == VariantOutcome::aborted) {
         m_blocks = m_last_block;
         fs::remove(block_file, ec);
         finish_stats(label, var_file);
@@ -383,9 +384,9 @@ void Runner::calibrate()
   finish_stats("aa", m_dir / "aa.csv");
   const auto report = calibration::report_aa(steps, m_dir, m_s);
   // The outcome is the A/A decision's, set before the trials ran.
-  result_of("aa").outcome = report.decision;
+  result_of("aa").outcome = outcome_of_decision(report.decision);
   m_summary.extra["calibration"] = report.calibration;
-  m_summary.status = "reverted";
+  m_summary.status = RunStatus::reverted;
   m_summary.reason =
     fmt::format("calibration: {} false keep(s) in {} A/A comparisons", report.keeps, report.asked);
 }
@@ -402,13 +403,13 @@ RunSummary run_experiment(const RunContext& ctx, const Experiment& exp, const Ru
 
 int exit_code_for(const RunSummary& summary)
 {
-  if (summary.status == "kept" || summary.status == "reverted") {
+  if (summary.status == RunStatus::kept || summary.status == RunStatus::reverted) {
     return to_int(ExitCode::ok);
   }
-  if (summary.status == "revert_failed") {
+  if (summary.status == RunStatus::revert_failed) {
     return to_int(ExitCode::revert_failed);
   }
-  if (summary.status == "aborted") {
+  if (summary.status == RunStatus::aborted) {
     const int sig = util::signals::received();
     return sig == SIGINT ? to_int(ExitCode::interrupted) : sig ? 128 + sig : to_int(ExitCode::terminated);
   }

@@ -63,7 +63,7 @@ SampleSet Runner::measure(const std::string& label, const fs::path& out, Duratio
   }
   if (!measured.guard_reason.empty()) {
     log(fmt::format("!! abort guard: {}: {} — reverting at once", label, measured.guard_reason));
-    current().outcome = "aborted";
+    current().outcome = VariantOutcome::aborted;
     current().reasons.push_back("abort guard: " + measured.guard_reason);
   }
   return std::move(measured.samples);
@@ -134,10 +134,10 @@ void Runner::on_interrupted()
   log("");
   log(fmt::format("received {}: stopping", sig ? strsignal(sig) : "a signal"));
   if (!m_current.empty()) {
-    current().outcome = "aborted";
+    current().outcome = VariantOutcome::aborted;
     current().reasons.push_back(fmt::format("interrupted by signal {}", sig));
   }
-  m_summary.status = "aborted";
+  m_summary.status = RunStatus::aborted;
   m_summary.reason = fmt::format("interrupted by signal {} ({})", sig, sig ? strsignal(sig) : "?");
   revert_if_applied();
 }
@@ -145,11 +145,11 @@ void Runner::on_interrupted()
 void Runner::on_failed(const std::string& reason)
 {
   log(fmt::format("FAILED: {}", reason));
-  if (!m_current.empty() && current().outcome == "skipped") {
-    current().outcome = "failed";
+  if (!m_current.empty() && current().outcome == VariantOutcome::skipped) {
+    current().outcome = VariantOutcome::failed;
     current().reasons.push_back(reason);
   }
-  m_summary.status = "failed";
+  m_summary.status = RunStatus::failed;
   m_summary.reason = reason;
   revert_if_applied();
 }
@@ -175,7 +175,7 @@ void Runner::revert_if_applied()
 
 void Runner::on_revert_failed(const std::string& reason)
 {
-  m_summary.status = "revert_failed";
+  m_summary.status = RunStatus::revert_failed;
   m_summary.reason = reason;
   const json::object record{{"run_id", m_id},
                             {"experiment", m_exp.id},

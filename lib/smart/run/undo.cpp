@@ -127,17 +127,17 @@ int undo_run(const RunContext& ctx, const UndoPlan& plan)
   summary.extra["undid"] = plan.run_id;
   VariantResult variant;
   variant.name = plan.variant;
-  variant.outcome = "revert";
+  variant.outcome = VariantOutcome::revert;
   variant.reasons.push_back(fmt::format("undone: kept by run {}, reverted by smart-run --undo", plan.run_id));
   summary.variants.push_back(variant);
   int code = 0;
   if (outcome.ok) {
-    summary.status = "reverted";
+    summary.status = RunStatus::reverted;
     summary.reason =
       fmt::format("undo of run {}: {} reverted; the values it replaced are back", plan.run_id, plan.variant);
     ctx.store.clear_pending();
   } else {
-    summary.status = "revert_failed";
+    summary.status = RunStatus::revert_failed;
     summary.reason =
       fmt::format("undo of run {}: the revert of {} failed: {}", plan.run_id, plan.variant, outcome.why);
     const json::object record{{"run_id", id},

@@ -42,10 +42,17 @@ TEST_CASE("outcome text: an inconclusive verdict says what it found and how much
 
 TEST_CASE("outcome text: nothing kept says why, never 'no variant was better' over a better estimate")
 {
-  VariantResult slow{"slow", "revert", {"latency worse"}, false, {}, {}, {}, "", ""};
+  VariantResult slow{"slow", VariantOutcome::revert, {"latency worse"}, false, {}, {}, {}, "", ""};
   CHECK(nothing_kept_reason({slow}) == "no variant was better; every variant reverted");
-  VariantResult fast{
-    "fast", "inconclusive", {"inconclusive: 25% faster (90% CI 16–33%) but ..."}, true, {}, {}, {}, "", ""};
+  VariantResult fast{"fast",
+                     VariantOutcome::inconclusive,
+                     {"inconclusive: 25% faster (90% CI 16–33%) but ..."},
+                     true,
+                     {},
+                     {},
+                     {},
+                     "",
+                     ""};
   CHECK(nothing_kept_reason({slow, fast}) ==
         "nothing kept; fast: inconclusive: 25% faster (90% CI 16–33%) but ...");
 }

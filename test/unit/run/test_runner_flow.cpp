@@ -62,7 +62,7 @@ TEST_CASE("runner: the steps of a reverted variant, in order")
 {
   Bench bench;
   const auto summary = bench.run();
-  CHECK(summary.status == "reverted");
+  CHECK(summary.status == RunStatus::reverted);
   // After the run: the coach, the dashboard, then the alerts (smart-phone --notify).
   const std::vector<std::string> expected{
     "measure.baseline", "apply.fast",          "check.fast",  "measure.fast",    "decide.fast",
@@ -76,11 +76,11 @@ TEST_CASE("runner: a failed apply is reverted and the run fails")
   Bench bench;
   bench.processes.results["apply.fast"] = FakeProcessRunner::exit_with(1);
   const auto summary = bench.run();
-  CHECK(summary.status == "failed");
+  CHECK(summary.status == RunStatus::failed);
   CHECK(bench.processes.ran("revert.fast"));
   CHECK_FALSE(bench.processes.ran("measure.fast"));
   REQUIRE(summary.variants.size() == 1);
-  CHECK(summary.variants[0].outcome == "failed");
+  CHECK(summary.variants[0].outcome == VariantOutcome::failed);
   CHECK(summary.variants[0].reasons.at(0) == "apply exit 1");
   CHECK_FALSE(bench.store.read_pending());
   CHECK(exit_code_for(summary) == to_int(ExitCode::failed));
@@ -91,11 +91,11 @@ TEST_CASE("runner: a failed check after apply is reverted and the run fails")
   Bench bench;
   bench.processes.results["check.fast"] = FakeProcessRunner::exit_with(2);
   const auto summary = bench.run();
-  CHECK(summary.status == "failed");
+  CHECK(summary.status == RunStatus::failed);
   CHECK(bench.processes.ran("revert.fast"));
   CHECK(bench.processes.ran("check.fast.reverted"));
   CHECK_FALSE(bench.processes.ran("measure.fast"));
-  CHECK(summary.variants.at(0).outcome == "failed");
+  CHECK(summary.variants.at(0).outcome == VariantOutcome::failed);
   CHECK(summary.variants.at(0).reasons.at(0) == "check exit 2");
 }
 
@@ -105,10 +105,10 @@ TEST_CASE("runner: smart-decide says keep (exit 0): kept, nothing reverted")
   bench.processes.decide_reply = R"({"decision": "keep", "reasons": ["p50 -20%"], "improve_pct": 20})";
   bench.processes.decide_exit = 0;
   const auto summary = bench.run();
-  CHECK(summary.status == "kept");
+  CHECK(summary.status == RunStatus::kept);
   CHECK(summary.kept_variant == "fast");
   CHECK_FALSE(bench.processes.ran("revert.fast"));
-  CHECK(summary.variants.at(0).outcome == "keep");
+  CHECK(summary.variants.at(0).outcome == VariantOutcome::keep);
   CHECK(summary.variants.at(0).improve_pct == Approx(20));
   CHECK_FALSE(bench.store.read_pending());
 }
@@ -119,7 +119,7 @@ TEST_CASE("runner: a keep without exit 0 is not a keep (uncertain => revert)")
   bench.processes.decide_reply = R"({"decision": "keep", "reasons": ["p50 -20%"]})";
   bench.processes.decide_exit = 1;
   const auto summary = bench.run();
-  CHECK(summary.status == "reverted");
+  CHECK(summary.status == RunStatus::reverted);
   CHECK(bench.processes.ran("revert.fast"));
 }
 
@@ -131,7 +131,7 @@ TEST_CASE("runner: advise mode reverts even a keep and says it would have kept")
   auto settings = quick_sequential();
   settings.mode = RunMode::advise;
   const auto summary = bench.run(settings);
-  CHECK(summary.status == "reverted");
+  CHECK(summary.status == RunStatus::reverted);
   CHECK(bench.processes.ran("revert.fast"));
   CHECK(summary.extra.at("would_keep") == "fast");
 }
@@ -141,7 +141,7 @@ TEST_CASE("runner: a failed revert ends as revert_failed and is recorded for a h
   Bench bench;
   bench.processes.results["revert.fast"] = FakeProcessRunner::exit_with(1);
   const auto summary = bench.run();
-  CHECK(summary.status == "revert_failed");
+  CHECK(summary.status == RunStatus::revert_failed);
   CHECK(exit_code_for(summary) == to_int(ExitCode::revert_failed));
   const auto record = bench.store.read_revert_failed();
   REQUIRE(record);
@@ -157,7 +157,7 @@ TEST_CASE("runner: a failed measurement of the variant is reverted")
   killed.signal = 9;
   bench.processes.results["measure.fast"] = killed;
   const auto summary = bench.run();
-  CHECK(summary.status == "failed");
+  CHECK(summary.status == RunStatus::failed);
   CHECK(bench.processes.ran("revert.fast"));
   CHECK_FALSE(bench.processes.ran("decide.fast"));
 }
