@@ -120,6 +120,54 @@ bool is_value_option(const std::string& word)
          word == "--expect-min-bytes";
 }
 
+// The words after a line's URL (weight, -X, -H, --expect-*) into target;
+// each problem goes to problems, prefixed with at ("FILE:LINE").
+void parse_words(const std::vector<std::string>& words, MixTarget& target, std::vector<std::string>& problems,
+                 const std::string& at)
+{
+  bool weight_seen = false;
+  for (std::size_t i = 1; i < words.size(); ++i) {
+    const std::string& word = words[i];
+    if (is_value_option(word)) {
+      if (i + 1 >= words.size()) {
+        problems.push_back(fmt::format("{}: {} needs a value", at, word));
+        break;
+      }
+      const std::string& value = words[++i];
+      if (word != "-X" && word != "-H") {
+        if (const std::string bad = take_check(word, value, target); !bad.empty()) {
+          problems.push_back(fmt::format("{}: {}", at, bad));
+        }
+      } else if (word == "-X") {
+        target.method = value;
+      } else if (value.find(':') == std::string::npos || value.front() == ':') {
+        problems.push_back(
+          fmt::format("{}: header '{}' is not 'Name: value'", at, util::printable(value, 80)));
+      } else {
+        target.headers.push_back(value);
+      }
+      continue;
+    }
+    double weight = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), weight);
+    if (weight_seen || ec != std::errc() || end != word.data() + word.size() || !(weight > 0) ||
+        !std::isfinite(weight)) {
+      problems.push_back(fmt::format("{}: '{}' is not a weight (a number above 0), -H, -X or --expect-*", at,
+                                     util::printable(word, 80)));
+      break;
+    }
+    weight_seen = true;
+    target.weight = weight;
+  }
+  const Scheme scheme = target.target.scheme;
+  if ((scheme == Scheme::tcp || scheme == Scheme::icmp || scheme == Scheme::dns) &&
+      (!target.headers.empty() || target.method != "GET" || target.expect_status || target.expect_body ||
+       target.expect_min_bytes)) {
+    problems.push_back(
+      fmt::format("{}: {}:// targets take no method, headers or response checks", at, to_string(scheme)));
+  }
+}
+
 } // namespace
 
 std::vector<MixTarget> parse_targets_file(std::string_view content, std::string_view name)
@@ -148,47 +196,7 @@ std::vector<MixTarget> parse_targets_file(std::string_view content, std::string_
       problems.push_back(fmt::format("{}:{}: {}", name, line_number, error.what()));
       continue;
     }
-    bool weight_seen = false;
-    for (std::size_t i = 1; i < words.size(); ++i) {
-      const std::string& word = words[i];
-      if (is_value_option(word)) {
-        if (i + 1 >= words.size()) {
-          problems.push_back(fmt::format("{}:{}: {} needs a value", name, line_number, word));
-          break;
-        }
-        const std::string& value = words[++i];
-        if (word != "-X" && word != "-H") {
-          if (const std::string bad = take_check(word, value, target); !bad.empty()) {
-            problems.push_back(fmt::format("{}:{}: {}", name, line_number, bad));
-          }
-        } else if (word == "-X") {
-          target.method = value;
-        } else if (value.find(':') == std::string::npos || value.front() == ':') {
-          problems.push_back(fmt::format("{}:{}: header '{}' is not 'Name: value'", name, line_number,
-                                         util::printable(value, 80)));
-        } else {
-          target.headers.push_back(value);
-        }
-        continue;
-      }
-      double weight = 0;
-      const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), weight);
-      if (weight_seen || ec != std::errc() || end != word.data() + word.size() || !(weight > 0) ||
-          !std::isfinite(weight)) {
-        problems.push_back(fmt::format("{}:{}: '{}' is not a weight (a number above 0), -H, -X or --expect-*",
-                                       name, line_number, util::printable(word, 80)));
-        break;
-      }
-      weight_seen = true;
-      target.weight = weight;
-    }
-    const Scheme scheme = target.target.scheme;
-    if ((scheme == Scheme::tcp || scheme == Scheme::icmp || scheme == Scheme::dns) &&
-        (!target.headers.empty() || target.method != "GET" || target.expect_status || target.expect_body ||
-         target.expect_min_bytes)) {
-      problems.push_back(fmt::format("{}:{}: {}:// targets take no method, headers or response checks", name,
-                                     line_number, to_string(scheme)));
-    }
+    parse_words(words, target, problems, fmt::format("{}:{}", name, line_number));
     targets.push_back(std::move(target));
   }
   if (problems.empty() && targets.empty()) {
