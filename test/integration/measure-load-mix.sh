@@ -6,7 +6,8 @@
 # proportion to its weight (the picker is deterministic), each row names its
 # target and carries that target's status, a target's own --expect-status
 # applies to it only, and methods and headers are sent as the file says.
-# A mix across origins is refused, exit 2.
+# Two worker threads, each with its own picker. A mix across origins is
+# refused, exit 2.
 
 # nginx's own log of what it was sent (log_format must come before its use).
 nginx_start "$TMP/nginx" "access_log $TMP/nginx/seen.log combined; location = /page { return 200 \"page\n\"; } location = /gone { return 404; } location = /api { return 401; }"
@@ -24,7 +25,8 @@ $base/gone 2 --expect-status 404
 $base/api 1 -X HEAD --expect-status 401
 MIX
 
-expect_exit 0 smart-measure --targets "$TMP/mix.txt" --rate 200 --duration 3s --concurrency 4 -o "$TMP/mix.csv"
+expect_exit 0 smart-measure --targets "$TMP/mix.txt" --rate 200 --duration 3s --concurrency 4 --threads 2 \
+  -o "$TMP/mix.csv"
 expect_eq "$(head -1 "$TMP/mix.csv")" "timestamp,latency_ms,response_code,error,target"
 rows=$(data_rows "$TMP/mix.csv")
 [ "$rows" -ge 580 ] && [ "$rows" -le 620 ] || fail "expected 600 +- ~3 % rows, got $rows"
