@@ -9,22 +9,8 @@
 . "$SMART_SOURCE_DIR/test/lib/phpfpm.sh"
 [ -x "$SMART_BUILD_DIR/tools/smart-run" ] || skip "smart-run is not built"
 phpfpm_need
-phpfpm_start "$TMP/fpm"
-phpfpm_nginx_directives "$TMP/nginx"
-mkdir -p "$TMP/nginx"
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx" "$PHPFPM_LOCATION"
-page=${NGINX_URL}index.php
-cp -p "$PHPFPM_POOL_CONF" "$TMP/pool.before"
-cat >"$TMP/smart.conf" <<CONF
-BASE_DIR=$TMP/base
-EXPERIMENTS_DIR=$TMP/exp
-SMART_BIN_DIR=$SMART_BUILD_DIR/tools
-SMART_LIBEXEC_DIR=$SMART_SOURCE_DIR/packaging
-PHPFPM_POOL_CONF=$PHPFPM_POOL_CONF
-PHPFPM_TEST="$PHPFPM_TEST"
-PHPFPM_RELOAD="$PHPFPM_RELOAD"
-CONF
+phpfpm_site
+phpfpm_smart_conf "$TMP/smart.conf"
 changed() { ! cmp -s "$PHPFPM_POOL_CONF" "$TMP/pool.before"; }
 # the file as before, and PHP-FPM running it (a reload takes a moment)
 same() {

@@ -11,15 +11,9 @@
 phpfpm_need
 export SMART_LIBEXEC_DIR=$SMART_SOURCE_DIR/packaging
 P=$SMART_SOURCE_DIR/packaging/phpfpm-experiment
-phpfpm_start "$TMP/fpm"
-phpfpm_nginx_directives "$TMP/nginx"
-mkdir -p "$TMP/nginx"
-on_exit nginx_stop "$TMP/nginx"
-nginx_start "$TMP/nginx" "$PHPFPM_LOCATION"
-page=${NGINX_URL}index.php
+phpfpm_site
 php_answers() { curl -fsS --max-time 10 "$page" | grep -q '^php ok '; }
 php_answers || fail "the PHP page does not answer through nginx: $(curl -sS "$page")"
-cp -p "$PHPFPM_POOL_CONF" "$TMP/pool.before"
 pget() { "$P" get "$PHPFPM_POOL_CONF" "$1"; }
 expect_eq "$(pget pm)" dynamic "Debian's pm"
 expect_eq "$(pget pm.max_children)" 5 "Debian's pm.max_children"

@@ -18,6 +18,13 @@
 #                            passing /*.php to it through FastCGI (pass them
 #                            to nginx_start / exp_start_nginx), and writes
 #                            DIR/html/index.php for nginx's root DIR/html
+#   phpfpm_site              phpfpm_start TMP/fpm, then a throwaway nginx in
+#                            TMP/nginx passing /*.php to it; sets page (the
+#                            PHP page's URL) and copies the pool file to
+#                            TMP/pool.before
+#   phpfpm_smart_conf FILE   smart.conf for smart-run on it (BASE_DIR
+#                            TMP/base, EXPERIMENTS_DIR TMP/exp, the PHPFPM_*
+#                            keys of phpfpm_start)
 #   phpfpm_workers           the number of worker processes of the master now
 #   phpfpm_pm_is PM          PHP-FPM's status page (through nginx at
 #                            $NGINX_URL) says it runs process manager PM
@@ -105,4 +112,26 @@ phpfpm_stop() {
     sleep 0.05
   done
   kill -KILL "$pid" 2>/dev/null || true
+}
+
+phpfpm_site() {
+  phpfpm_start "$TMP/fpm"
+  phpfpm_nginx_directives "$TMP/nginx"
+  mkdir -p "$TMP/nginx"
+  on_exit nginx_stop "$TMP/nginx"
+  nginx_start "$TMP/nginx" "$PHPFPM_LOCATION"
+  page=${NGINX_URL}index.php
+  cp -p "$PHPFPM_POOL_CONF" "$TMP/pool.before"
+}
+
+phpfpm_smart_conf() {
+  cat >"$1" <<CONF
+BASE_DIR=$TMP/base
+EXPERIMENTS_DIR=$TMP/exp
+SMART_BIN_DIR=$SMART_BUILD_DIR/tools
+SMART_LIBEXEC_DIR=$SMART_SOURCE_DIR/packaging
+PHPFPM_POOL_CONF=$PHPFPM_POOL_CONF
+PHPFPM_TEST="$PHPFPM_TEST"
+PHPFPM_RELOAD="$PHPFPM_RELOAD"
+CONF
 }
